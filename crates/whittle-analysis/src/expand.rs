@@ -1,0 +1,354 @@
+//! Wildcard expansion of IAM action patterns against the catalog.
+//!
+//! IAM matches actions case-insensitively with `*` (any run of characters) and `?`
+//! (one character). Patterns are resolved by service first (`s3:Get*` only looks at
+//! S3's actions), each distinct pattern is expanded once per [`Expander`], and the
+//! results are bitsets over catalog ids, so unions, complements (`NotAction`) and
+//! intersections are a few hundred word operations.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use globset::{GlobBuilder, GlobMatcher};
+
+use crate::catalog::{ActionId, Catalog};
+
+/// A set of catalog actions, stored as a bitset over [`ActionId`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActionSet {
+    words: Box<[u64]>,
+    len: usize,
+}
+
+impl ActionSet {
+    /// The empty set for a catalog of `len` actions.
+    pub fn empty(len: usize) -> Self {
+        Self {
+            words: vec![0; len.div_ceil(64)].into_boxed_slice(),
+            len,
+        }
+    }
+
+    /// The set of every action of a catalog of `len` actions.
+    pub fn full(len: usize) -> Self {
+        let mut set = Self::empty(len);
+        set.words.iter_mut().for_each(|w| *w = u64::MAX);
+        set.clear_tail();
+        set
+    }
+
+    fn clear_tail(&mut self) {
+        let extra = self.words.len() * 64 - self.len;
+        if extra > 0 {
+            if let Some(last) = self.words.last_mut() {
+                *last &= u64::MAX >> extra;
+            }
+        }
+    }
+
+    /// Adds an action.
+    pub fn insert(&mut self, id: ActionId) {
+        let i = id.0 as usize;
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    /// Adds every id in `range`.
+    pub fn insert_range(&mut self, range: std::ops::Range<u32>) {
+        range.for_each(|i| self.insert(ActionId(i)));
+    }
+
+    /// True when the set holds `id`.
+    pub fn contains(&self, id: ActionId) -> bool {
+        let i = id.0 as usize;
+        self.words[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Adds every action of `other`.
+    pub fn union_with(&mut self, other: &ActionSet) {
+        self.words
+            .iter_mut()
+            .zip(other.words.iter())
+            .for_each(|(a, b)| *a |= b);
+    }
+
+    /// Keeps only the actions also in `other`.
+    pub fn intersect_with(&mut self, other: &ActionSet) {
+        self.words
+            .iter_mut()
+            .zip(other.words.iter())
+            .for_each(|(a, b)| *a &= b);
+    }
+
+    /// Removes every action of `other`.
+    pub fn subtract(&mut self, other: &ActionSet) {
+        self.words
+            .iter_mut()
+            .zip(other.words.iter())
+            .for_each(|(a, b)| *a &= !b);
+    }
+
+    /// Every action of the catalog that is not in this set.
+    pub fn complement(&self) -> ActionSet {
+        let mut set = self.clone();
+        set.words.iter_mut().for_each(|w| *w = !*w);
+        set.clear_tail();
+        set
+    }
+
+    /// The number of actions in the set.
+    pub fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// True when the set holds no action.
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+
+    /// True when the set holds every action of the catalog.
+    pub fn is_full(&self) -> bool {
+        self.count() == self.len
+    }
+
+    /// The actions in id order (which is service, then action, order).
+    pub fn iter(&self) -> impl Iterator<Item = ActionId> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &word)| {
+            let mut word = word;
+            std::iter::from_fn(move || {
+                if word == 0 {
+                    return None;
+                }
+                let bit = word.trailing_zeros();
+                word &= word - 1;
+                Some(ActionId((i * 64) as u32 + bit))
+            })
+        })
+    }
+}
+
+/// Expands action patterns against a catalog, caching each distinct pattern.
+#[derive(Debug)]
+pub struct Expander<'c> {
+    catalog: &'c Catalog,
+    cache: Mutex<HashMap<String, Arc<ActionSet>>>,
+}
+
+impl<'c> Expander<'c> {
+    /// An expander with an empty cache.
+    pub fn new(catalog: &'c Catalog) -> Self {
+        Self {
+            catalog,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The catalog patterns are expanded against.
+    pub fn catalog(&self) -> &'c Catalog {
+        self.catalog
+    }
+
+    /// The actions `pattern` matches (empty for a pattern that matches nothing).
+    pub fn expand(&self, pattern: &str) -> Arc<ActionSet> {
+        let key = pattern.to_ascii_lowercase();
+        if let Some(set) = self.lock().get(&key) {
+            return Arc::clone(set);
+        }
+        let set = Arc::new(self.compute(&key));
+        self.lock().insert(key, Arc::clone(&set));
+        set
+    }
+
+    /// The union of the actions matched by `patterns`.
+    pub fn expand_all<'p>(&self, patterns: impl IntoIterator<Item = &'p str>) -> ActionSet {
+        let mut set = ActionSet::empty(self.catalog.len());
+        for pattern in patterns {
+            set.union_with(&self.expand(pattern));
+        }
+        set
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<ActionSet>>> {
+        // A panic while holding the lock cannot leave the cache inconsistent:
+        // entries are inserted whole.
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Expands a lowercase pattern.
+    fn compute(&self, pattern: &str) -> ActionSet {
+        let mut set = ActionSet::empty(self.catalog.len());
+        if pattern == "*" {
+            return ActionSet::full(self.catalog.len());
+        }
+        let Some((service, action)) = pattern.split_once(':') else {
+            return set;
+        };
+        let services: Vec<usize> = if has_wildcard(service) {
+            let Some(matcher) = wildcard_matcher(service) else {
+                return set;
+            };
+            (0..self.catalog.services().len())
+                .filter(|&i| matcher.is_match(&self.catalog.services()[i].record.prefix))
+                .collect()
+        } else {
+            self.catalog.service_index(service).into_iter().collect()
+        };
+        if !has_wildcard(action) {
+            for i in services {
+                let prefix = &self.catalog.services()[i].record.prefix;
+                if let Some(id) = self.catalog.action_id(&format!("{prefix}:{action}")) {
+                    set.insert(id);
+                }
+            }
+            return set;
+        }
+        if action.chars().all(|c| c == '*') {
+            for i in services {
+                set.insert_range(self.catalog.services()[i].actions.clone());
+            }
+            return set;
+        }
+        let Some(matcher) = wildcard_matcher(action) else {
+            return set;
+        };
+        for i in services {
+            let service = &self.catalog.services()[i];
+            for (offset, a) in self.catalog.service_actions(service).iter().enumerate() {
+                if matcher.is_match(&a.record.name) {
+                    set.insert(ActionId(service.actions.start + offset as u32));
+                }
+            }
+        }
+        set
+    }
+}
+
+/// True when `s` holds an IAM wildcard (`*` or `?`).
+pub fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// A case-insensitive matcher where only `*` and `?` are special, as in IAM.
+pub fn wildcard_matcher(pattern: &str) -> Option<GlobMatcher> {
+    let mut glob = String::with_capacity(pattern.len() + 8);
+    let mut literal = String::new();
+    for c in pattern.chars() {
+        if c == '*' || c == '?' {
+            glob.push_str(&globset::escape(&literal));
+            literal.clear();
+            glob.push(c);
+        } else {
+            literal.push(c);
+        }
+    }
+    glob.push_str(&globset::escape(&literal));
+    GlobBuilder::new(&glob)
+        .case_insensitive(true)
+        .literal_separator(false)
+        .backslash_escape(false)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn names(expander: &Expander<'_>, pattern: &str) -> Vec<String> {
+        expander
+            .expand(pattern)
+            .iter()
+            .map(|id| expander.catalog().action(id).qualified_name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn service_scoped_patterns_are_case_insensitive() {
+        let expander = Expander::new(Catalog::embedded());
+        let found = names(&expander, "s3:getobject*");
+        assert!(found.contains(&"s3:GetObject".to_owned()));
+        assert!(found.contains(&"s3:GetObjectAcl".to_owned()));
+        assert!(!found.contains(&"s3:PutObject".to_owned()));
+        assert!(found.iter().all(|n| n.starts_with("s3:GetObject")));
+    }
+
+    #[test]
+    fn question_mark_matches_exactly_one_character() {
+        let expander = Expander::new(Catalog::embedded());
+        assert_eq!(names(&expander, "s3:?etObject"), vec!["s3:GetObject"]);
+        assert!(names(&expander, "s3:?GetObject").is_empty());
+    }
+
+    #[test]
+    fn cross_service_and_full_wildcards() {
+        let catalog = Catalog::embedded();
+        let expander = Expander::new(catalog);
+        assert_eq!(expander.expand("*").count(), catalog.len());
+        assert!(expander.expand("*:*").is_full());
+        let gets = names(&expander, "*:GetObject");
+        assert!(gets.contains(&"s3:GetObject".to_owned()));
+        assert!(gets.len() > 1);
+        assert!(names(&expander, "*:get*").iter().any(|n| n.starts_with("ec2:Get")));
+    }
+
+    #[test]
+    fn patterns_that_match_nothing_are_empty() {
+        let expander = Expander::new(Catalog::embedded());
+        assert!(expander.expand("s4:GetObject").is_empty());
+        assert!(expander.expand("s3:Foo*").is_empty());
+        assert!(expander.expand("GetObject").is_empty());
+        assert!(expander.expand("s3:[a]*").is_empty());
+    }
+
+    #[test]
+    fn not_action_is_the_complement() {
+        let catalog = Catalog::embedded();
+        let expander = Expander::new(catalog);
+        let not_iam = expander.expand("iam:*").complement();
+        assert!(!not_iam.contains(catalog.action_id("iam:PassRole").unwrap()));
+        assert!(not_iam.contains(catalog.action_id("s3:GetObject").unwrap()));
+        assert_eq!(
+            not_iam.count() + expander.expand("iam:*").count(),
+            catalog.len()
+        );
+    }
+
+    #[test]
+    fn each_distinct_pattern_is_computed_once() {
+        let expander = Expander::new(Catalog::embedded());
+        let a = expander.expand("S3:Get*");
+        let b = expander.expand("s3:get*");
+        assert!(Arc::ptr_eq(&a, &b));
+    }
+
+    proptest! {
+        #[test]
+        fn set_operations_agree_with_counts(a in prop::collection::vec(0u32..1000, 0..50),
+                                            b in prop::collection::vec(0u32..1000, 0..50)) {
+            let mut x = ActionSet::empty(1000);
+            a.iter().for_each(|&i| x.insert(ActionId(i)));
+            let mut y = ActionSet::empty(1000);
+            b.iter().for_each(|&i| y.insert(ActionId(i)));
+            let mut union = x.clone();
+            union.union_with(&y);
+            let mut inter = x.clone();
+            inter.intersect_with(&y);
+            prop_assert_eq!(union.count() + inter.count(), x.count() + y.count());
+            prop_assert_eq!(x.complement().count(), 1000 - x.count());
+            let mut diff = x.clone();
+            diff.subtract(&y);
+            prop_assert_eq!(diff.count(), x.count() - inter.count());
+            prop_assert_eq!(x.iter().count(), x.count());
+        }
+
+        #[test]
+        fn an_exact_action_name_in_any_case_expands_to_itself(i in 0usize..18_000) {
+            let catalog = Catalog::embedded();
+            let expander = Expander::new(catalog);
+            let action = catalog.action(ActionId(i as u32));
+            let set = expander.expand(&action.qualified_name.to_uppercase());
+            prop_assert!(set.contains(ActionId(i as u32)));
+        }
+    }
+}

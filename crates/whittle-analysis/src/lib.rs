@@ -1,0 +1,21 @@
+//! whittle's analysis core: the IAM policy model and its position-preserving
+//! parser, the embedded action catalog, wildcard expansion and the lint engine.
+//!
+//! It does no network or terminal I/O: fetching lives in `whittle-fetcher`,
+//! rendering in `whittle-reporter`, argument parsing in the `whittle` binary.
+
+pub mod catalog;
+pub mod expand;
+pub mod input;
+pub mod lint;
+pub mod policy;
+pub mod rules;
+pub mod source;
+mod suggest;
+
+pub use catalog::{Catalog, CatalogSource};
+pub use expand::{ActionSet, Expander};
+pub use lint::{FileOutcome, Finding, InputFailure, Linter, Location};
+pub use policy::Policy;
+pub use rules::{Rule, RuleSet, Severity};
+pub use source::{Position, SourceFile, Span};

@@ -1,0 +1,223 @@
+//! Rule metadata: what each lint rule is called, how severe it is and how it is
+//! documented. Rules are data (`rules/*.toml` at the workspace root, embedded at
+//! build time); the checks that implement them live in [`crate::lint::checks`].
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+
+/// How serious a finding is; ordered from least to most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; not a problem on its own.
+    Note,
+    /// Likely too broad or fragile; review it.
+    Warning,
+    /// Invalid, or dangerous enough to block a merge.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "note" => Ok(Severity::Note),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!("unknown severity \"{other}\": expected error, warning or note")),
+        }
+    }
+}
+
+/// One lint rule's metadata, as written in its `rules/<name>.toml` file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable short id, e.g. `WH101`.
+    pub id: String,
+    /// Stable kebab-case name, e.g. `full-admin-access`.
+    pub name: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// Category tags, e.g. `validity`, `over-permission`.
+    pub tags: Vec<String>,
+    /// One-line description.
+    pub summary: String,
+    /// What the rule checks.
+    pub what: String,
+    /// Why a finding matters.
+    pub why: String,
+    /// A policy that triggers the rule.
+    pub example: String,
+    /// The same policy written so that it does not.
+    pub use_instead: String,
+}
+
+/// Errors in rule files.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    /// A rule file is not valid TOML or misses a field.
+    #[error("{file}: {source}")]
+    Parse {
+        /// The rule file.
+        file: String,
+        /// What is wrong.
+        source: toml::de::Error,
+    },
+    /// A rule file could not be read.
+    #[error("{file}: {source}")]
+    Io {
+        /// The rule file.
+        file: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// A rule's name or id is malformed or already taken.
+    #[error("{file}: {message}")]
+    Invalid {
+        /// The rule file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The rules known to a run.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<Arc<Rule>>,
+}
+
+impl RuleSet {
+    /// The rules embedded from the workspace's `rules/` directory.
+    pub fn embedded() -> Result<Self, RuleError> {
+        let mut set = RuleSet::default();
+        for (file, text) in EMBEDDED_RULES {
+            set.add_toml(file, text)?;
+        }
+        Ok(set)
+    }
+
+    /// Adds every `*.toml` rule file of `dir`.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<(), RuleError> {
+        let io = |source| RuleError::Io {
+            file: dir.display().to_string(),
+            source,
+        };
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let file = path.display().to_string();
+            let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Io {
+                file: file.clone(),
+                source,
+            })?;
+            self.add_toml(&file, &text)?;
+        }
+        Ok(())
+    }
+
+    /// Parses one rule file and adds it.
+    pub fn add_toml(&mut self, file: &str, text: &str) -> Result<(), RuleError> {
+        let rule: Rule = toml::from_str(text).map_err(|source| RuleError::Parse {
+            file: file.to_owned(),
+            source,
+        })?;
+        let invalid = |message: String| RuleError::Invalid {
+            file: file.to_owned(),
+            message,
+        };
+        let kebab = !rule.name.is_empty()
+            && rule
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !kebab {
+            return Err(invalid(format!("rule name \"{}\" is not kebab-case", rule.name)));
+        }
+        if let Some(other) = self
+            .rules
+            .iter()
+            .find(|r| r.name == rule.name || r.id == rule.id)
+        {
+            return Err(invalid(format!(
+                "rule {} \"{}\" clashes with rule {} \"{}\"",
+                rule.id, rule.name, other.id, other.name
+            )));
+        }
+        self.rules.push(Arc::new(rule));
+        Ok(())
+    }
+
+    /// All rules, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Rule>> {
+        self.rules.iter()
+    }
+
+    /// The rule called `name_or_id` (a kebab-case name or an id, any case).
+    pub fn get(&self, name_or_id: &str) -> Option<&Arc<Rule>> {
+        self.rules.iter().find(|r| {
+            r.name.eq_ignore_ascii_case(name_or_id) || r.id.eq_ignore_ascii_case(name_or_id)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_parse_and_are_unique() {
+        let rules = RuleSet::embedded().unwrap();
+        assert!(rules.iter().count() >= 9);
+        let admin = rules.get("full-admin-access").unwrap();
+        assert_eq!(admin.severity, Severity::Error);
+        assert!(rules.get(&admin.id.to_lowercase()).is_some());
+    }
+
+    #[test]
+    fn clashing_and_malformed_rules_are_refused() {
+        let mut rules = RuleSet::embedded().unwrap();
+        let copy = EMBEDDED_RULES[0].1;
+        assert!(matches!(rules.add_toml("copy.toml", copy), Err(RuleError::Invalid { .. })));
+        assert!(matches!(
+            rules.add_toml("bad.toml", "id = 1"),
+            Err(RuleError::Parse { .. })
+        ));
+    }
+
+    #[test]
+    fn severities_are_ordered() {
+        assert!(Severity::Error > Severity::Warning && Severity::Warning > Severity::Note);
+        assert_eq!("warning".parse::<Severity>(), Ok(Severity::Warning));
+        assert!("fatal".parse::<Severity>().is_err());
+    }
+}
