@@ -12,6 +12,7 @@
 //!   "conditions":[...], "tracked"?}], "resources":[{"type","arns":[...],"conditions":[...]}],
 //!   "conditions":[{"key","type"}]}]}`.
 
+pub mod service_reference;
 
 
 use std::collections::HashMap;

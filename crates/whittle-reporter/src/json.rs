@@ -1,0 +1,134 @@
+//! The JSON report, schema `whittle.lint/v1` (documented in the README): stable
+//! field names, one object per finding, positions 1-based.
+
+use serde::Serialize;
+use whittle_analysis::{Finding, InputFailure, Severity};
+
+use crate::LintReport;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'static str,
+    tool: Tool<'a>,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+    catalog: Vec<Catalog<'a>>,
+}
+
+#[derive(Serialize)]
+struct Catalog<'a> {
+    name: &'a str,
+    version: &'a str,
+    date: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    rule_id: &'a str,
+    severity: Severity,
+    tags: &'a [String],
+    message: &'a str,
+    location: JsonLocation<'a>,
+    notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    subject: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    documents: usize,
+    skipped: usize,
+    unreadable: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+/// Renders the report as pretty-printed JSON (schema `whittle.lint/v1`).
+pub fn lint_json(report: &LintReport<'_>) -> String {
+    let document = Document {
+        schema: "whittle.lint/v1",
+        tool: Tool {
+            name: "whittle",
+            version: report.tool_version,
+            catalog: report
+                .catalog
+                .iter()
+                .map(|c| Catalog {
+                    name: &c.name,
+                    version: &c.version,
+                    date: &c.date,
+                })
+                .collect(),
+        },
+        findings: report.findings.iter().map(finding).collect(),
+        errors: report.failures.iter().map(error).collect(),
+        summary: Summary {
+            files: report.files,
+            documents: report.documents,
+            skipped: report.skipped,
+            unreadable: report.failures.len(),
+            findings: report.findings.len(),
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            notes: report.count(Severity::Note),
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("the report serialises: it holds only strings and numbers");
+    text.push('\n');
+    text
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: &f.rule.name,
+        rule_id: &f.rule.id,
+        severity: f.severity,
+        tags: &f.rule.tags,
+        message: &f.message,
+        location: JsonLocation {
+            path: &f.location.path,
+            line: f.location.start.line,
+            column: f.location.start.column,
+            end_line: f.location.end.line,
+            end_column: f.location.end.column,
+            subject: f.location.subject.as_deref(),
+        },
+        notes: &f.notes,
+    }
+}
+
+fn error(e: &InputFailure) -> JsonError<'_> {
+    JsonError {
+        path: &e.path,
+        line: e.position.map(|p| p.line),
+        column: e.position.map(|p| p.column),
+        message: &e.message,
+    }
+}

@@ -1,0 +1,93 @@
+//! The terminal table: one row per finding, then a one-line summary.
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL};
+
+/// Width used when the output is not a terminal (CI logs, files).
+const DEFAULT_WIDTH: u16 = 120;
+use whittle_analysis::{Finding, Severity};
+
+use crate::LintReport;
+
+/// Renders findings as a table followed by a summary line.
+pub fn lint_table(report: &LintReport<'_>) -> String {
+    let mut out = String::new();
+    if !report.findings.is_empty() {
+        let mut table = Table::new();
+        table
+            .load_style(UTF8_FULL)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(["Severity", "Rule", "Location", "Message"]);
+        if table.width().is_none() {
+            table.set_width(DEFAULT_WIDTH);
+        }
+        for finding in report.findings {
+            table.add_row([
+                finding.severity.to_string(),
+                format!("{}\n{}", finding.rule.name, finding.rule.id),
+                location(finding),
+                message(finding),
+            ]);
+        }
+        out.push_str(&table.to_string());
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out.push('\n');
+    out
+}
+
+fn location(finding: &Finding) -> String {
+    let l = &finding.location;
+    let mut text = format!("{}:{}:{}", l.path, l.start.line, l.start.column);
+    if let Some(subject) = &l.subject {
+        text.push('\n');
+        text.push_str(subject);
+    }
+    text
+}
+
+fn message(finding: &Finding) -> String {
+    let mut text = finding.message.clone();
+    for note in &finding.notes {
+        text.push_str("\n• ");
+        text.push_str(note);
+    }
+    text
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn summary(report: &LintReport<'_>) -> String {
+    let mut text = if report.findings.is_empty() {
+        "No findings".to_owned()
+    } else {
+        format!(
+            "{} ({}, {}, {})",
+            plural(report.findings.len(), "finding", "findings"),
+            plural(report.count(Severity::Error), "error", "errors"),
+            plural(report.count(Severity::Warning), "warning", "warnings"),
+            plural(report.count(Severity::Note), "note", "notes"),
+        )
+    };
+    text.push_str(&format!(
+        " in {} from {}",
+        plural(report.documents, "policy", "policies"),
+        plural(report.files, "file", "files")
+    ));
+    if report.skipped > 0 {
+        text.push_str(&format!(
+            "; {} without policies skipped",
+            plural(report.skipped, "file", "files")
+        ));
+    }
+    if !report.failures.is_empty() {
+        text.push_str(&format!(
+            "; {} could not be read",
+            plural(report.failures.len(), "file", "files")
+        ));
+    }
+    text.push('.');
+    text
+}

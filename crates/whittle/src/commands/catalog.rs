@@ -1,0 +1,223 @@
+//! `whittle catalog expand|update|info`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use whittle_analysis::catalog::service_reference::{self, IndexEntry, ParsedService};
+use whittle_analysis::catalog::{CatalogFile, CatalogSource, FORMAT};
+use whittle_analysis::{ActionSet, Expander};
+
+use crate::{cache, exit, output};
+
+/// AWS's service reference index.
+pub const SERVICE_REFERENCE_URL: &str = "https://servicereference.us-east-1.amazonaws.com/";
+
+/// Service documents downloaded at once.
+const DOWNLOAD_WORKERS: usize = 8;
+
+/// Prints the actions matching `patterns` (or, with `complement`, the others).
+/// Exits 1 when a pattern matches no action.
+pub fn expand(patterns: &[String], complement: bool, count: bool) -> anyhow::Result<u8> {
+    let catalog = cache::load_catalog();
+    let expander = Expander::new(&catalog);
+    let mut code = exit::OK;
+    let mut set = ActionSet::empty(catalog.len());
+    for pattern in patterns {
+        let matched = expander.expand(pattern);
+        if matched.is_empty() {
+            eprintln!("warning: \"{pattern}\" matches no action");
+            code = exit::FINDINGS;
+        }
+        set.union_with(&matched);
+    }
+    if complement {
+        set = set.complement();
+    }
+    let text = if count {
+        format!("{}\n", set.count())
+    } else {
+        let mut text = String::with_capacity(set.count() * 32);
+        for id in set.iter() {
+            text.push_str(&catalog.action(id).qualified_name);
+            text.push('\n');
+        }
+        text
+    };
+    output::write(None, &text)?;
+    Ok(code)
+}
+
+/// Prints the catalog's sources, size and cache location.
+pub fn info() -> anyhow::Result<u8> {
+    let catalog = cache::load_catalog();
+    for (i, source) in catalog.sources().iter().enumerate() {
+        let role = if i == 0 { "embedded" } else { "cached update" };
+        println!("source ({role}): {source}");
+    }
+    println!("services: {}", catalog.services().len());
+    println!("actions: {}", catalog.len());
+    let path = cache::catalog_path()?;
+    let state = if path.exists() { "in use" } else { "none yet; run `whittle catalog update`" };
+    println!("cache: {} ({state})", path.display());
+    Ok(exit::OK)
+}
+
+/// Downloads the service reference from `source` (an http(s) URL or a directory
+/// holding a copy laid out like the URLs) into the user cache.
+pub fn update(source: &str) -> anyhow::Result<u8> {
+    let fetcher = Fetcher::new(source);
+    let index_bytes = fetcher.get(source).context("cannot read the service reference index")?;
+    let index = service_reference::parse_index(&index_bytes)
+        .with_context(|| format!("{source}: not a service reference index"))?;
+    if index.is_empty() {
+        bail!("{source}: the service reference index lists no service");
+    }
+    eprintln!("fetching {} services from {source}", index.len());
+    let (services, failures) = fetch_services(&fetcher, &index);
+    for (entry, error) in &failures {
+        eprintln!("error: {}: {error:#}", entry.url);
+    }
+    if services.is_empty() {
+        bail!("no service document could be read");
+    }
+    let version = services
+        .iter()
+        .filter_map(|s| s.version.clone())
+        .max()
+        .unwrap_or_else(|| "unversioned".to_owned());
+    let actions: usize = services.iter().map(|s| s.record.actions.len()).sum();
+    let mut records: Vec<_> = services.into_iter().map(|s| s.record).collect();
+    records.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+    let file = CatalogFile {
+        format: FORMAT,
+        source: CatalogSource {
+            name: "AWS service reference".to_owned(),
+            version,
+            date: jiff::Timestamp::now().strftime("%Y-%m-%d").to_string(),
+            license: None,
+        },
+        services: records,
+    };
+    let path = cache::catalog_path()?;
+    let json = serde_json::to_vec(&file).context("cannot serialise the catalog")?;
+    output::write_atomically(&path, &json)?;
+    eprintln!(
+        "wrote {} services and {actions} actions to {}",
+        file.services.len(),
+        path.display()
+    );
+    if failures.is_empty() {
+        Ok(exit::OK)
+    } else {
+        eprintln!(
+            "{} services could not be read; the embedded data stays in use for them",
+            failures.len()
+        );
+        Ok(exit::ERROR)
+    }
+}
+
+type Failure<'a> = (&'a IndexEntry, anyhow::Error);
+
+fn fetch_services<'a>(fetcher: &Fetcher, index: &'a [IndexEntry]) -> (Vec<ParsedService>, Vec<Failure<'a>>) {
+    let next = Mutex::new(index.iter());
+    let results = Mutex::new((Vec::new(), Vec::new()));
+    std::thread::scope(|scope| {
+        for _ in 0..DOWNLOAD_WORKERS.min(index.len()) {
+            scope.spawn(|| {
+                loop {
+                    let Some(entry) = next.lock().unwrap_or_else(|e| e.into_inner()).next() else {
+                        break;
+                    };
+                    let parsed = fetcher.get(&entry.url).and_then(|bytes| {
+                        service_reference::parse_service(&bytes)
+                            .context("not a service reference document")
+                    });
+                    let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+                    match parsed {
+                        Ok(service) => results.0.push(service),
+                        Err(error) => results.1.push((entry, error)),
+                    }
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Reads documents over HTTP(S), or from a local copy of the service reference.
+enum Fetcher {
+    Http(ureq::Agent),
+    /// A directory: URLs are mapped onto it by their path (`/v1/s3/s3.json`), and
+    /// the index itself is `index.json`.
+    Directory(PathBuf),
+}
+
+impl Fetcher {
+    fn new(source: &str) -> Self {
+        if source.starts_with("http://") || source.starts_with("https://") {
+            let agent = ureq::Agent::config_builder()
+                .timeout_global(Some(Duration::from_secs(60)))
+                .user_agent(concat!("whittle/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .into();
+            Fetcher::Http(agent)
+        } else {
+            Fetcher::Directory(PathBuf::from(source))
+        }
+    }
+
+    fn get(&self, url: &str) -> anyhow::Result<Vec<u8>> {
+        match self {
+            Fetcher::Http(agent) => {
+                let mut response = agent.get(url).call().with_context(|| format!("GET {url}"))?;
+                response
+                    .body_mut()
+                    .with_config()
+                    .limit(64 * 1024 * 1024)
+                    .read_to_vec()
+                    .with_context(|| format!("GET {url}: cannot read the body"))
+            }
+            Fetcher::Directory(dir) => {
+                let path = local_path(dir, url);
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+            }
+        }
+    }
+}
+
+/// Maps a service reference URL onto a directory copy of it.
+fn local_path(dir: &Path, url: &str) -> PathBuf {
+    if Path::new(url) == dir {
+        return dir.join("index.json");
+    }
+    let path = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
+    if path.is_empty() {
+        dir.join("index.json")
+    } else {
+        dir.join(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_map_onto_a_directory_copy() {
+        let dir = Path::new("/copy");
+        assert_eq!(local_path(dir, "/copy"), PathBuf::from("/copy/index.json"));
+        assert_eq!(
+            local_path(dir, "https://servicereference.us-east-1.amazonaws.com/"),
+            PathBuf::from("/copy/index.json")
+        );
+        assert_eq!(
+            local_path(dir, "https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json"),
+            PathBuf::from("/copy/v1/s3/s3.json")
+        );
+    }
+}

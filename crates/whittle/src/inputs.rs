@@ -1,0 +1,98 @@
+//! Finds and reads the input files named on the command line.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+use whittle_analysis::{InputFailure, SourceFile};
+
+/// An input to lint: named explicitly, or found while walking a directory.
+pub struct Input {
+    /// The path as it will be displayed (`-` becomes `<stdin>`).
+    pub display: String,
+    /// The file to read, or `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// True when the user named this file: an unrecognised file is then an error,
+    /// while one found in a directory is skipped.
+    pub explicit: bool,
+}
+
+/// Expands the command-line paths: files as given, directories walked (sorted,
+/// hidden entries skipped) for `*.json`. Missing paths are failures.
+pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputFailure>) {
+    let mut inputs = Vec::new();
+    let mut failures = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input {
+                display: "<stdin>".to_owned(),
+                path: None,
+                explicit: true,
+            });
+        } else if path.is_dir() {
+            walk(path, &mut inputs, &mut failures);
+        } else if path.exists() {
+            inputs.push(Input {
+                display: path.display().to_string(),
+                path: Some(path.clone()),
+                explicit: true,
+            });
+        } else {
+            failures.push(failure(path.display().to_string(), "no such file or directory".to_owned()));
+        }
+    }
+    (inputs, failures)
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
+    let entries = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in entries {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_json(entry.path()) => inputs.push(Input {
+                display: entry.path().display().to_string(),
+                path: Some(entry.path().to_path_buf()),
+                explicit: false,
+            }),
+            Ok(_) => {}
+            Err(error) => {
+                let path = error.path().unwrap_or(dir).display().to_string();
+                failures.push(failure(path, format!("cannot read: {error}")));
+            }
+        }
+    }
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// Reads an input as UTF-8 text (a leading byte-order mark is dropped).
+pub fn read(input: &Input) -> Result<SourceFile, InputFailure> {
+    let mut bytes = Vec::new();
+    let result = match &input.path {
+        Some(path) => std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)),
+        None => std::io::stdin().lock().read_to_end(&mut bytes),
+    };
+    if let Err(error) = result {
+        return Err(failure(input.display.clone(), format!("cannot read: {error}")));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        failure(
+            input.display.clone(),
+            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    Ok(SourceFile::new(input.display.as_str(), text))
+}
+
+fn failure(path: String, message: String) -> InputFailure {
+    InputFailure {
+        path: path.into(),
+        position: None,
+        message,
+    }
+}
