@@ -233,7 +233,16 @@ impl Catalog {
             sources.push(file.source);
             for service in file.services {
                 match index.get(&service.prefix.to_ascii_lowercase()) {
-                    Some(&i) => records[i] = service,
+                    Some(&i) => {
+                        // The service reference names services by prefix only; keep
+                        // the readable name an earlier source gave.
+                        let name = if service.name == service.prefix {
+                            std::mem::take(&mut records[i].name)
+                        } else {
+                            service.name.clone()
+                        };
+                        records[i] = ServiceRecord { name, ..service };
+                    }
                     None => {
                         index.insert(service.prefix.to_ascii_lowercase(), records.len());
                         records.push(service);

@@ -176,3 +176,72 @@ fn action(document: ActionDocument) -> ActionRecord {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, CatalogFile, CatalogSource, FORMAT};
+
+    fn fixture(path: &str) -> Vec<u8> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/service-reference/");
+        std::fs::read(format!("{root}{path}")).expect("the fixture is checked in")
+    }
+
+    #[test]
+    fn the_index_lists_services_and_urls() {
+        let index = parse_index(&fixture("index.json")).unwrap();
+        let services: Vec<&str> = index.iter().map(|e| e.service.as_str()).collect();
+        assert_eq!(services, ["iam", "s3", "sts"]);
+        assert_eq!(
+            index[1].url,
+            "https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json"
+        );
+    }
+
+    #[test]
+    fn actions_get_access_levels_resources_and_tracking() {
+        let iam = parse_service(&fixture("v1/iam/iam.json")).unwrap();
+        assert_eq!(iam.record.prefix, "iam");
+        let action = |name: &str| iam.record.actions.iter().find(|a| a.name == name).unwrap();
+        assert_eq!(action("AttachRolePolicy").access, AccessLevel::PermissionsManagement);
+        assert_eq!(action("TagRole").access, AccessLevel::Tagging);
+        assert_eq!(action("ListRoles").access, AccessLevel::List);
+        assert_eq!(action("GetRole").access, AccessLevel::Read);
+        assert_eq!(action("CreateAccessKey").access, AccessLevel::Write);
+        assert_eq!(action("PassRole").tracked, Some(false));
+        assert_eq!(action("GetRole").tracked, Some(true));
+        assert!(action("GetRole").resources.iter().any(|r| r.resource_type == "role"));
+        let role = iam.record.resources.iter().find(|r| r.resource_type == "role").unwrap();
+        assert!(role.arns[0].starts_with("arn:${Partition}:iam::${Account}:role/"));
+        assert!(iam.version.is_some());
+    }
+
+    #[test]
+    fn a_parsed_service_reference_overlays_the_embedded_catalog() {
+        let services = ["v1/iam/iam.json", "v1/s3/s3.json", "v1/sts/sts.json"]
+            .map(|p| parse_service(&fixture(p)).unwrap().record);
+        let catalog = Catalog::with_overlay(CatalogFile {
+            format: FORMAT,
+            source: CatalogSource {
+                name: "AWS service reference".into(),
+                version: "v1.4".into(),
+                date: "2026-11-24".into(),
+                license: None,
+            },
+            services: services.to_vec(),
+        });
+        let s3 = catalog.service("s3").unwrap();
+        assert_eq!(catalog.service_actions(s3).len(), 7);
+        let get = catalog.action(catalog.action_id("s3:GetObject").unwrap());
+        assert_eq!(get.record.tracked, Some(false));
+        assert_eq!(s3.record.name, "Amazon S3", "the embedded readable name is kept");
+        // Services the overlay does not hold keep their embedded data.
+        assert!(catalog.action_id("ec2:RunInstances").is_some());
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(parse_service(b"{\"Actions\": 3}").is_err());
+        assert!(parse_index(b"{}").is_err());
+    }
+}
