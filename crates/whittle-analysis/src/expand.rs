@@ -39,10 +39,8 @@ impl ActionSet {
 
     fn clear_tail(&mut self) {
         let extra = self.words.len() * 64 - self.len;
-        if extra > 0 {
-            if let Some(last) = self.words.last_mut() {
-                *last &= u64::MAX >> extra;
-            }
+        if let Some(last) = self.words.last_mut().filter(|_| extra > 0) {
+            *last &= u64::MAX >> extra;
         }
     }
 
@@ -289,7 +287,11 @@ mod tests {
         let gets = names(&expander, "*:GetObject");
         assert!(gets.contains(&"s3:GetObject".to_owned()));
         assert!(gets.len() > 1);
-        assert!(names(&expander, "*:get*").iter().any(|n| n.starts_with("ec2:Get")));
+        assert!(
+            names(&expander, "*:get*")
+                .iter()
+                .any(|n| n.starts_with("ec2:Get"))
+        );
     }
 
     #[test]

@@ -79,9 +79,17 @@ pub fn documents(root: &Node) -> Result<(InputKind, Vec<EmbeddedDocument>), Inpu
         let document = required(root, "PolicyDocument", Some(subject))?;
         return Ok((InputKind::InlinePolicy, vec![document]));
     }
-    const DETAIL_KEYS: [&str; 4] = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];
+    const DETAIL_KEYS: [&str; 4] = [
+        "UserDetailList",
+        "GroupDetailList",
+        "RoleDetailList",
+        "Policies",
+    ];
     if DETAIL_KEYS.iter().any(|k| root.get(k).is_some()) {
-        return Ok((InputKind::AuthorizationDetails, authorization_details(root)?));
+        return Ok((
+            InputKind::AuthorizationDetails,
+            authorization_details(root)?,
+        ));
     }
     Err(InputError::Unrecognised)
 }
@@ -97,7 +105,10 @@ fn authorization_details(root: &Node) -> Result<Vec<EmbeddedDocument>, InputErro
         for entity in items(root.get(list)) {
             let name = entity.get(name_key).and_then(Node::as_str).unwrap_or("?");
             for policy in items(entity.get(policies_key)) {
-                let policy_name = policy.get("PolicyName").and_then(Node::as_str).unwrap_or("?");
+                let policy_name = policy
+                    .get("PolicyName")
+                    .and_then(Node::as_str)
+                    .unwrap_or("?");
                 let subject = format!("{kind}/{name} inline policy \"{policy_name}\"");
                 found.push(required(policy, "PolicyDocument", Some(subject))?);
             }
@@ -112,11 +123,16 @@ fn authorization_details(root: &Node) -> Result<Vec<EmbeddedDocument>, InputErro
         let default = policy.get("DefaultVersionId").and_then(Node::as_str);
         let versions = items(policy.get("PolicyVersionList"));
         let chosen = versions.iter().find(|v| {
-            matches!(v.get("IsDefaultVersion").map(|n| &n.value), Some(Value::Bool(true)))
-                || (default.is_some() && v.get("VersionId").and_then(Node::as_str) == default)
+            matches!(
+                v.get("IsDefaultVersion").map(|n| &n.value),
+                Some(Value::Bool(true))
+            ) || (default.is_some() && v.get("VersionId").and_then(Node::as_str) == default)
         });
         if let Some(version) = chosen {
-            let id = version.get("VersionId").and_then(Node::as_str).unwrap_or("?");
+            let id = version
+                .get("VersionId")
+                .and_then(Node::as_str)
+                .unwrap_or("?");
             let subject = format!("managed policy {arn} ({id})");
             found.push(required(version, "Document", Some(subject))?);
         }
@@ -132,7 +148,11 @@ fn items(node: Option<&Node>) -> Vec<&Node> {
 }
 
 /// The document under `key` of `parent`, decoded if it was written as a string.
-fn required(parent: &Node, key: &str, subject: Option<String>) -> Result<EmbeddedDocument, InputError> {
+fn required(
+    parent: &Node,
+    key: &str,
+    subject: Option<String>,
+) -> Result<EmbeddedDocument, InputError> {
     let Some(node) = parent.get(key) else {
         return Err(InputError::Document {
             span: parent.span,
@@ -145,7 +165,10 @@ fn required(parent: &Node, key: &str, subject: Option<String>) -> Result<Embedde
         _ => {
             return Err(InputError::Document {
                 span: node.span,
-                message: format!("\"{key}\" must be a policy document (an object or a string), not {}", node.kind()),
+                message: format!(
+                    "\"{key}\" must be a policy document (an object or a string), not {}",
+                    node.kind()
+                ),
             });
         }
     };
@@ -197,8 +220,10 @@ mod tests {
 
     #[test]
     fn cli_outputs_are_recognised() {
-        let (kind, docs) =
-            documents(&parse(r#"{"PolicyVersion":{"Document":{"Statement":[]},"VersionId":"v3"}}"#)).unwrap();
+        let (kind, docs) = documents(&parse(
+            r#"{"PolicyVersion":{"Document":{"Statement":[]},"VersionId":"v3"}}"#,
+        ))
+        .unwrap();
         assert_eq!(kind, InputKind::PolicyVersion);
         assert_eq!(docs[0].subject.as_deref(), Some("policy version v3"));
         let (kind, docs) = documents(&parse(
@@ -206,7 +231,10 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(kind, InputKind::InlinePolicy);
-        assert_eq!(docs[0].subject.as_deref(), Some("role/deploy inline policy \"ci\""));
+        assert_eq!(
+            docs[0].subject.as_deref(),
+            Some("role/deploy inline policy \"ci\"")
+        );
     }
 
     #[test]
@@ -217,9 +245,14 @@ mod tests {
         let string_span = root.get("PolicyDocument").unwrap().span;
         let statement = docs[0].node.get("Statement").unwrap();
         assert_eq!(statement.span, string_span);
-        let Value::Array(statements) = &statement.value else { panic!("array expected") };
+        let Value::Array(statements) = &statement.value else {
+            panic!("array expected")
+        };
         // "%25" decodes to a literal "%": decoding twice would have broken it.
-        assert_eq!(statements[0].get("Action").unwrap().as_str(), Some("s3:Get%*"));
+        assert_eq!(
+            statements[0].get("Action").unwrap().as_str(),
+            Some("s3:Get%*")
+        );
     }
 
     #[test]
@@ -230,12 +263,18 @@ mod tests {
         let (kind, docs) = documents(&parse(text)).unwrap();
         assert_eq!(kind, InputKind::AuthorizationDetails);
         assert_eq!(docs.len(), 1);
-        assert_eq!(docs[0].subject.as_deref(), Some("managed policy arn:aws:iam::123456789012:policy/p (v2)"));
+        assert_eq!(
+            docs[0].subject.as_deref(),
+            Some("managed policy arn:aws:iam::123456789012:policy/p (v2)")
+        );
     }
 
     #[test]
     fn unrecognised_and_broken_inputs_are_errors() {
-        assert_eq!(documents(&parse(r#"{"name":"pkg"}"#)).unwrap_err(), InputError::Unrecognised);
+        assert_eq!(
+            documents(&parse(r#"{"name":"pkg"}"#)).unwrap_err(),
+            InputError::Unrecognised
+        );
         let error = documents(&parse(r#"{"PolicyVersion":{"Document":"%7Bnope"}}"#)).unwrap_err();
         assert!(matches!(error, InputError::Document { .. }));
     }

@@ -10,7 +10,8 @@ pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) 
         .filter_map(|candidate| {
             let lower = candidate.to_ascii_lowercase();
             let distance = strsim::damerau_levenshtein(&target, &lower);
-            (distance <= budget).then(|| (distance, strsim::jaro_winkler(&target, &lower), candidate))
+            (distance <= budget)
+                .then(|| (distance, strsim::jaro_winkler(&target, &lower), candidate))
         })
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
         .map(|(_, _, candidate)| candidate)
@@ -26,7 +27,10 @@ mod tests {
         assert_eq!(closest("GetObjct", names), Some("GetObject"));
         assert_eq!(closest("getobjectacl", names), Some("GetObjectAcl"));
         assert_eq!(closest("DeleteBucket", names), None);
-        assert_eq!(closest("lamda", ["lambda", "lakeformation"]), Some("lambda"));
+        assert_eq!(
+            closest("lamda", ["lambda", "lakeformation"]),
+            Some("lambda")
+        );
         assert_eq!(closest("ec3", ["ec2", "ecs", "s3"]), Some("ec2"));
     }
 }

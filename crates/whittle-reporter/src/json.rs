@@ -100,7 +100,8 @@ pub fn lint_json(report: &LintReport<'_>) -> String {
             notes: report.count(Severity::Note),
         },
     };
-    let mut text = serde_json::to_string_pretty(&document).expect("the report serialises: it holds only strings and numbers");
+    let mut text = serde_json::to_string_pretty(&document)
+        .expect("the report serialises: it holds only strings and numbers");
     text.push('\n');
     text
 }

@@ -33,6 +33,9 @@ pub struct LintReport<'a> {
 impl LintReport<'_> {
     /// The number of findings of `severity`.
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 }

@@ -33,9 +33,12 @@ pub fn read_catalog() -> anyhow::Result<Option<CatalogFile>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
-    catalog::read_json(&bytes)
-        .map(Some)
-        .with_context(|| format!("{} is not a usable catalog; run `whittle catalog update` again or delete it", path.display()))
+    catalog::read_json(&bytes).map(Some).with_context(|| {
+        format!(
+            "{} is not a usable catalog; run `whittle catalog update` again or delete it",
+            path.display()
+        )
+    })
 }
 
 /// The catalog for this run: the embedded one, with the cached one merged over it.

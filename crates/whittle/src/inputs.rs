@@ -38,7 +38,10 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputFailure>) {
                 explicit: true,
             });
         } else {
-            failures.push(failure(path.display().to_string(), "no such file or directory".to_owned()));
+            failures.push(failure(
+                path.display().to_string(),
+                "no such file or directory".to_owned(),
+            ));
         }
     }
     (inputs, failures)
@@ -51,11 +54,13 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in entries {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && is_json(entry.path()) => inputs.push(Input {
-                display: entry.path().display().to_string(),
-                path: Some(entry.path().to_path_buf()),
-                explicit: false,
-            }),
+            Ok(entry) if entry.file_type().is_file() && is_json(entry.path()) => {
+                inputs.push(Input {
+                    display: entry.path().display().to_string(),
+                    path: Some(entry.path().to_path_buf()),
+                    explicit: false,
+                })
+            }
             Ok(_) => {}
             Err(error) => {
                 let path = error.path().unwrap_or(dir).display().to_string();
@@ -66,7 +71,8 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
 }
 
 fn is_json(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// Reads an input as UTF-8 text (a leading byte-order mark is dropped).
@@ -77,15 +83,24 @@ pub fn read(input: &Input) -> Result<SourceFile, InputFailure> {
         None => std::io::stdin().lock().read_to_end(&mut bytes),
     };
     if let Err(error) = result {
-        return Err(failure(input.display.clone(), format!("cannot read: {error}")));
+        return Err(failure(
+            input.display.clone(),
+            format!("cannot read: {error}"),
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         failure(
             input.display.clone(),
-            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     Ok(SourceFile::new(input.display.as_str(), text))
 }
 

@@ -23,7 +23,11 @@ pub mod exit {
 
 /// Least-privilege linter and recommender for AWS IAM policies.
 #[derive(Debug, Parser)]
-#[command(name = "whittle", disable_version_flag = true, arg_required_else_help = true)]
+#[command(
+    name = "whittle",
+    disable_version_flag = true,
+    arg_required_else_help = true
+)]
 struct Cli {
     /// Print version information, including the action catalog's source and date.
     #[arg(short = 'V', long, global = true)]

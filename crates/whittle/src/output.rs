@@ -10,7 +10,10 @@ use anyhow::Context;
 pub fn write(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
-        return match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        return match stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
             // A closed pipe (`whittle ... | head`) is not an error of ours.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => other.context("cannot write to standard output"),

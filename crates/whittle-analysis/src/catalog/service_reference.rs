@@ -142,7 +142,10 @@ pub fn parse_service(json: &[u8]) -> Result<ParsedService, serde_json::Error> {
 }
 
 fn action(document: ActionDocument) -> ActionRecord {
-    let properties = document.annotations.map(|a| a.properties).unwrap_or_default();
+    let properties = document
+        .annotations
+        .map(|a| a.properties)
+        .unwrap_or_default();
     // The reference marks a tagging action as both write and tagging-only, and a
     // permissions-management action as both write and permissions management;
     // the more specific level wins, as in the Service Authorization Reference.
@@ -183,7 +186,10 @@ mod tests {
     use crate::catalog::{Catalog, CatalogFile, CatalogSource, FORMAT};
 
     fn fixture(path: &str) -> Vec<u8> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/service-reference/");
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/service-reference/"
+        );
         std::fs::read(format!("{root}{path}")).expect("the fixture is checked in")
     }
 
@@ -203,15 +209,28 @@ mod tests {
         let iam = parse_service(&fixture("v1/iam/iam.json")).unwrap();
         assert_eq!(iam.record.prefix, "iam");
         let action = |name: &str| iam.record.actions.iter().find(|a| a.name == name).unwrap();
-        assert_eq!(action("AttachRolePolicy").access, AccessLevel::PermissionsManagement);
+        assert_eq!(
+            action("AttachRolePolicy").access,
+            AccessLevel::PermissionsManagement
+        );
         assert_eq!(action("TagRole").access, AccessLevel::Tagging);
         assert_eq!(action("ListRoles").access, AccessLevel::List);
         assert_eq!(action("GetRole").access, AccessLevel::Read);
         assert_eq!(action("CreateAccessKey").access, AccessLevel::Write);
         assert_eq!(action("PassRole").tracked, Some(false));
         assert_eq!(action("GetRole").tracked, Some(true));
-        assert!(action("GetRole").resources.iter().any(|r| r.resource_type == "role"));
-        let role = iam.record.resources.iter().find(|r| r.resource_type == "role").unwrap();
+        assert!(
+            action("GetRole")
+                .resources
+                .iter()
+                .any(|r| r.resource_type == "role")
+        );
+        let role = iam
+            .record
+            .resources
+            .iter()
+            .find(|r| r.resource_type == "role")
+            .unwrap();
         assert!(role.arns[0].starts_with("arn:${Partition}:iam::${Account}:role/"));
         assert!(iam.version.is_some());
     }
@@ -234,7 +253,10 @@ mod tests {
         assert_eq!(catalog.service_actions(s3).len(), 7);
         let get = catalog.action(catalog.action_id("s3:GetObject").unwrap());
         assert_eq!(get.record.tracked, Some(false));
-        assert_eq!(s3.record.name, "Amazon S3", "the embedded readable name is kept");
+        assert_eq!(
+            s3.record.name, "Amazon S3",
+            "the embedded readable name is kept"
+        );
         // Services the overlay does not hold keep their embedded data.
         assert!(catalog.action_id("ec2:RunInstances").is_some());
     }

@@ -5,7 +5,6 @@ pub mod checks;
 
 use std::sync::Arc;
 
-
 use crate::catalog::Catalog;
 use crate::expand::{ActionSet, Expander};
 use crate::input::{self, InputError, InputKind};
@@ -71,7 +70,11 @@ impl PolicyContext<'_> {
         let named = self
             .expander
             .expand_all(element.values.iter().map(|v| v.value.as_str()));
-        Some(if element.negated { named.complement() } else { named })
+        Some(if element.negated {
+            named.complement()
+        } else {
+            named
+        })
     }
 }
 
@@ -229,9 +232,7 @@ impl<'c> Linter<'c> {
             let policy = Policy::parse(&document.node);
             self.lint_policy(file, document.subject.as_deref(), &policy, &mut findings);
         }
-        findings.sort_by(|a, b| {
-            (&a.location, &a.rule.name).cmp(&(&b.location, &b.rule.name))
-        });
+        findings.sort_by(|a, b| (&a.location, &a.rule.name).cmp(&(&b.location, &b.rule.name)));
         FileOutcome::Linted {
             kind,
             documents: documents.len(),
@@ -272,7 +273,11 @@ mod tests {
         let rules = RuleSet::embedded().unwrap();
         let checks: Vec<&str> = checks::all().iter().map(|c| c.name()).collect();
         for rule in rules.iter() {
-            assert!(checks.contains(&rule.name.as_str()), "rule {} has no check", rule.name);
+            assert!(
+                checks.contains(&rule.name.as_str()),
+                "rule {} has no check",
+                rule.name
+            );
         }
         assert!(Linter::new(Catalog::embedded(), &rules).is_ok());
     }

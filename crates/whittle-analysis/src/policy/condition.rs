@@ -77,7 +77,10 @@ impl ConditionOperator {
             return Err(format!("unknown condition operator \"{raw}\"{hint}"));
         };
         if if_exists && canonical == "Null" {
-            return Err("\"NullIfExists\" is not a valid operator: \"Null\" already tests for existence".to_owned());
+            return Err(
+                "\"NullIfExists\" is not a valid operator: \"Null\" already tests for existence"
+                    .to_owned(),
+            );
         }
         Ok(Self {
             qualifier,

@@ -156,7 +156,7 @@ fn is_any_resource(value: &str) -> bool {
     all_stars(value)
         || value
             .strip_prefix("arn:")
-            .is_some_and(|rest| rest.split(':').all(|part| all_stars(part)) && rest.contains('*'))
+            .is_some_and(|rest| rest.split(':').all(all_stars) && rest.contains('*'))
 }
 
 #[cfg(test)]
@@ -167,7 +167,10 @@ mod tests {
         Element {
             negated: false,
             key_span: Span::default(),
-            values: values.iter().map(|v| Spanned::new((*v).to_owned(), Span::default())).collect(),
+            values: values
+                .iter()
+                .map(|v| Spanned::new((*v).to_owned(), Span::default()))
+                .collect(),
         }
     }
 

@@ -41,16 +41,16 @@ pub fn parse_policy(node: &Node) -> Policy {
     };
     parser.check_keys(members, POLICY_KEYS, "policy document");
     policy.version = parser.string_member(node, "Version");
-    if let Some(version) = &policy.version {
-        if !VERSIONS.contains(&version.value.as_str()) {
-            parser.problem(
+    if let Some(version) = &policy.version
+        && !VERSIONS.contains(&version.value.as_str())
+    {
+        parser.problem(
                 version.span,
                 format!(
                     "unknown policy language version \"{}\": IAM accepts \"2012-10-17\" or \"2008-10-17\"",
                     version.value
                 ),
             );
-        }
     }
     policy.id = parser.string_member(node, "Id");
     match node.get("Statement") {
@@ -184,7 +184,9 @@ impl Parser {
             other => {
                 self.problem(
                     effect.span,
-                    format!("\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), not \"{other}\""),
+                    format!(
+                        "\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive), not \"{other}\""
+                    ),
                 );
                 None
             }
@@ -270,13 +272,13 @@ impl Parser {
             .rev()
             .filter(|m| m.key == "Principal" || m.key == "NotPrincipal");
         let member = found.next()?;
-        if let Some(other) = found.next() {
-            if other.key != member.key {
-                self.problem(
-                    member.key_span,
-                    "a statement cannot have both \"Principal\" and \"NotPrincipal\"",
-                );
-            }
+        if let Some(other) = found.next()
+            && other.key != member.key
+        {
+            self.problem(
+                member.key_span,
+                "a statement cannot have both \"Principal\" and \"NotPrincipal\"",
+            );
         }
         let value = match &member.value.value {
             Value::String(s) if s == "*" => Principal::Any,
@@ -379,7 +381,12 @@ impl Parser {
 fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
-        .map(|k| (strsim::jaro_winkler(&key.to_lowercase(), &k.to_lowercase()), *k))
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&key.to_lowercase(), &k.to_lowercase()),
+                *k,
+            )
+        })
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
@@ -413,7 +420,10 @@ mod tests {
         let first = &policy.statements[0];
         assert_eq!(first.action.as_ref().unwrap().values.len(), 2);
         assert_eq!(first.conditions.len(), 3);
-        assert_eq!(first.conditions[1].values[0].value, ConditionValue::Bool(true));
+        assert_eq!(
+            first.conditions[1].values[0].value,
+            ConditionValue::Bool(true)
+        );
         let second = &policy.statements[1];
         assert!(second.action.as_ref().unwrap().negated);
         assert!(second.resource.as_ref().unwrap().negated);

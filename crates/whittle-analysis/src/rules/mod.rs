@@ -48,7 +48,9 @@ impl FromStr for Severity {
             "note" => Ok(Severity::Note),
             "warning" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            other => Err(format!("unknown severity \"{other}\": expected error, warning or note")),
+            other => Err(format!(
+                "unknown severity \"{other}\": expected error, warning or note"
+            )),
         }
     }
 }
@@ -161,7 +163,10 @@ impl RuleSet {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !kebab {
-            return Err(invalid(format!("rule name \"{}\" is not kebab-case", rule.name)));
+            return Err(invalid(format!(
+                "rule name \"{}\" is not kebab-case",
+                rule.name
+            )));
         }
         if let Some(other) = self
             .rules
@@ -207,7 +212,10 @@ mod tests {
     fn clashing_and_malformed_rules_are_refused() {
         let mut rules = RuleSet::embedded().unwrap();
         let copy = EMBEDDED_RULES[0].1;
-        assert!(matches!(rules.add_toml("copy.toml", copy), Err(RuleError::Invalid { .. })));
+        assert!(matches!(
+            rules.add_toml("copy.toml", copy),
+            Err(RuleError::Invalid { .. })
+        ));
         assert!(matches!(
             rules.add_toml("bad.toml", "id = 1"),
             Err(RuleError::Parse { .. })

@@ -59,7 +59,11 @@ pub fn info() -> anyhow::Result<u8> {
     println!("services: {}", catalog.services().len());
     println!("actions: {}", catalog.len());
     let path = cache::catalog_path()?;
-    let state = if path.exists() { "in use" } else { "none yet; run `whittle catalog update`" };
+    let state = if path.exists() {
+        "in use"
+    } else {
+        "none yet; run `whittle catalog update`"
+    };
     println!("cache: {} ({state})", path.display());
     Ok(exit::OK)
 }
@@ -68,7 +72,9 @@ pub fn info() -> anyhow::Result<u8> {
 /// holding a copy laid out like the URLs) into the user cache.
 pub fn update(source: &str) -> anyhow::Result<u8> {
     let fetcher = Fetcher::new(source);
-    let index_bytes = fetcher.get(source).context("cannot read the service reference index")?;
+    let index_bytes = fetcher
+        .get(source)
+        .context("cannot read the service reference index")?;
     let index = service_reference::parse_index(&index_bytes)
         .with_context(|| format!("{source}: not a service reference index"))?;
     if index.is_empty() {
@@ -121,7 +127,10 @@ pub fn update(source: &str) -> anyhow::Result<u8> {
 
 type Failure<'a> = (&'a IndexEntry, anyhow::Error);
 
-fn fetch_services<'a>(fetcher: &Fetcher, index: &'a [IndexEntry]) -> (Vec<ParsedService>, Vec<Failure<'a>>) {
+fn fetch_services<'a>(
+    fetcher: &Fetcher,
+    index: &'a [IndexEntry],
+) -> (Vec<ParsedService>, Vec<Failure<'a>>) {
     let next = Mutex::new(index.iter());
     let results = Mutex::new((Vec::new(), Vec::new()));
     std::thread::scope(|scope| {
@@ -172,7 +181,10 @@ impl Fetcher {
     fn get(&self, url: &str) -> anyhow::Result<Vec<u8>> {
         match self {
             Fetcher::Http(agent) => {
-                let mut response = agent.get(url).call().with_context(|| format!("GET {url}"))?;
+                let mut response = agent
+                    .get(url)
+                    .call()
+                    .with_context(|| format!("GET {url}"))?;
                 response
                     .body_mut()
                     .with_config()
@@ -216,7 +228,10 @@ mod tests {
             PathBuf::from("/copy/index.json")
         );
         assert_eq!(
-            local_path(dir, "https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json"),
+            local_path(
+                dir,
+                "https://servicereference.us-east-1.amazonaws.com/v1/s3/s3.json"
+            ),
             PathBuf::from("/copy/v1/s3/s3.json")
         );
     }

@@ -31,7 +31,11 @@ pub fn explain(name: &str) -> anyhow::Result<u8> {
         bail!("no rule is called \"{name}\"; `whittle rules` lists them");
     };
     println!("{} ({}): {}", rule.name, rule.id, rule.summary);
-    println!("Default severity: {}. Tags: {}.", rule.severity, rule.tags.join(", "));
+    println!(
+        "Default severity: {}. Tags: {}.",
+        rule.severity,
+        rule.tags.join(", ")
+    );
     println!("\nWhat it does\n{}", rule.what.trim_end());
     println!("\nWhy is this bad?\n{}", rule.why.trim_end());
     println!("\nExample\n{}", rule.example.trim_end());

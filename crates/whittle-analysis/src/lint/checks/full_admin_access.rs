@@ -16,7 +16,9 @@ impl Check for FullAdminAccess {
             let (Some(action), Some(resource)) = (&statement.action, &statement.resource) else {
                 continue;
             };
-            if !resource.covers_every_resource() || !cx.matched_actions(statement).is_some_and(|s| s.is_full()) {
+            if !resource.covers_every_resource()
+                || !cx.matched_actions(statement).is_some_and(|s| s.is_full())
+            {
                 continue;
             }
             let mut finding = out.at(action.key_span);

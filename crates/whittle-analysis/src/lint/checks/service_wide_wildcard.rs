@@ -20,7 +20,8 @@ impl Check for ServiceWideWildcard {
                 let Some((prefix, rest)) = value.value.split_once(':') else {
                     continue;
                 };
-                if prefix.contains(['*', '?']) || rest.is_empty() || !rest.chars().all(|c| c == '*') {
+                if prefix.contains(['*', '?']) || rest.is_empty() || !rest.chars().all(|c| c == '*')
+                {
                     continue;
                 }
                 let Some(service) = cx.catalog().service(prefix) else {

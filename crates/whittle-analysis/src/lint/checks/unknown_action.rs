@@ -14,7 +14,9 @@ impl Check for UnknownAction {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let catalog = cx.catalog();
         for statement in &cx.policy.statements {
-            let Some(action) = &statement.action else { continue };
+            let Some(action) = &statement.action else {
+                continue;
+            };
             for value in &action.values {
                 let Some((prefix, name)) = value.value.split_once(':') else {
                     continue;
@@ -38,10 +40,16 @@ impl Check for UnknownAction {
                     ));
                     continue;
                 };
-                let names = catalog.service_actions(service).iter().map(|a| a.record.name.as_str());
+                let names = catalog
+                    .service_actions(service)
+                    .iter()
+                    .map(|a| a.record.name.as_str());
                 let mut finding = out.at(value.span);
                 if let Some(near) = closest(name, names) {
-                    finding = finding.note(format!("did you mean \"{}:{near}\"?", service.record.prefix));
+                    finding = finding.note(format!(
+                        "did you mean \"{}:{near}\"?",
+                        service.record.prefix
+                    ));
                 }
                 if !statement.is_allow() {
                     finding = finding.note("in a Deny statement an unknown action denies nothing");
@@ -51,7 +59,10 @@ impl Check for UnknownAction {
                 } else {
                     "is not an action of"
                 };
-                finding.emit(format!("\"{}\" {what} {}", value.value, service.record.name));
+                finding.emit(format!(
+                    "\"{}\" {what} {}",
+                    value.value, service.record.name
+                ));
             }
         }
     }

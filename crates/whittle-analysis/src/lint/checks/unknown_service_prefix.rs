@@ -16,7 +16,9 @@ impl Check for UnknownServicePrefix {
         let catalog = cx.catalog();
         let prefixes = || catalog.services().iter().map(|s| s.record.prefix.as_str());
         for statement in &cx.policy.statements {
-            let Some(action) = &statement.action else { continue };
+            let Some(action) = &statement.action else {
+                continue;
+            };
             for value in &action.values {
                 let Some((prefix, name)) = value.value.split_once(':') else {
                     continue;
