@@ -51,7 +51,9 @@ pub enum InputError {
 
 /// Recognises `root` and returns the documents it holds.
 pub fn documents(root: &Node) -> Result<(InputKind, Vec<EmbeddedDocument>), InputError> {
-    if root.get("Statement").is_some() {
+    // A "Version" without "Statement" is still meant as a policy: report what is
+    // missing instead of calling the file unrecognised.
+    if root.get("Statement").is_some() || root.get("Version").is_some() {
         let document = EmbeddedDocument {
             subject: None,
             node: root.clone(),
