@@ -263,6 +263,51 @@ fn authorization_details_are_linted_per_policy_and_url_encoding_changes_nothing(
             .unwrap()
             .starts_with("role/")
     );
+    // The non-default version v1 of policy/deploy allows "*"; only v2 is in force.
+    let subjects: Vec<&str> = plain["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["location"]["subject"].as_str())
+        .collect();
+    assert!(
+        !subjects.iter().any(|s| s.contains("policy/deploy")),
+        "{subjects:?}"
+    );
+}
+
+#[test]
+fn bundled_demo_and_broken_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (report, code) = lint_json(dir.path(), &[&testdata("policies")]);
+    assert_eq!(code, 1);
+    let rules = rules_of(&report);
+    for rule in [
+        "full-admin-access",
+        "allow-not-action",
+        "service-wide-wildcard",
+        "unknown-action",
+        "duplicate-sid",
+        "missing-or-old-version",
+    ] {
+        assert!(
+            rules.contains(&rule.to_owned()),
+            "{rule} missing from {rules:?}"
+        );
+    }
+    let (report, code) = lint_json(
+        dir.path(),
+        &[
+            &testdata("inputs/malformed-json.json"),
+            &testdata("inputs/empty.json"),
+            &testdata("inputs/get-policy-version.json"),
+        ],
+    );
+    assert_eq!(code, 2);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0]["line"], 6);
+    assert_eq!(rules_of(&report), ["service-wide-wildcard"]);
 }
 
 #[test]

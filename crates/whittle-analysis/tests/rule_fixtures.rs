@@ -42,11 +42,18 @@ fn every_rule_fires_on_its_bad_fixtures_and_not_on_its_good_ones() {
         );
         for path in bad {
             if !lint(&linter, path).iter().any(|f| f.rule.name == rule.name) {
-                failures.push(format!("{}: expected a {} finding", path.display(), rule.name));
+                failures.push(format!(
+                    "{}: expected a {} finding",
+                    path.display(),
+                    rule.name
+                ));
             }
         }
         for path in good {
-            for finding in lint(&linter, path).iter().filter(|f| f.rule.name == rule.name) {
+            for finding in lint(&linter, path)
+                .iter()
+                .filter(|f| f.rule.name == rule.name)
+            {
                 failures.push(format!(
                     "{}:{}: unexpected {}: {}",
                     path.display(),
