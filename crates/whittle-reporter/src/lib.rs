@@ -7,7 +7,7 @@ mod json;
 mod table;
 
 pub use json::lint_json;
-pub use table::lint_table;
+pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 
 use whittle_analysis::{CatalogSource, Finding, InputFailure, Severity};
 

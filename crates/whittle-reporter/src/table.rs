@@ -3,13 +3,18 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL};
 
 /// Width used when the output is not a terminal (CI logs, files).
-const DEFAULT_WIDTH: u16 = 120;
+pub const DEFAULT_WIDTH: u16 = 120;
+
+/// The width of the terminal standard output is connected to, if it is one.
+pub fn terminal_width() -> Option<u16> {
+    Table::new().width()
+}
 use whittle_analysis::{Finding, Severity};
 
 use crate::LintReport;
 
-/// Renders findings as a table followed by a summary line.
-pub fn lint_table(report: &LintReport<'_>) -> String {
+/// Renders findings as a table `width` characters wide, then a summary line.
+pub fn lint_table(report: &LintReport<'_>, width: u16) -> String {
     let mut out = String::new();
     if !report.findings.is_empty() {
         let mut table = Table::new();
@@ -17,9 +22,7 @@ pub fn lint_table(report: &LintReport<'_>) -> String {
             .load_style(UTF8_FULL)
             .set_content_arrangement(ContentArrangement::Dynamic)
             .set_header(["Severity", "Rule", "Location", "Message"]);
-        if table.width().is_none() {
-            table.set_width(DEFAULT_WIDTH);
-        }
+        table.set_width(width);
         for finding in report.findings {
             table.add_row([
                 finding.severity.to_string(),

@@ -54,7 +54,15 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
         eprintln!("error: {failure}");
     }
     let text = match args.format {
-        Format::Table => whittle_reporter::lint_table(&report),
+        Format::Table => {
+            let width = match args.output {
+                Some(_) => whittle_reporter::DEFAULT_WIDTH,
+                None => {
+                    whittle_reporter::terminal_width().unwrap_or(whittle_reporter::DEFAULT_WIDTH)
+                }
+            };
+            whittle_reporter::lint_table(&report, width)
+        }
         Format::Json => whittle_reporter::lint_json(&report),
     };
     output::write(args.output.as_deref(), &text)?;
