@@ -7,6 +7,7 @@
 use std::io::Read;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{Catalog, FileOutcome, Linter, RuleSet, SourceFile};
 
 fn corpus() -> Vec<SourceFile> {
@@ -39,7 +40,8 @@ fn lint_corpus(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function(format!("{}-aws-managed-policies", files.len()), |b| {
         b.iter(|| {
-            let linter = Linter::new(catalog, &rules).expect("every check has a rule");
+            let linter = Linter::new(catalog, &rules, LintOptions::default())
+                .expect("every check has a rule");
             let mut findings = 0;
             for file in &files {
                 if let FileOutcome::Linted { findings: f, .. } = linter.lint_file(file) {
@@ -50,7 +52,8 @@ fn lint_corpus(c: &mut Criterion) {
         })
     });
     group.finish();
-    let linter = Linter::new(catalog, &rules).expect("every check has a rule");
+    let linter =
+        Linter::new(catalog, &rules, LintOptions::default()).expect("every check has a rule");
     let start = std::time::Instant::now();
     let findings: usize = files
         .iter()

@@ -6,6 +6,8 @@
 //! groups and roles, and the default version of every managed policy). A document
 //! may be a JSON object or a string, URL-encoded as the raw IAM API returns it.
 
+use std::collections::HashMap;
+
 use crate::source::{Node, Span, Value, parse_json};
 
 /// What kind of file an input turned out to be.
@@ -21,17 +23,101 @@ pub enum InputKind {
     AuthorizationDetails,
 }
 
+/// The IAM resource a policy document belongs to, for findings about accounts.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Owner {
+    /// The managed policy's ARN, or the ARN of the user, group or role that
+    /// holds an inline policy.
+    pub arn: String,
+    /// The inline policy's name; `None` for a managed policy.
+    pub inline_name: Option<String>,
+}
+
 /// A policy document found in an input, ready to be parsed as a policy.
 #[derive(Debug, Clone)]
 pub struct EmbeddedDocument {
     /// Where the document sits in the file, e.g. `role/deploy inline policy "ci"`;
     /// `None` for a bare policy file.
     pub subject: Option<String>,
+    /// The IAM resource it belongs to, when the input says.
+    pub owner: Option<Owner>,
     /// The document. If it was written as a string, every span points at the string.
     pub node: Node,
 }
 
-/// Why an input could not be read.
+/// Everything an input holds.
+#[derive(Debug, Clone)]
+pub struct Contents {
+    /// What the input was recognised as.
+    pub kind: InputKind,
+    /// The policy documents, in file order.
+    pub documents: Vec<EmbeddedDocument>,
+    /// Documents that could not be read; the others are still returned.
+    pub errors: Vec<DocumentError>,
+    /// For authorization details: who holds which policy.
+    pub account: Option<Account>,
+}
+
+/// An embedded document that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentError {
+    /// Where the document was written in the file.
+    pub span: Span,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Users, groups and roles of an authorization-details export, with their policies.
+#[derive(Debug, Clone, Default)]
+pub struct Account {
+    /// Users and roles, in file order.
+    pub principals: Vec<PrincipalEntry>,
+    /// Groups, in file order.
+    pub groups: Vec<GroupEntry>,
+    /// Managed policies: ARN → index into [`Contents::documents`].
+    pub managed: HashMap<String, usize>,
+}
+
+/// A user or a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    /// An IAM user.
+    User,
+    /// An IAM role.
+    Role,
+}
+
+/// A user or role and every policy that applies to it.
+#[derive(Debug, Clone)]
+pub struct PrincipalEntry {
+    /// User or role.
+    pub kind: PrincipalKind,
+    /// The principal's ARN.
+    pub arn: String,
+    /// Where the principal's entry starts in the file.
+    pub span: Span,
+    /// Inline policies: indices into [`Contents::documents`].
+    pub inline: Vec<usize>,
+    /// ARNs of attached managed policies.
+    pub attached: Vec<String>,
+    /// Names of the groups a user belongs to.
+    pub groups: Vec<String>,
+    /// ARN of the permissions boundary, if any.
+    pub boundary: Option<String>,
+}
+
+/// A group and its policies.
+#[derive(Debug, Clone)]
+pub struct GroupEntry {
+    /// The group's name.
+    pub name: String,
+    /// Inline policies: indices into [`Contents::documents`].
+    pub inline: Vec<usize>,
+    /// ARNs of attached managed policies.
+    pub attached: Vec<String>,
+}
+
+/// Why an input could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
     /// The JSON does not have any of the recognised shapes.
@@ -39,32 +125,40 @@ pub enum InputError {
         "not a policy document or AWS CLI output this tool reads (expected \"Statement\", \"PolicyVersion\", \"PolicyDocument\" or \"UserDetailList\"/\"RoleDetailList\"/\"GroupDetailList\"/\"Policies\")"
     )]
     Unrecognised,
-    /// An embedded document is not valid.
-    #[error("{message}")]
-    Document {
-        /// Where the embedded document was written in the file.
-        span: Span,
-        /// What is wrong.
-        message: String,
-    },
+    /// The only document of the input is not valid.
+    #[error("{}", .0.message)]
+    Document(DocumentError),
 }
 
-/// Recognises `root` and returns the documents it holds.
-pub fn documents(root: &Node) -> Result<(InputKind, Vec<EmbeddedDocument>), InputError> {
+/// Recognises `root` and returns what it holds.
+pub fn read(root: &Node) -> Result<Contents, InputError> {
+    let single = |kind, document: Result<EmbeddedDocument, DocumentError>| {
+        document
+            .map(|d| Contents {
+                kind,
+                documents: vec![d],
+                errors: Vec::new(),
+                account: None,
+            })
+            .map_err(InputError::Document)
+    };
     // A "Version" without "Statement" is still meant as a policy: report what is
     // missing instead of calling the file unrecognised.
     if root.get("Statement").is_some() || root.get("Version").is_some() {
         let document = EmbeddedDocument {
             subject: None,
+            owner: None,
             node: root.clone(),
         };
-        return Ok((InputKind::Policy, vec![document]));
+        return single(InputKind::Policy, Ok(document));
     }
     if let Some(version) = root.get("PolicyVersion") {
         let id = version.get("VersionId").and_then(Node::as_str);
         let subject = id.map(|v| format!("policy version {v}"));
-        let document = required(version, "Document", subject)?;
-        return Ok((InputKind::PolicyVersion, vec![document]));
+        return single(
+            InputKind::PolicyVersion,
+            required(version, "Document", subject, None),
+        );
     }
     if root.get("PolicyDocument").is_some() {
         let owner = ["RoleName", "UserName", "GroupName"]
@@ -78,8 +172,10 @@ pub fn documents(root: &Node) -> Result<(InputKind, Vec<EmbeddedDocument>), Inpu
             ),
             None => format!("inline policy \"{name}\""),
         };
-        let document = required(root, "PolicyDocument", Some(subject))?;
-        return Ok((InputKind::InlinePolicy, vec![document]));
+        return single(
+            InputKind::InlinePolicy,
+            required(root, "PolicyDocument", Some(subject), None),
+        );
     }
     const DETAIL_KEYS: [&str; 4] = [
         "UserDetailList",
@@ -88,16 +184,19 @@ pub fn documents(root: &Node) -> Result<(InputKind, Vec<EmbeddedDocument>), Inpu
         "Policies",
     ];
     if DETAIL_KEYS.iter().any(|k| root.get(k).is_some()) {
-        return Ok((
-            InputKind::AuthorizationDetails,
-            authorization_details(root)?,
-        ));
+        return Ok(authorization_details(root));
     }
     Err(InputError::Unrecognised)
 }
 
-fn authorization_details(root: &Node) -> Result<Vec<EmbeddedDocument>, InputError> {
-    let mut found = Vec::new();
+fn authorization_details(root: &Node) -> Contents {
+    let mut contents = Contents {
+        kind: InputKind::AuthorizationDetails,
+        documents: Vec::new(),
+        errors: Vec::new(),
+        account: None,
+    };
+    let mut account = Account::default();
     let lists = [
         ("UserDetailList", "UserName", "UserPolicyList", "user"),
         ("GroupDetailList", "GroupName", "GroupPolicyList", "group"),
@@ -106,14 +205,62 @@ fn authorization_details(root: &Node) -> Result<Vec<EmbeddedDocument>, InputErro
     for (list, name_key, policies_key, kind) in lists {
         for entity in items(root.get(list)) {
             let name = entity.get(name_key).and_then(Node::as_str).unwrap_or("?");
+            let arn = entity
+                .get("Arn")
+                .and_then(Node::as_str)
+                .unwrap_or(name)
+                .to_owned();
+            let mut inline = Vec::new();
             for policy in items(entity.get(policies_key)) {
                 let policy_name = policy
                     .get("PolicyName")
                     .and_then(Node::as_str)
                     .unwrap_or("?");
                 let subject = format!("{kind}/{name} inline policy \"{policy_name}\"");
-                found.push(required(policy, "PolicyDocument", Some(subject))?);
+                let owner = Owner {
+                    arn: arn.clone(),
+                    inline_name: Some(policy_name.to_owned()),
+                };
+                match required(policy, "PolicyDocument", Some(subject), Some(owner)) {
+                    Ok(document) => {
+                        inline.push(contents.documents.len());
+                        contents.documents.push(document);
+                    }
+                    Err(error) => contents.errors.push(error),
+                }
             }
+            let attached = items(entity.get("AttachedManagedPolicies"))
+                .into_iter()
+                .filter_map(|p| p.get("PolicyArn").and_then(Node::as_str).map(str::to_owned))
+                .collect();
+            if kind == "group" {
+                account.groups.push(GroupEntry {
+                    name: name.to_owned(),
+                    inline,
+                    attached,
+                });
+                continue;
+            }
+            account.principals.push(PrincipalEntry {
+                kind: if kind == "user" {
+                    PrincipalKind::User
+                } else {
+                    PrincipalKind::Role
+                },
+                span: entity.get(name_key).map_or(entity.span, |n| n.span),
+                arn,
+                inline,
+                attached,
+                groups: items(entity.get("GroupList"))
+                    .into_iter()
+                    .filter_map(|g| g.as_str().map(str::to_owned))
+                    .collect(),
+                boundary: entity
+                    .get("PermissionsBoundary")
+                    .and_then(|b| b.get("PermissionsBoundaryArn"))
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
+            });
         }
     }
     for policy in items(root.get("Policies")) {
@@ -130,16 +277,28 @@ fn authorization_details(root: &Node) -> Result<Vec<EmbeddedDocument>, InputErro
                 Some(Value::Bool(true))
             ) || (default.is_some() && v.get("VersionId").and_then(Node::as_str) == default)
         });
-        if let Some(version) = chosen {
-            let id = version
-                .get("VersionId")
-                .and_then(Node::as_str)
-                .unwrap_or("?");
-            let subject = format!("managed policy {arn} ({id})");
-            found.push(required(version, "Document", Some(subject))?);
+        let Some(version) = chosen else { continue };
+        let id = version
+            .get("VersionId")
+            .and_then(Node::as_str)
+            .unwrap_or("?");
+        let subject = format!("managed policy {arn} ({id})");
+        let owner = Owner {
+            arn: arn.to_owned(),
+            inline_name: None,
+        };
+        match required(version, "Document", Some(subject), Some(owner)) {
+            Ok(document) => {
+                account
+                    .managed
+                    .insert(arn.to_owned(), contents.documents.len());
+                contents.documents.push(document);
+            }
+            Err(error) => contents.errors.push(error),
         }
     }
-    Ok(found)
+    contents.account = Some(account);
+    contents
 }
 
 fn items(node: Option<&Node>) -> Vec<&Node> {
@@ -154,9 +313,10 @@ fn required(
     parent: &Node,
     key: &str,
     subject: Option<String>,
-) -> Result<EmbeddedDocument, InputError> {
+    owner: Option<Owner>,
+) -> Result<EmbeddedDocument, DocumentError> {
     let Some(node) = parent.get(key) else {
-        return Err(InputError::Document {
+        return Err(DocumentError {
             span: parent.span,
             message: format!("\"{key}\" is missing"),
         });
@@ -165,7 +325,7 @@ fn required(
         Value::Object(_) => node.clone(),
         Value::String(text) => decode_embedded(text, node.span)?,
         _ => {
-            return Err(InputError::Document {
+            return Err(DocumentError {
                 span: node.span,
                 message: format!(
                     "\"{key}\" must be a policy document (an object or a string), not {}",
@@ -174,12 +334,16 @@ fn required(
             });
         }
     };
-    Ok(EmbeddedDocument { subject, node })
+    Ok(EmbeddedDocument {
+        subject,
+        owner,
+        node,
+    })
 }
 
 /// Parses a document given as a string: plain JSON, or URL-encoded JSON as the
 /// IAM API returns it. It is decoded exactly once.
-fn decode_embedded(text: &str, span: Span) -> Result<Node, InputError> {
+fn decode_embedded(text: &str, span: Span) -> Result<Node, DocumentError> {
     let trimmed = text.trim_start();
     let decoded;
     let json = if trimmed.starts_with('{') {
@@ -187,13 +351,13 @@ fn decode_embedded(text: &str, span: Span) -> Result<Node, InputError> {
     } else {
         decoded = percent_encoding::percent_decode_str(trimmed)
             .decode_utf8()
-            .map_err(|_| InputError::Document {
+            .map_err(|_| DocumentError {
                 span,
                 message: "the URL-encoded policy document is not valid UTF-8".to_owned(),
             })?;
         &decoded
     };
-    let mut node = parse_json(json).map_err(|e| InputError::Document {
+    let mut node = parse_json(json).map_err(|e| DocumentError {
         span,
         message: format!(
             "the policy document in this string is not valid JSON: {} at offset {} of the decoded text",
@@ -214,27 +378,30 @@ mod tests {
 
     #[test]
     fn a_bare_policy_is_one_document() {
-        let (kind, docs) = documents(&parse(r#"{"Statement":[]}"#)).unwrap();
-        assert_eq!(kind, InputKind::Policy);
-        assert_eq!(docs.len(), 1);
-        assert!(docs[0].subject.is_none());
+        let contents = read(&parse(r#"{"Statement":[]}"#)).unwrap();
+        assert_eq!(contents.kind, InputKind::Policy);
+        assert_eq!(contents.documents.len(), 1);
+        assert!(contents.documents[0].subject.is_none());
     }
 
     #[test]
     fn cli_outputs_are_recognised() {
-        let (kind, docs) = documents(&parse(
+        let contents = read(&parse(
             r#"{"PolicyVersion":{"Document":{"Statement":[]},"VersionId":"v3"}}"#,
         ))
         .unwrap();
-        assert_eq!(kind, InputKind::PolicyVersion);
-        assert_eq!(docs[0].subject.as_deref(), Some("policy version v3"));
-        let (kind, docs) = documents(&parse(
+        assert_eq!(contents.kind, InputKind::PolicyVersion);
+        assert_eq!(
+            contents.documents[0].subject.as_deref(),
+            Some("policy version v3")
+        );
+        let contents = read(&parse(
             r#"{"RoleName":"deploy","PolicyName":"ci","PolicyDocument":{"Statement":[]}}"#,
         ))
         .unwrap();
-        assert_eq!(kind, InputKind::InlinePolicy);
+        assert_eq!(contents.kind, InputKind::InlinePolicy);
         assert_eq!(
-            docs[0].subject.as_deref(),
+            contents.documents[0].subject.as_deref(),
             Some("role/deploy inline policy \"ci\"")
         );
     }
@@ -243,9 +410,9 @@ mod tests {
     fn url_encoded_documents_are_decoded_once_and_point_at_the_string() {
         let text = r#"{"UserName":"u","PolicyName":"p","PolicyDocument":"%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGet%25%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"}"#;
         let root = parse(text);
-        let (_, docs) = documents(&root).unwrap();
+        let contents = read(&root).unwrap();
         let string_span = root.get("PolicyDocument").unwrap().span;
-        let statement = docs[0].node.get("Statement").unwrap();
+        let statement = contents.documents[0].node.get("Statement").unwrap();
         assert_eq!(statement.span, string_span);
         let Value::Array(statements) = &statement.value else {
             panic!("array expected")
@@ -258,26 +425,52 @@ mod tests {
     }
 
     #[test]
-    fn only_the_default_version_of_a_managed_policy_is_taken() {
+    fn authorization_details_give_documents_and_who_holds_them() {
         let text = r#"{"Policies":[{"Arn":"arn:aws:iam::123456789012:policy/p","DefaultVersionId":"v2",
           "PolicyVersionList":[{"VersionId":"v1","IsDefaultVersion":false,"Document":{"Statement":"old"}},
-                               {"VersionId":"v2","IsDefaultVersion":true,"Document":{"Statement":[]}}]}]}"#;
-        let (kind, docs) = documents(&parse(text)).unwrap();
-        assert_eq!(kind, InputKind::AuthorizationDetails);
-        assert_eq!(docs.len(), 1);
+                               {"VersionId":"v2","IsDefaultVersion":true,"Document":{"Statement":[]}}]}],
+          "UserDetailList":[{"UserName":"alice","Arn":"arn:aws:iam::123456789012:user/alice","GroupList":["devs"],
+            "UserPolicyList":[{"PolicyName":"own","PolicyDocument":{"Statement":[]}},
+                              {"PolicyName":"broken","PolicyDocument":"%7Bnot json"}],
+            "AttachedManagedPolicies":[{"PolicyName":"p","PolicyArn":"arn:aws:iam::123456789012:policy/p"}],
+            "PermissionsBoundary":{"PermissionsBoundaryType":"Policy","PermissionsBoundaryArn":"arn:aws:iam::123456789012:policy/b"}}],
+          "GroupDetailList":[{"GroupName":"devs","GroupPolicyList":[],"AttachedManagedPolicies":[]}]}"#;
+        let contents = read(&parse(text)).unwrap();
+        assert_eq!(contents.kind, InputKind::AuthorizationDetails);
         assert_eq!(
-            docs[0].subject.as_deref(),
+            contents.documents.len(),
+            2,
+            "only the default version, and the readable inline policy"
+        );
+        assert_eq!(
+            contents.errors.len(),
+            1,
+            "the broken inline policy is reported, not fatal"
+        );
+        let account = contents.account.unwrap();
+        let alice = &account.principals[0];
+        assert_eq!(alice.kind, PrincipalKind::User);
+        assert_eq!(alice.groups, ["devs"]);
+        assert_eq!(alice.attached, ["arn:aws:iam::123456789012:policy/p"]);
+        assert_eq!(
+            alice.boundary.as_deref(),
+            Some("arn:aws:iam::123456789012:policy/b")
+        );
+        let managed = account.managed["arn:aws:iam::123456789012:policy/p"];
+        assert_eq!(
+            contents.documents[managed].subject.as_deref(),
             Some("managed policy arn:aws:iam::123456789012:policy/p (v2)")
         );
+        assert_eq!(account.groups[0].name, "devs");
     }
 
     #[test]
     fn unrecognised_and_broken_inputs_are_errors() {
         assert_eq!(
-            documents(&parse(r#"{"name":"pkg"}"#)).unwrap_err(),
+            read(&parse(r#"{"name":"pkg"}"#)).unwrap_err(),
             InputError::Unrecognised
         );
-        let error = documents(&parse(r#"{"PolicyVersion":{"Document":"%7Bnope"}}"#)).unwrap_err();
-        assert!(matches!(error, InputError::Document { .. }));
+        let error = read(&parse(r#"{"PolicyVersion":{"Document":"%7Bnope"}}"#)).unwrap_err();
+        assert!(matches!(error, InputError::Document(_)));
     }
 }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod expand;
 pub mod input;
 pub mod lint;
+pub mod permissions;
 pub mod policy;
 pub mod rules;
 pub mod source;

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{Catalog, FileOutcome, Finding, Linter, RuleSet, SourceFile};
 
 fn fixtures_dir() -> PathBuf {
@@ -22,7 +23,7 @@ fn lint(linter: &Linter<'_>, path: &Path) -> Vec<Finding> {
 #[test]
 fn every_rule_fires_on_its_bad_fixtures_and_not_on_its_good_ones() {
     let rules = RuleSet::embedded().unwrap();
-    let linter = Linter::new(Catalog::embedded(), &rules).unwrap();
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
     let mut failures = Vec::new();
     for rule in rules.iter() {
         let dir = fixtures_dir().join(&rule.name);

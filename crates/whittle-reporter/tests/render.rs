@@ -1,5 +1,6 @@
 //! Snapshot tests of the rendered reports: a change in output is reviewed as a diff.
 
+use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{
     Catalog, CatalogSource, FileOutcome, Finding, InputFailure, Linter, Position, RuleSet,
     SourceFile,
@@ -19,7 +20,7 @@ const POLICY: &str = r#"{
 
 fn findings() -> Vec<Finding> {
     let rules = RuleSet::embedded().unwrap();
-    let linter = Linter::new(Catalog::embedded(), &rules).unwrap();
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
     match linter.lint_file(&SourceFile::new("policies/wide.json", POLICY)) {
         FileOutcome::Linted { findings, .. } => findings,
         other => panic!("not linted: {other:?}"),

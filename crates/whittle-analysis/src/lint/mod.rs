@@ -1,16 +1,45 @@
-//! The lint engine: runs every check over every policy document of an input and
-//! collects [`Finding`]s with exact locations.
+//! The lint engine: runs every rule over every policy document of an input — code
+//! checks and action-set rules alike — and, for account exports, over every user's
+//! and role's effective permissions. Findings carry exact locations.
 
+mod action_rules;
 pub mod checks;
+mod principals;
 
 use std::sync::Arc;
 
+use jiff::Timestamp;
+
+pub use action_rules::{ActionRule, Verdict};
+
 use crate::catalog::Catalog;
 use crate::expand::{ActionSet, Expander};
-use crate::input::{self, InputError, InputKind};
+use crate::input::{self, InputError, InputKind, PrincipalKind};
+use crate::permissions::{Permissions, PolicyScope};
 use crate::policy::{Policy, Statement};
 use crate::rules::{Rule, RuleError, RuleSet, Severity};
 use crate::source::{Position, SourceFile, Span};
+
+/// What kind of IAM resource a logical location names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogicalKind {
+    /// A policy: "this policy grants X".
+    Policy,
+    /// A user or role: "this principal can do X".
+    Principal,
+}
+
+/// The IAM resource a finding is about, for findings on account exports.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Logical {
+    /// What is named.
+    pub kind: LogicalKind,
+    /// The managed policy's or principal's ARN; for an inline policy, the ARN of
+    /// the user, group or role that holds it.
+    pub arn: String,
+    /// The inline policy's name, for inline policies.
+    pub name: Option<String>,
+}
 
 /// Where a finding points: a file, a range in it, and the document it is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,9 +50,11 @@ pub struct Location {
     pub start: Position,
     /// One past its last character.
     pub end: Position,
-    /// The policy inside the file, for files that hold several (e.g.
+    /// The policy or principal inside the file, for files that hold several (e.g.
     /// `role/deploy inline policy "ci"`); `None` for a bare policy file.
     pub subject: Option<String>,
+    /// The IAM resource the finding is about, when the input says.
+    pub logical: Option<Logical>,
 }
 
 /// One problem found by a rule.
@@ -47,12 +78,16 @@ pub trait Check: Send + Sync {
     fn name(&self) -> &'static str;
     /// Inspects one policy document and reports through `out`.
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>);
+    /// Inspects one principal's effective permissions (account exports only).
+    fn check_principal(&self, _cx: &PrincipalContext<'_>, _out: &mut Emitter<'_>) {}
 }
 
 /// What a check sees of one policy document.
 pub struct PolicyContext<'a> {
     /// The parsed document.
     pub policy: &'a Policy,
+    /// Its statements resolved against the catalog.
+    pub scope: &'a PolicyScope,
     /// Expands action patterns (cached across the run).
     pub expander: &'a Expander<'a>,
 }
@@ -65,24 +100,35 @@ impl PolicyContext<'_> {
 
     /// The catalog actions a statement applies to: the expansion of `Action`, or
     /// the complement of `NotAction`'s; `None` when it has neither.
-    pub fn matched_actions(&self, statement: &Statement) -> Option<ActionSet> {
-        let element = statement.action.as_ref()?;
-        let named = self
-            .expander
-            .expand_all(element.values.iter().map(|v| v.value.as_str()));
-        Some(if element.negated {
-            named.complement()
-        } else {
-            named
-        })
+    pub fn matched_actions(&self, statement: &Statement) -> Option<&ActionSet> {
+        self.scope
+            .statements
+            .iter()
+            .find(|s| s.index == statement.index)
+            .map(|s| &s.actions)
     }
 }
 
-/// Collects the findings of one rule on one document.
+/// What a check sees of one principal of an account export.
+pub struct PrincipalContext<'a> {
+    /// User or role.
+    pub kind: PrincipalKind,
+    /// The principal's ARN.
+    pub arn: &'a str,
+    /// Where the principal's entry is in the file.
+    pub span: Span,
+    /// Everything its policies allow and deny together.
+    pub permissions: &'a Permissions,
+    /// The catalog.
+    pub catalog: &'a Catalog,
+}
+
+/// Collects the findings of one rule on one document or principal.
 pub struct Emitter<'a> {
     rule: &'a Arc<Rule>,
     file: &'a SourceFile,
     subject: Option<&'a str>,
+    logical: Option<&'a Logical>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -127,6 +173,7 @@ impl FindingBuilder<'_, '_> {
             start: emitter.file.position(self.span.start),
             end: emitter.file.position(self.span.end),
             subject: emitter.subject.map(str::to_owned),
+            logical: emitter.logical.cloned(),
         };
         emitter.findings.push(Finding {
             rule: Arc::clone(emitter.rule),
@@ -138,7 +185,7 @@ impl FindingBuilder<'_, '_> {
     }
 }
 
-/// Why a file could not be linted (exit code 2).
+/// Why an input, or part of it, could not be linted (exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFailure {
     /// The file as the user named it.
@@ -161,105 +208,197 @@ impl std::fmt::Display for InputFailure {
 /// The outcome of linting one file.
 #[derive(Debug, Clone)]
 pub enum FileOutcome {
-    /// The file was read; it held `documents` policy documents.
+    /// The file was read.
     Linted {
         /// What the file was recognised as.
         kind: InputKind,
         /// How many policy documents it held.
         documents: usize,
+        /// How many users and roles were judged by their effective permissions.
+        principals: usize,
         /// The findings, sorted by position.
         findings: Vec<Finding>,
+        /// Documents inside the file that could not be read (the rest was linted).
+        failures: Vec<InputFailure>,
     },
     /// The file is valid JSON but none of the recognised shapes.
     Unrecognised,
-    /// The file could not be read as JSON or holds a broken embedded document.
+    /// The file could not be read as JSON or holds nothing readable.
     Failed(InputFailure),
 }
 
-/// Runs the checks of a [`RuleSet`] over input files.
+/// Settings of a lint run.
+#[derive(Debug, Clone, Copy)]
+pub struct LintOptions {
+    /// The time date conditions are judged against.
+    pub now: Timestamp,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        Self {
+            now: Timestamp::now(),
+        }
+    }
+}
+
+/// Runs the rules of a [`RuleSet`] over input files.
 pub struct Linter<'c> {
     expander: Expander<'c>,
     checks: Vec<(Arc<Rule>, Box<dyn Check>)>,
+    action_rules: Vec<(Arc<Rule>, ActionRule)>,
+    options: LintOptions,
 }
 
 impl<'c> Linter<'c> {
-    /// A linter running every check whose rule is in `rules`.
-    pub fn new(catalog: &'c Catalog, rules: &RuleSet) -> Result<Self, RuleError> {
-        let mut pairs = Vec::new();
-        for check in checks::all() {
-            let rule = rules.get(check.name()).ok_or_else(|| RuleError::Invalid {
-                file: format!("rules/{}.toml", check.name()),
-                message: "the check has no rule file".to_owned(),
-            })?;
-            pairs.push((Arc::clone(rule), check));
+    /// A linter running every rule of `rules`: each code rule with its check,
+    /// each action-set rule compiled against the catalog.
+    pub fn new(
+        catalog: &'c Catalog,
+        rules: &RuleSet,
+        options: LintOptions,
+    ) -> Result<Self, RuleError> {
+        let expander = Expander::new(catalog);
+        let mut all_checks = checks::all();
+        let mut checks = Vec::new();
+        let mut action_rules = Vec::new();
+        for rule in rules.iter() {
+            if let Some(matches) = &rule.matches {
+                action_rules.push((Arc::clone(rule), ActionRule::compile(matches, &expander)));
+                continue;
+            }
+            let Some(i) = all_checks.iter().position(|c| c.name() == rule.name) else {
+                return Err(RuleError::Invalid {
+                    file: format!("{}.toml", rule.name),
+                    message: format!(
+                        "rule \"{}\" has neither a [match] section nor a check in code",
+                        rule.name
+                    ),
+                });
+            };
+            checks.push((Arc::clone(rule), all_checks.swap_remove(i)));
         }
         Ok(Self {
-            expander: Expander::new(catalog),
-            checks: pairs,
+            expander,
+            checks,
+            action_rules,
+            options,
         })
     }
 
-    /// The expander shared by all checks of this linter.
+    /// The expander shared by all rules of this linter.
     pub fn expander(&self) -> &Expander<'c> {
         &self.expander
     }
 
-    /// Lints every policy document of one file.
+    /// Lints every policy document of one file and, for account exports, every
+    /// user's and role's effective permissions.
     pub fn lint_file(&self, file: &SourceFile) -> FileOutcome {
+        let failure = |position, message| InputFailure {
+            path: Arc::clone(file.path()),
+            position,
+            message,
+        };
         let root = match file.parse_json() {
             Ok(root) => root,
             Err(error) => {
-                return FileOutcome::Failed(InputFailure {
-                    path: Arc::clone(file.path()),
-                    position: Some(error.position),
-                    message: format!("invalid JSON: {}", error.message),
-                });
+                let message = format!("invalid JSON: {}", error.message);
+                return FileOutcome::Failed(failure(Some(error.position), message));
             }
         };
-        let (kind, documents) = match input::documents(&root) {
-            Ok(found) => found,
+        let contents = match input::read(&root) {
+            Ok(contents) => contents,
             Err(InputError::Unrecognised) => return FileOutcome::Unrecognised,
-            Err(InputError::Document { span, message }) => {
-                return FileOutcome::Failed(InputFailure {
-                    path: Arc::clone(file.path()),
-                    position: Some(file.position(span.start)),
-                    message,
-                });
+            Err(InputError::Document(error)) => {
+                return FileOutcome::Failed(failure(
+                    Some(file.position(error.span.start)),
+                    error.message,
+                ));
             }
         };
         let mut findings = Vec::new();
-        for document in &documents {
+        let mut scopes = Vec::with_capacity(contents.documents.len());
+        for document in &contents.documents {
             let policy = Policy::parse(&document.node);
-            self.lint_policy(file, document.subject.as_deref(), &policy, &mut findings);
+            let scope = PolicyScope::resolve(&policy, &self.expander, self.options.now);
+            let logical = document.owner.as_ref().map(|owner| Logical {
+                kind: LogicalKind::Policy,
+                arn: owner.arn.clone(),
+                name: owner.inline_name.clone(),
+            });
+            let target = Target {
+                file,
+                subject: document.subject.as_deref(),
+                logical: logical.as_ref(),
+            };
+            self.lint_policy(target, &policy, &scope, &mut findings);
+            scopes.push(scope);
         }
+        let principals = match &contents.account {
+            Some(account) => {
+                principals::lint_account(self, file, &contents, account, &scopes, &mut findings)
+            }
+            None => 0,
+        };
         findings.sort_by(|a, b| (&a.location, &a.rule.name).cmp(&(&b.location, &b.rule.name)));
         FileOutcome::Linted {
-            kind,
-            documents: documents.len(),
+            kind: contents.kind,
+            documents: contents.documents.len(),
+            principals,
             findings,
+            failures: contents
+                .errors
+                .into_iter()
+                .map(|e| failure(Some(file.position(e.span.start)), e.message))
+                .collect(),
         }
     }
 
-    /// Runs every check over one parsed policy.
-    pub fn lint_policy(
+    /// Runs every rule over one parsed policy.
+    fn lint_policy(
         &self,
-        file: &SourceFile,
-        subject: Option<&str>,
+        target: Target<'_>,
         policy: &Policy,
+        scope: &PolicyScope,
         findings: &mut Vec<Finding>,
     ) {
         let cx = PolicyContext {
             policy,
+            scope,
             expander: &self.expander,
         };
         for (rule, check) in &self.checks {
-            let mut emitter = Emitter {
-                rule,
-                file,
-                subject,
-                findings,
-            };
-            check.check(&cx, &mut emitter);
+            check.check(&cx, &mut target.emitter(rule, findings));
+        }
+        if self.action_rules.is_empty() {
+            return;
+        }
+        let permissions =
+            crate::permissions::policy_permissions(scope, self.expander.catalog().len());
+        for (rule, action_rule) in &self.action_rules {
+            if let Some(verdict) = action_rule.evaluate(&permissions) {
+                action_rule.report_policy(&verdict, rule, &cx, &mut target.emitter(rule, findings));
+            }
+        }
+    }
+}
+
+/// Where the findings of one document or principal go.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    file: &'a SourceFile,
+    subject: Option<&'a str>,
+    logical: Option<&'a Logical>,
+}
+
+impl<'a> Target<'a> {
+    fn emitter(self, rule: &'a Arc<Rule>, findings: &'a mut Vec<Finding>) -> Emitter<'a> {
+        Emitter {
+            rule,
+            file: self.file,
+            subject: self.subject,
+            logical: self.logical,
+            findings,
         }
     }
 }
@@ -269,16 +408,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_rule_file_has_a_check_and_every_check_a_rule() {
+    fn every_code_rule_has_a_check_and_every_check_a_rule() {
         let rules = RuleSet::embedded().unwrap();
-        let checks: Vec<&str> = checks::all().iter().map(|c| c.name()).collect();
-        for rule in rules.iter() {
+        for check in checks::all() {
+            let rule = rules
+                .get(check.name())
+                .unwrap_or_else(|| panic!("check {} has no rule file", check.name()));
             assert!(
-                checks.contains(&rule.name.as_str()),
-                "rule {} has no check",
+                rule.matches.is_none(),
+                "{} has both a check and a [match]",
                 rule.name
             );
         }
-        assert!(Linter::new(Catalog::embedded(), &rules).is_ok());
+        assert!(Linter::new(Catalog::embedded(), &rules, LintOptions::default()).is_ok());
     }
 }

@@ -77,6 +77,44 @@ pub struct Rule {
     pub example: String,
     /// The same policy written so that it does not.
     pub use_instead: String,
+    /// For action-set rules: the actions whose grant the rule reports. Rules
+    /// without it are implemented by a check in code.
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub matches: Option<ActionMatch>,
+}
+
+/// The action patterns an action-set rule looks for.
+///
+/// The rule fires when the policy (or principal) is granted at least one action
+/// of every group. Patterns are IAM action patterns (`*`, `?`, case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionMatch {
+    /// A single group: at least one of these actions. Shorthand for `all_of = [actions]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Several groups, every one of which must be granted (e.g. `iam:PassRole`
+    /// together with `ec2:RunInstances`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all_of: Vec<Vec<String>>,
+    /// Count only grants on every resource (`"Resource": "*"`).
+    #[serde(default)]
+    pub any_resource: bool,
+    /// Count only actions of these access levels (e.g. `"Permissions management"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_levels: Vec<crate::catalog::AccessLevel>,
+}
+
+impl ActionMatch {
+    /// The groups of patterns, with `actions` as the first group.
+    pub fn groups(&self) -> Vec<&[String]> {
+        let mut groups: Vec<&[String]> = Vec::new();
+        if !self.actions.is_empty() {
+            groups.push(&self.actions);
+        }
+        groups.extend(self.all_of.iter().map(Vec::as_slice));
+        groups
+    }
 }
 
 /// Errors in rule files.
@@ -165,6 +203,14 @@ impl RuleSet {
         if !kebab {
             return Err(invalid(format!(
                 "rule name \"{}\" is not kebab-case",
+                rule.name
+            )));
+        }
+        if let Some(matches) = &rule.matches
+            && (matches.groups().is_empty() || matches.groups().iter().any(|g| g.is_empty()))
+        {
+            return Err(invalid(format!(
+                "rule \"{}\": [match] needs `actions` or `all_of`, with no empty group",
                 rule.name
             )));
         }

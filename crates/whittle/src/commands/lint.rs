@@ -1,6 +1,7 @@
 //! `whittle lint`: lint every input, render the findings, choose the exit code.
 
 use anyhow::Context;
+use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Finding, Linter, RuleSet, Severity};
 use whittle_reporter::LintReport;
 
@@ -10,7 +11,8 @@ use crate::{FailOn, Format, LintArgs, cache, exit, inputs, output};
 pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     let catalog = cache::load_catalog();
     let rules = RuleSet::embedded().context("the embedded rules are invalid")?;
-    let linter = Linter::new(&catalog, &rules).context("the embedded rules are invalid")?;
+    let linter = Linter::new(&catalog, &rules, LintOptions::default())
+        .context("the embedded rules are invalid")?;
     let (inputs, mut failures) = inputs::collect(&args.paths);
     let mut findings: Vec<Finding> = Vec::new();
     let (mut files, mut documents, mut skipped) = (0, 0, 0);
@@ -27,10 +29,12 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
             FileOutcome::Linted {
                 documents: n,
                 findings: found,
+                failures: partial,
                 ..
             } => {
                 documents += n;
                 findings.extend(found);
+                failures.extend(partial);
             }
             FileOutcome::Unrecognised if !input.explicit => skipped += 1,
             FileOutcome::Unrecognised => failures.push(whittle_analysis::InputFailure {

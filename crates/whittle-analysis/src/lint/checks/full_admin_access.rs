@@ -1,6 +1,6 @@
 //! `full-admin-access`: Allow every action on every resource.
 
-use crate::lint::{Check, Emitter, PolicyContext};
+use crate::lint::{Check, Emitter, PolicyContext, PrincipalContext};
 
 /// Flags Allow statements whose actions expand to the whole catalog (`*`, `*:*`,
 /// or a `NotAction` that excludes nothing) on every resource.
@@ -30,6 +30,15 @@ impl Check for FullAdminAccess {
             finding
                 .note("grant the actions this principal needs, or attach AWS's AdministratorAccess deliberately and review it")
                 .emit("the statement allows every action on every resource: full administrator access");
+        }
+    }
+
+    fn check_principal(&self, cx: &PrincipalContext<'_>, out: &mut Emitter<'_>) {
+        if cx.permissions.effective_on_any_resource().is_full() {
+            out.at(cx.span).emit(format!(
+                "{} can use every action on every resource: full administrator access",
+                cx.arn
+            ));
         }
     }
 }

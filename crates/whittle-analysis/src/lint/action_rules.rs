@@ -1,0 +1,208 @@
+//! Action-set rules: rules declared as data (`[match]` in `rules/*.toml`) that
+//! report when a policy or principal is granted certain actions.
+
+use crate::catalog::Catalog;
+use crate::expand::{ActionSet, Expander};
+use crate::lint::{Emitter, PolicyContext};
+use crate::permissions::Permissions;
+use crate::policy::Effect;
+use crate::rules::{ActionMatch, Rule, Severity};
+
+/// How many action names a message lists per group before "and N more".
+const LISTED: usize = 3;
+
+/// An action-set rule compiled against the catalog: one action set per group.
+#[derive(Debug, Clone)]
+pub struct ActionRule {
+    groups: Vec<ActionSet>,
+    any_resource: bool,
+}
+
+/// What an action-set rule found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Per group, the granted actions that matched.
+    pub matched: Vec<ActionSet>,
+    /// True when some group is only granted by statements that can never apply.
+    pub inert: bool,
+    /// True when some group is granted only on named resources, not on `*`: the
+    /// access is real but reaches only those resources.
+    pub scoped: bool,
+}
+
+impl ActionRule {
+    /// Expands the rule's patterns once, keeping only the access levels it names.
+    pub fn compile(matches: &ActionMatch, expander: &Expander<'_>) -> Self {
+        let catalog = expander.catalog();
+        let groups = matches
+            .groups()
+            .into_iter()
+            .map(|patterns| {
+                let mut set = expander.expand_all(patterns.iter().map(String::as_str));
+                if !matches.access_levels.is_empty() {
+                    let mut filtered = ActionSet::empty(catalog.len());
+                    for id in set.iter() {
+                        if matches
+                            .access_levels
+                            .contains(&catalog.action(id).record.access)
+                        {
+                            filtered.insert(id);
+                        }
+                    }
+                    set = filtered;
+                }
+                set
+            })
+            .collect();
+        Self {
+            groups,
+            any_resource: matches.any_resource,
+        }
+    }
+
+    /// True when the rule only counts grants on every resource.
+    pub fn any_resource(&self) -> bool {
+        self.any_resource
+    }
+
+    /// Checks `permissions`: every group must be granted. A verdict that needs
+    /// statements which can never apply is marked inert.
+    pub fn evaluate(&self, permissions: &Permissions) -> Option<Verdict> {
+        let usable = if self.any_resource {
+            permissions.effective_on_any_resource()
+        } else {
+            permissions.effective()
+        };
+        if let Some(matched) = self.match_groups(&usable) {
+            let anywhere = permissions.effective_on_any_resource();
+            let scoped = matched.iter().any(|group| {
+                let mut on_any = group.clone();
+                on_any.intersect_with(&anywhere);
+                on_any.is_empty()
+            });
+            return Some(Verdict {
+                matched,
+                inert: false,
+                scoped,
+            });
+        }
+        let inert = permissions.inert_only();
+        if inert.is_empty() {
+            return None;
+        }
+        let mut with_inert = usable;
+        with_inert.union_with(&inert);
+        self.match_groups(&with_inert).map(|matched| Verdict {
+            matched,
+            inert: true,
+            scoped: false,
+        })
+    }
+
+    fn match_groups(&self, granted: &ActionSet) -> Option<Vec<ActionSet>> {
+        self.groups
+            .iter()
+            .map(|group| {
+                let mut hit = group.clone();
+                hit.intersect_with(granted);
+                (!hit.is_empty()).then_some(hit)
+            })
+            .collect()
+    }
+
+    /// Reports a verdict on one policy at the statement that grants the first group.
+    pub(crate) fn report_policy(
+        &self,
+        verdict: &Verdict,
+        rule: &Rule,
+        cx: &PolicyContext<'_>,
+        out: &mut Emitter<'_>,
+    ) {
+        let first = &verdict.matched[0];
+        let granting = cx.scope.statements.iter().find(|s| {
+            s.effect == Effect::Allow
+                && (verdict.inert || s.inert.is_none())
+                && (!self.any_resource || s.any_resource)
+                && s.actions.iter().any(|id| first.contains(id))
+        });
+        let span = granting.map_or(cx.policy.span, |s| s.action_span);
+        let mut finding = out.at(span);
+        if verdict.inert {
+            let reason = cx
+                .scope
+                .statements
+                .iter()
+                .find_map(|s| s.inert.as_deref())
+                .unwrap_or("its statements cannot apply");
+            finding = finding.severity(Severity::Note).note(format!(
+                "lowered to a note: the statement granting it can never apply, because {reason}"
+            ));
+        }
+        if verdict.scoped {
+            finding = finding.severity(lower(rule.severity)).note(
+                "lowered one level: part of it is granted only on named resources, so it reaches only those; review what they allow",
+            );
+        }
+        if self.any_resource {
+            finding = finding.note("granted on every resource (\"Resource\": \"*\"); scope it to the resources that need it");
+        }
+        finding.emit(format!(
+            "{}: the policy grants {}",
+            rule.summary,
+            describe(&verdict.matched, cx.catalog())
+        ));
+    }
+}
+
+/// One severity level lower (a note stays a note).
+pub(crate) fn lower(severity: Severity) -> Severity {
+    match severity {
+        Severity::Error => Severity::Warning,
+        Severity::Warning | Severity::Note => Severity::Note,
+    }
+}
+
+/// "iam:PassRole with ec2:RunInstances", listing up to three actions per group.
+pub(crate) fn describe(groups: &[ActionSet], catalog: &Catalog) -> String {
+    groups
+        .iter()
+        .map(|group| {
+            let names: Vec<&str> = group
+                .iter()
+                .take(LISTED)
+                .map(|id| catalog.action(id).qualified_name.as_str())
+                .collect();
+            let rest = group.count().saturating_sub(LISTED);
+            if rest > 0 {
+                format!("{} and {rest} more", names.join(", "))
+            } else {
+                names.join(", ")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" with ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::rules::RuleSet;
+
+    #[test]
+    fn every_pattern_of_every_action_rule_names_real_actions() {
+        let expander = Expander::new(Catalog::embedded());
+        for rule in RuleSet::embedded().unwrap().iter() {
+            let Some(matches) = &rule.matches else {
+                continue;
+            };
+            for pattern in matches.groups().into_iter().flatten() {
+                assert!(
+                    !expander.expand(pattern).is_empty(),
+                    "rule {}: \"{pattern}\" matches no action",
+                    rule.name
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Principal-level analysis of account exports: each user and role is judged by
+//! everything that applies to it — inline policies, attached managed policies,
+//! for users their groups' policies, limited by its permissions boundary — so that
+//! an escalation needing actions from several policies is found, and an explicit
+//! Deny in one policy cancels an Allow in another.
+
+use std::collections::HashMap;
+
+use crate::expand::ActionSet;
+use crate::input::{Account, Contents, PrincipalEntry, PrincipalKind};
+use crate::lint::{Finding, Linter, Logical, LogicalKind, PrincipalContext, Target};
+use crate::permissions::{Permissions, PolicyScope, policy_permissions};
+use crate::rules::Severity;
+use crate::source::SourceFile;
+
+/// A principal's permissions together with where each piece came from.
+struct Holdings<'a> {
+    permissions: Permissions,
+    /// Indices of the documents of every policy that applies.
+    sources: Vec<usize>,
+    /// Attached or boundary policies the export does not contain.
+    missing: Vec<&'a str>,
+    /// The boundary's description, when one limits the principal.
+    boundary: Option<&'a str>,
+}
+
+/// Lints every user and role of `account`; returns how many were judged.
+pub(super) fn lint_account(
+    linter: &Linter<'_>,
+    file: &SourceFile,
+    contents: &Contents,
+    account: &Account,
+    scopes: &[PolicyScope],
+    findings: &mut Vec<Finding>,
+) -> usize {
+    let catalog = linter.expander.catalog();
+    let documents: Vec<Permissions> = scopes
+        .iter()
+        .map(|s| policy_permissions(s, catalog.len()))
+        .collect();
+    let groups: HashMap<&str, &crate::input::GroupEntry> = account
+        .groups
+        .iter()
+        .map(|g| (g.name.as_str(), g))
+        .collect();
+    for principal in &account.principals {
+        let holdings = holdings(principal, account, &groups, &documents, catalog.len());
+        let subject = format!(
+            "{} {}",
+            match principal.kind {
+                PrincipalKind::User => "user",
+                PrincipalKind::Role => "role",
+            },
+            principal.arn
+        );
+        let logical = Logical {
+            kind: LogicalKind::Principal,
+            arn: principal.arn.clone(),
+            name: None,
+        };
+        let target = Target {
+            file,
+            subject: Some(&subject),
+            logical: Some(&logical),
+        };
+        let cx = PrincipalContext {
+            kind: principal.kind,
+            arn: &principal.arn,
+            span: principal.span,
+            permissions: &holdings.permissions,
+            catalog,
+        };
+        let context_notes = context_notes(&holdings);
+        let before = findings.len();
+        for (rule, check) in &linter.checks {
+            check.check_principal(&cx, &mut target.emitter(rule, findings));
+        }
+        for (rule, action_rule) in &linter.action_rules {
+            let Some(verdict) = action_rule.evaluate(&holdings.permissions) else {
+                continue;
+            };
+            let mut out = target.emitter(rule, findings);
+            let mut finding = out.at(principal.span);
+            if verdict.inert {
+                finding = finding
+                    .severity(Severity::Note)
+                    .note("lowered to a note: part of it is granted only by statements that can never apply");
+            } else if verdict.scoped {
+                finding = finding.severity(super::action_rules::lower(rule.severity)).note(
+                    "lowered one level: part of it is granted only on named resources, so it reaches only those",
+                );
+            }
+            for (group, matched) in verdict.matched.iter().enumerate() {
+                finding = finding.note(provenance(
+                    matched, &holdings, contents, scopes, catalog, group,
+                ));
+            }
+            finding.emit(format!(
+                "{}: {subject} can use {}",
+                rule.summary,
+                super::action_rules::describe(&verdict.matched, catalog)
+            ));
+        }
+        for finding in &mut findings[before..] {
+            finding.notes.extend(context_notes.iter().cloned());
+        }
+    }
+    account.principals.len()
+}
+
+fn holdings<'a>(
+    principal: &'a PrincipalEntry,
+    account: &'a Account,
+    groups: &HashMap<&str, &'a crate::input::GroupEntry>,
+    documents: &[Permissions],
+    len: usize,
+) -> Holdings<'a> {
+    let mut holdings = Holdings {
+        permissions: Permissions::empty(len),
+        sources: Vec::new(),
+        missing: Vec::new(),
+        boundary: None,
+    };
+    let take = |holdings: &mut Holdings<'a>, index: usize| {
+        if !holdings.sources.contains(&index) {
+            holdings.permissions.merge(&documents[index]);
+            holdings.sources.push(index);
+        }
+    };
+    let attach = |holdings: &mut Holdings<'a>, arns: &'a [String]| {
+        for arn in arns {
+            match account.managed.get(arn) {
+                Some(&index) => take(holdings, index),
+                None => holdings.missing.push(arn),
+            }
+        }
+    };
+    principal
+        .inline
+        .iter()
+        .for_each(|&i| take(&mut holdings, i));
+    attach(&mut holdings, &principal.attached);
+    for name in &principal.groups {
+        if let Some(group) = groups.get(name.as_str()) {
+            group.inline.iter().for_each(|&i| take(&mut holdings, i));
+            attach(&mut holdings, &group.attached);
+        }
+    }
+    if let Some(boundary) = &principal.boundary {
+        match account.managed.get(boundary) {
+            Some(&index) => {
+                holdings.permissions.limit_to(&documents[index]);
+                holdings.boundary = Some(boundary);
+            }
+            None => holdings.missing.push(boundary),
+        }
+    }
+    holdings
+}
+
+/// Which of the principal's policies grant the matched actions of one group.
+fn provenance(
+    matched: &ActionSet,
+    holdings: &Holdings<'_>,
+    contents: &Contents,
+    scopes: &[PolicyScope],
+    catalog: &crate::catalog::Catalog,
+    group: usize,
+) -> String {
+    let Some(first) = matched.iter().next() else {
+        return String::new();
+    };
+    let granted_by: Vec<&str> = holdings
+        .sources
+        .iter()
+        .filter(|&&i| {
+            scopes[i]
+                .statements
+                .iter()
+                .any(|s| s.grants() && s.actions.contains(first))
+        })
+        .filter_map(|&i| contents.documents[i].subject.as_deref())
+        .collect();
+    let name = &catalog.action(first).qualified_name;
+    let by = if granted_by.is_empty() {
+        "no single policy (inert statements only)".to_owned()
+    } else {
+        granted_by.join("; ")
+    };
+    if group == 0 {
+        format!("{name} is granted by {by}")
+    } else {
+        format!("together with {name}, granted by {by}")
+    }
+}
+
+fn context_notes(holdings: &Holdings<'_>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(boundary) = holdings.boundary {
+        notes.push(format!("limited by the permissions boundary {boundary}"));
+    }
+    if !holdings.missing.is_empty() {
+        notes.push(format!(
+            "not in the export, so not counted: {}",
+            holdings.missing.join(", ")
+        ));
+    }
+    notes
+}

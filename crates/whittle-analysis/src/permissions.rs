@@ -1,0 +1,352 @@
+//! What a policy, or a principal holding several policies, is allowed to do,
+//! resolved to catalog actions.
+//!
+//! Each statement is expanded once into a [`StatementScope`]: its actions (with
+//! `NotAction` as the complement), whether it covers every resource, and whether
+//! it can apply at all. A Resource or Condition that still leaves an action usable
+//! does not hide it; a statement that can never apply — a date condition already in
+//! the past, resources only AWS owns — is marked *inert*, with the reason, so that
+//! rules can lower their findings and say why.
+
+use jiff::Timestamp;
+
+use crate::expand::{ActionSet, Expander};
+use crate::policy::{ConditionValue, Effect, Policy, Statement};
+use crate::source::Span;
+
+/// One statement resolved against the catalog.
+#[derive(Debug, Clone)]
+pub struct StatementScope {
+    /// 0-based position among the policy's statements.
+    pub index: usize,
+    /// Allow or Deny.
+    pub effect: Effect,
+    /// Where the statement's Action/NotAction key is (the statement, if none).
+    pub action_span: Span,
+    /// The actions it applies to (the complement, for NotAction).
+    pub actions: ActionSet,
+    /// True when its Resource covers every resource (`*`), or it uses NotResource.
+    pub any_resource: bool,
+    /// True when it has a Condition block.
+    pub conditional: bool,
+    /// Why the statement can never apply, if it cannot.
+    pub inert: Option<String>,
+}
+
+impl StatementScope {
+    /// Resolves one statement; `None` for a statement without Action/NotAction.
+    pub fn resolve(statement: &Statement, expander: &Expander<'_>, now: Timestamp) -> Option<Self> {
+        let action = statement.action.as_ref()?;
+        let named = expander.expand_all(action.values.iter().map(|v| v.value.as_str()));
+        let actions = if action.negated {
+            named.complement()
+        } else {
+            named
+        };
+        let any_resource = statement
+            .resource
+            .as_ref()
+            .is_some_and(|r| r.negated || r.covers_every_resource());
+        Some(Self {
+            index: statement.index,
+            effect: statement.effect.value,
+            action_span: action.key_span,
+            actions,
+            any_resource,
+            conditional: !statement.conditions.is_empty(),
+            inert: inert_reason(statement, now),
+        })
+    }
+
+    /// True for an Allow statement that can apply.
+    pub fn grants(&self) -> bool {
+        self.effect == Effect::Allow && self.inert.is_none()
+    }
+}
+
+/// Why a statement can never apply, or `None` if it can.
+fn inert_reason(statement: &Statement, now: Timestamp) -> Option<String> {
+    for condition in &statement.conditions {
+        let key = condition.key.value.to_ascii_lowercase();
+        if key != "aws:currenttime" && key != "aws:epochtime" {
+            continue;
+        }
+        let before = matches!(
+            condition.operator.value.base,
+            "DateLessThan" | "DateLessThanEquals"
+        );
+        if !before || condition.operator.value.if_exists {
+            continue;
+        }
+        // All values must be in the past for the condition never to hold.
+        let deadlines: Option<Vec<Timestamp>> = condition
+            .values
+            .iter()
+            .map(|v| parse_date(&v.value))
+            .collect();
+        if let Some(latest) = deadlines.and_then(|d| d.into_iter().max())
+            && latest <= now
+        {
+            return Some(format!(
+                "its condition {} on {} expired: {latest} has passed",
+                condition.operator.value, condition.key.value
+            ));
+        }
+    }
+    let resource = statement.resource.as_ref()?;
+    if resource.negated || resource.values.is_empty() {
+        return None;
+    }
+    if resource.values.iter().all(|r| is_aws_owned(&r.value)) {
+        return Some(format!(
+            "its resources ({}) belong to AWS, not to any customer account",
+            resource
+                .values
+                .iter()
+                .map(|r| r.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    None
+}
+
+/// True for an ARN in the account `aws`, such as `arn:aws:iam::aws:policy/...`.
+fn is_aws_owned(arn: &str) -> bool {
+    arn.split(':').nth(4) == Some("aws")
+}
+
+/// Parses an IAM date value: ISO 8601 (date or date-time) or epoch seconds.
+pub fn parse_date(value: &ConditionValue) -> Option<Timestamp> {
+    match value {
+        ConditionValue::Number(n) => n
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok()),
+        ConditionValue::String(s) => {
+            if let Ok(ts) = s.parse::<Timestamp>() {
+                return Some(ts);
+            }
+            if let Ok(seconds) = s.parse::<i64>() {
+                return Timestamp::from_second(seconds).ok();
+            }
+            s.parse::<jiff::civil::Date>().ok().and_then(|d| {
+                jiff::tz::TimeZone::UTC
+                    .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+                    .ok()
+            })
+        }
+        ConditionValue::Bool(_) => None,
+    }
+}
+
+/// The resolved statements of one policy document.
+#[derive(Debug, Clone)]
+pub struct PolicyScope {
+    /// Every statement that has actions, in document order.
+    pub statements: Vec<StatementScope>,
+}
+
+impl PolicyScope {
+    /// Resolves every statement of `policy`.
+    pub fn resolve(policy: &Policy, expander: &Expander<'_>, now: Timestamp) -> Self {
+        Self {
+            statements: policy
+                .statements
+                .iter()
+                .filter_map(|s| StatementScope::resolve(s, expander, now))
+                .collect(),
+        }
+    }
+}
+
+/// Allowed and denied actions of a policy or of a principal's policies together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Permissions {
+    /// Actions some applicable Allow statement grants.
+    pub allowed: ActionSet,
+    /// Actions some applicable Allow statement grants on every resource.
+    pub allowed_on_any_resource: ActionSet,
+    /// Actions only inert Allow statements grant (they can never be used).
+    pub inert: ActionSet,
+    /// Actions an unconditional Deny on every resource removes: an explicit Deny
+    /// beats any Allow.
+    pub denied: ActionSet,
+}
+
+impl Permissions {
+    /// No permissions, for a catalog of `len` actions.
+    pub fn empty(len: usize) -> Self {
+        Self {
+            allowed: ActionSet::empty(len),
+            allowed_on_any_resource: ActionSet::empty(len),
+            inert: ActionSet::empty(len),
+            denied: ActionSet::empty(len),
+        }
+    }
+
+    /// Adds the statements of one policy.
+    pub fn add(&mut self, scope: &PolicyScope) {
+        for statement in &scope.statements {
+            match statement.effect {
+                Effect::Allow if statement.inert.is_some() => {
+                    self.inert.union_with(&statement.actions)
+                }
+                Effect::Allow => {
+                    self.allowed.union_with(&statement.actions);
+                    if statement.any_resource {
+                        self.allowed_on_any_resource.union_with(&statement.actions);
+                    }
+                }
+                Effect::Deny if statement.any_resource && !statement.conditional => {
+                    self.denied.union_with(&statement.actions);
+                }
+                Effect::Deny => {}
+            }
+        }
+    }
+
+    /// Adds everything `other` allows and denies.
+    pub fn merge(&mut self, other: &Permissions) {
+        self.allowed.union_with(&other.allowed);
+        self.allowed_on_any_resource
+            .union_with(&other.allowed_on_any_resource);
+        self.inert.union_with(&other.inert);
+        self.denied.union_with(&other.denied);
+    }
+
+    /// Limits what is allowed to what `boundary` allows (a permissions boundary).
+    pub fn limit_to(&mut self, boundary: &Permissions) {
+        let mut ceiling = boundary.allowed.clone();
+        ceiling.subtract(&boundary.denied);
+        self.allowed.intersect_with(&ceiling);
+        self.allowed_on_any_resource.intersect_with(&ceiling);
+        self.inert.intersect_with(&ceiling);
+    }
+
+    /// What can actually be used: allowed and not explicitly denied.
+    pub fn effective(&self) -> ActionSet {
+        let mut set = self.allowed.clone();
+        set.subtract(&self.denied);
+        set
+    }
+
+    /// What can actually be used on every resource.
+    pub fn effective_on_any_resource(&self) -> ActionSet {
+        let mut set = self.allowed_on_any_resource.clone();
+        set.subtract(&self.denied);
+        set
+    }
+
+    /// Actions granted only by statements that can never apply (and not denied).
+    pub fn inert_only(&self) -> ActionSet {
+        let mut set = self.inert.clone();
+        set.subtract(&self.allowed);
+        set.subtract(&self.denied);
+        set
+    }
+}
+
+/// The permissions of one policy on its own.
+pub fn policy_permissions(scope: &PolicyScope, catalog_len: usize) -> Permissions {
+    let mut permissions = Permissions::empty(catalog_len);
+    permissions.add(scope);
+    permissions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::source::parse_json;
+
+    fn scope(text: &str) -> PolicyScope {
+        let policy = Policy::parse(&parse_json(text).unwrap());
+        let now: Timestamp = "2026-11-24T00:00:00Z".parse().unwrap();
+        PolicyScope::resolve(&policy, &Expander::new(Catalog::embedded()), now)
+    }
+
+    fn permissions(text: &str) -> Permissions {
+        policy_permissions(&scope(text), Catalog::embedded().len())
+    }
+
+    #[test]
+    fn explicit_deny_beats_allow() {
+        let p = permissions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+                             {"Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+        );
+        assert!(p.allowed.is_full());
+        assert!(p.effective().is_empty());
+    }
+
+    #[test]
+    fn a_conditional_or_scoped_deny_does_not_remove_actions() {
+        let p = permissions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+               {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":false}}},
+               {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::audit/*"}]}"#,
+        );
+        assert_eq!(p.effective().count(), p.allowed.count());
+    }
+
+    #[test]
+    fn not_action_is_the_complement() {
+        let catalog = Catalog::embedded();
+        let p =
+            permissions(r#"{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#);
+        assert!(
+            !p.allowed
+                .contains(catalog.action_id("iam:PassRole").unwrap())
+        );
+        assert!(
+            p.allowed
+                .contains(catalog.action_id("ec2:RunInstances").unwrap())
+        );
+    }
+
+    #[test]
+    fn expired_dates_and_aws_owned_resources_make_a_statement_inert() {
+        let s = scope(
+            r#"{"Statement":[
+              {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"*",
+               "Condition":{"DateLessThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}},
+              {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"},
+              {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"*",
+               "Condition":{"DateLessThan":{"aws:CurrentTime":"2099-01-01"}}}]}"#,
+        );
+        assert!(
+            s.statements[0]
+                .inert
+                .as_deref()
+                .unwrap()
+                .contains("expired")
+        );
+        assert!(
+            s.statements[1]
+                .inert
+                .as_deref()
+                .unwrap()
+                .contains("belong to AWS")
+        );
+        assert!(s.statements[2].inert.is_none());
+    }
+
+    #[test]
+    fn a_boundary_limits_what_is_allowed() {
+        let catalog = Catalog::embedded();
+        let mut p =
+            permissions(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#);
+        p.limit_to(&permissions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        ));
+        assert!(
+            p.effective()
+                .contains(catalog.action_id("s3:GetObject").unwrap())
+        );
+        assert!(
+            !p.effective()
+                .contains(catalog.action_id("iam:PassRole").unwrap())
+        );
+    }
+}
