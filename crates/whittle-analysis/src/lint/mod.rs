@@ -375,6 +375,11 @@ impl<'c> Linter<'c> {
         }
         let permissions =
             crate::permissions::policy_permissions(scope, self.expander.catalog().len());
+        // An administrator policy can do everything each risk rule looks for;
+        // full-admin-access says so once instead of every rule repeating it.
+        if permissions.effective_on_any_resource().is_full() {
+            return;
+        }
         for (rule, action_rule) in &self.action_rules {
             if let Some(verdict) = action_rule.evaluate(&permissions) {
                 action_rule.report_policy(&verdict, rule, &cx, &mut target.emitter(rule, findings));

@@ -38,11 +38,28 @@ pub(super) fn lint_account(
         .iter()
         .map(|s| policy_permissions(s, catalog.len()))
         .collect();
+    // What each policy triggers on its own: the principal-level pass reports only
+    // what no single policy of the principal explains (cross-policy findings).
+    let admin: Vec<bool> = documents
+        .iter()
+        .map(|d| d.effective_on_any_resource().is_full())
+        .collect();
+    let fires: Vec<Vec<bool>> = documents
+        .iter()
+        .map(|d| {
+            linter
+                .action_rules
+                .iter()
+                .map(|(_, rule)| rule.evaluate(d).is_some())
+                .collect()
+        })
+        .collect();
     let groups: HashMap<&str, &crate::input::GroupEntry> = account
         .groups
         .iter()
         .map(|g| (g.name.as_str(), g))
         .collect();
+    let mut holders: HashMap<&str, Vec<String>> = HashMap::new();
     for principal in &account.principals {
         let holdings = holdings(principal, account, &groups, &documents, catalog.len());
         let subject = format!(
@@ -53,6 +70,14 @@ pub(super) fn lint_account(
             },
             principal.arn
         );
+        for (arn, &index) in &account.managed {
+            if holdings.sources.contains(&index) {
+                holders
+                    .entry(arn.as_str())
+                    .or_default()
+                    .push(subject.clone());
+            }
+        }
         let logical = Logical {
             kind: LogicalKind::Principal,
             arn: principal.arn.clone(),
@@ -63,46 +88,69 @@ pub(super) fn lint_account(
             subject: Some(&subject),
             logical: Some(&logical),
         };
-        let cx = PrincipalContext {
-            kind: principal.kind,
-            arn: &principal.arn,
-            span: principal.span,
-            permissions: &holdings.permissions,
-            catalog,
-        };
-        let context_notes = context_notes(&holdings);
         let before = findings.len();
-        for (rule, check) in &linter.checks {
-            check.check_principal(&cx, &mut target.emitter(rule, findings));
-        }
-        for (rule, action_rule) in &linter.action_rules {
-            let Some(verdict) = action_rule.evaluate(&holdings.permissions) else {
-                continue;
-            };
-            let mut out = target.emitter(rule, findings);
-            let mut finding = out.at(principal.span);
-            if verdict.inert {
-                finding = finding
-                    .severity(Severity::Note)
-                    .note("lowered to a note: part of it is granted only by statements that can never apply");
-            } else if verdict.scoped {
-                finding = finding.severity(super::action_rules::lower(rule.severity)).note(
-                    "lowered one level: part of it is granted only on named resources, so it reaches only those",
-                );
+        if holdings.permissions.effective_on_any_resource().is_full() {
+            // Risk rules are implied by administrator access and not repeated.
+            if !holdings.sources.iter().any(|&i| admin[i]) {
+                let cx = PrincipalContext {
+                    kind: principal.kind,
+                    arn: &principal.arn,
+                    span: principal.span,
+                    permissions: &holdings.permissions,
+                    catalog,
+                };
+                for (rule, check) in &linter.checks {
+                    check.check_principal(&cx, &mut target.emitter(rule, findings));
+                }
             }
-            for (group, matched) in verdict.matched.iter().enumerate() {
-                finding = finding.note(provenance(
-                    matched, &holdings, contents, scopes, catalog, group,
+        } else {
+            for (r, (rule, action_rule)) in linter.action_rules.iter().enumerate() {
+                if holdings.sources.iter().any(|&i| fires[i][r]) {
+                    continue;
+                }
+                let Some(verdict) = action_rule.evaluate(&holdings.permissions) else {
+                    continue;
+                };
+                let mut out = target.emitter(rule, findings);
+                let mut finding = out.at(principal.span);
+                if verdict.inert {
+                    finding = finding.severity(Severity::Note).note(
+                        "lowered to a note: part of it is granted only by statements that can never apply",
+                    );
+                } else if verdict.scoped {
+                    finding = finding.severity(super::action_rules::lower(rule.severity)).note(
+                        "lowered one level: part of it is granted only on named resources, so it reaches only those",
+                    );
+                }
+                for (group, matched) in verdict.matched.iter().enumerate() {
+                    finding = finding.note(provenance(
+                        matched, &holdings, contents, scopes, catalog, group,
+                    ));
+                }
+                finding.emit(format!(
+                    "{}: {subject} can use {} through its policies together",
+                    rule.summary,
+                    super::action_rules::describe(&verdict.matched, catalog)
                 ));
             }
-            finding.emit(format!(
-                "{}: {subject} can use {}",
-                rule.summary,
-                super::action_rules::describe(&verdict.matched, catalog)
-            ));
         }
+        let notes = context_notes(&holdings);
         for finding in &mut findings[before..] {
-            finding.notes.extend(context_notes.iter().cloned());
+            finding.notes.extend(notes.iter().cloned());
+        }
+    }
+    for finding in findings.iter_mut() {
+        let Some(logical) = &finding.location.logical else {
+            continue;
+        };
+        if logical.kind != LogicalKind::Policy || logical.name.is_some() {
+            continue;
+        }
+        match holders.get(logical.arn.as_str()) {
+            Some(names) => finding.notes.push(format!("held by {}", names.join(", "))),
+            None => finding
+                .notes
+                .push("attached to no user or role in the export".to_owned()),
         }
     }
     account.principals.len()

@@ -1,0 +1,138 @@
+//! Principal-level analysis on account exports in `testdata/accounts/`: each user
+//! and role is judged by all its policies together.
+
+use std::path::Path;
+
+use whittle_analysis::lint::{LintOptions, LogicalKind};
+use whittle_analysis::{Catalog, FileOutcome, Finding, Linter, RuleSet, SourceFile};
+
+fn lint(name: &str) -> Vec<Finding> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/accounts")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rules = RuleSet::embedded().unwrap();
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
+    match linter.lint_file(&SourceFile::new(name, text)) {
+        FileOutcome::Linted {
+            findings, failures, ..
+        } => {
+            assert!(failures.is_empty(), "{failures:?}");
+            findings
+        }
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+fn about<'f>(findings: &'f [Finding], rule: &str, arn: &str) -> Vec<&'f Finding> {
+    findings
+        .iter()
+        .filter(|f| f.rule.name == rule)
+        .filter(|f| {
+            f.location
+                .logical
+                .as_ref()
+                .is_some_and(|l| l.kind == LogicalKind::Principal && l.arn == arn)
+        })
+        .collect()
+}
+
+const ACCOUNT: &str = "arn:aws:iam::123456789012:role";
+
+#[test]
+fn an_escalation_split_across_two_policies_is_found_on_the_principal() {
+    let findings = lint("cross-policy-escalation.json");
+    let builder = about(
+        &findings,
+        "privesc-passrole-ec2",
+        &format!("{ACCOUNT}/builder"),
+    );
+    assert_eq!(builder.len(), 1);
+    let notes = builder[0].notes.join("\n");
+    assert!(
+        notes.contains("iam:PassRole is granted by role/builder inline policy \"pass-roles\""),
+        "{notes}"
+    );
+    assert!(notes.contains("launch-instances"), "{notes}");
+    // The principal finding points at the role's entry in the file.
+    assert_eq!(builder[0].location.start.line, 7);
+    // Neither policy escalates on its own, and the role without PassRole cannot.
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.rule.name != "privesc-passrole-ec2"
+                || f.location.logical.as_ref().unwrap().kind == LogicalKind::Principal)
+    );
+    assert!(
+        about(
+            &findings,
+            "privesc-passrole-ec2",
+            &format!("{ACCOUNT}/launcher-only")
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn an_explicit_deny_in_another_policy_wins() {
+    let findings = lint("explicit-deny.json");
+    // Allow * in one policy and Deny * in another: the role is no administrator …
+    assert!(
+        about(
+            &findings,
+            "full-admin-access",
+            &format!("{ACCOUNT}/quarantined")
+        )
+        .is_empty()
+    );
+    // … though the Allow * policy on its own still says what it grants.
+    assert!(findings.iter().any(|f| f.rule.name == "full-admin-access"
+        && f.location.subject.as_deref() == Some("role/quarantined inline policy \"admin\"")));
+    // PassRole denied elsewhere: RunInstances alone is no escalation.
+    assert!(
+        about(
+            &findings,
+            "privesc-passrole-ec2",
+            &format!("{ACCOUNT}/no-passing")
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn not_action_is_expanded_as_a_complement_across_policies() {
+    let findings = lint("not-action.json");
+    // NotAction "iam:*" in one policy plus "iam:*" in another: everything.
+    let admin = about(
+        &findings,
+        "full-admin-access",
+        &format!("{ACCOUNT}/power-plus-iam"),
+    );
+    assert_eq!(admin.len(), 1, "{findings:#?}");
+    assert!(admin[0].message.contains("through its policies together"));
+    // Administrator access implies the risk rules: they are not repeated for it.
+    assert!(
+        about(
+            &findings,
+            "privesc-passrole-ec2",
+            &format!("{ACCOUNT}/power-plus-iam")
+        )
+        .is_empty()
+    );
+    // NotAction "iam:*" alone leaves out iam:PassRole, so no PassRole escalation.
+    assert!(
+        about(
+            &findings,
+            "full-admin-access",
+            &format!("{ACCOUNT}/power-user-only")
+        )
+        .is_empty()
+    );
+    assert!(!findings.iter().any(|f| {
+        f.rule.name == "privesc-passrole-ec2"
+            && f.location
+                .subject
+                .as_deref()
+                .is_some_and(|s| s.contains("power-user-only"))
+    }));
+}
