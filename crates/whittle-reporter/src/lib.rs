@@ -9,7 +9,9 @@ mod table;
 pub use json::lint_json;
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 
-use whittle_analysis::{CatalogSource, Finding, InputFailure, Severity};
+use std::sync::Arc;
+
+use whittle_analysis::{CatalogSource, Finding, InputFailure, Rule, Severity};
 
 /// Everything one `whittle lint` run produced, ready to render.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +20,8 @@ pub struct LintReport<'a> {
     pub tool_version: &'a str,
     /// The catalog data the run used.
     pub catalog: &'a [CatalogSource],
+    /// Every rule the run applied (SARIF lists them all, with or without findings).
+    pub rules: &'a [Arc<Rule>],
     /// Findings, in the order to show them.
     pub findings: &'a [Finding],
     /// Files that could not be read.

@@ -43,9 +43,11 @@ fn render(render: fn(&LintReport<'_>) -> String) -> String {
         }),
         message: "invalid JSON: expected comma".into(),
     }];
+    let rules: Vec<_> = RuleSet::embedded().unwrap().iter().cloned().collect();
     render(&LintReport {
         tool_version: "0.1.0",
         catalog: &catalog,
+        rules: &rules,
         findings: &findings,
         failures: &failures,
         files: 2,
@@ -71,6 +73,7 @@ fn table_without_findings_is_one_summary_line() {
     let report = LintReport {
         tool_version: "0.1.0",
         catalog: &[],
+        rules: &[],
         findings: &[],
         failures: &[],
         files: 3,

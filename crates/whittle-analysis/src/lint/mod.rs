@@ -70,7 +70,14 @@ pub struct Finding {
     pub location: Location,
     /// Further explanations and hints, e.g. "did you mean …".
     pub notes: Vec<String>,
+    /// The source text of the element the finding points at (at most 200 bytes):
+    /// with the rule and location it identifies the finding across runs even when
+    /// lines move, for fingerprints and baselines.
+    pub anchor: String,
 }
+
+/// The longest anchor kept, in bytes.
+const ANCHOR_LIMIT: usize = 200;
 
 /// A check: the code behind one rule.
 pub trait Check: Send + Sync {
@@ -175,12 +182,22 @@ impl FindingBuilder<'_, '_> {
             subject: emitter.subject.map(str::to_owned),
             logical: emitter.logical.cloned(),
         };
+        let text = emitter
+            .file
+            .text()
+            .get(self.span.start..self.span.end)
+            .unwrap_or("");
+        let mut end = text.len().min(ANCHOR_LIMIT);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
         emitter.findings.push(Finding {
             rule: Arc::clone(emitter.rule),
             severity: self.severity,
             message: message.into(),
             location,
             notes: self.notes,
+            anchor: text[..end].to_owned(),
         });
     }
 }

@@ -48,6 +48,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     let report = LintReport {
         tool_version: env!("CARGO_PKG_VERSION"),
         catalog: catalog.sources(),
+        rules: &rules.iter().cloned().collect::<Vec<_>>(),
         findings: &findings,
         failures: &failures,
         files,
