@@ -33,9 +33,27 @@ pub struct Owner {
     pub inline_name: Option<String>,
 }
 
+/// What sort of IAM policy a document is, when the input says (IAM's size
+/// quotas differ by sort).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentKind {
+    /// A bare policy file: could be any sort.
+    Unknown,
+    /// A managed policy version.
+    Managed,
+    /// An inline policy of a user.
+    UserInline,
+    /// An inline policy of a group.
+    GroupInline,
+    /// An inline policy of a role.
+    RoleInline,
+}
+
 /// A policy document found in an input, ready to be parsed as a policy.
 #[derive(Debug, Clone)]
 pub struct EmbeddedDocument {
+    /// What sort of policy it is.
+    pub kind: DocumentKind,
     /// Where the document sits in the file, e.g. `role/deploy inline policy "ci"`;
     /// `None` for a bare policy file.
     pub subject: Option<String>,
@@ -146,6 +164,7 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
     // missing instead of calling the file unrecognised.
     if root.get("Statement").is_some() || root.get("Version").is_some() {
         let document = EmbeddedDocument {
+            kind: DocumentKind::Unknown,
             subject: None,
             owner: None,
             node: root.clone(),
@@ -157,13 +176,19 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
         let subject = id.map(|v| format!("policy version {v}"));
         return single(
             InputKind::PolicyVersion,
-            required(version, "Document", subject, None),
+            required(version, "Document", subject, None).map(|d| d.of(DocumentKind::Managed)),
         );
     }
     if root.get("PolicyDocument").is_some() {
         let owner = ["RoleName", "UserName", "GroupName"]
             .iter()
-            .find_map(|k| Some((k, root.get(k)?.as_str()?)));
+            .find_map(|k| Some((*k, root.get(k)?.as_str()?)));
+        let kind = match owner {
+            Some(("RoleName", _)) => DocumentKind::RoleInline,
+            Some(("UserName", _)) => DocumentKind::UserInline,
+            Some(_) => DocumentKind::GroupInline,
+            None => DocumentKind::Unknown,
+        };
         let name = root.get("PolicyName").and_then(Node::as_str).unwrap_or("?");
         let subject = match owner {
             Some((kind, owner)) => format!(
@@ -174,7 +199,7 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
         };
         return single(
             InputKind::InlinePolicy,
-            required(root, "PolicyDocument", Some(subject), None),
+            required(root, "PolicyDocument", Some(subject), None).map(|d| d.of(kind)),
         );
     }
     const DETAIL_KEYS: [&str; 4] = [
@@ -221,8 +246,14 @@ fn authorization_details(root: &Node) -> Contents {
                     arn: arn.clone(),
                     inline_name: Some(policy_name.to_owned()),
                 };
+                let document_kind = match kind {
+                    "user" => DocumentKind::UserInline,
+                    "group" => DocumentKind::GroupInline,
+                    _ => DocumentKind::RoleInline,
+                };
                 match required(policy, "PolicyDocument", Some(subject), Some(owner)) {
                     Ok(document) => {
+                        let document = document.of(document_kind);
                         inline.push(contents.documents.len());
                         contents.documents.push(document);
                     }
@@ -289,6 +320,7 @@ fn authorization_details(root: &Node) -> Contents {
         };
         match required(version, "Document", Some(subject), Some(owner)) {
             Ok(document) => {
+                let document = document.of(DocumentKind::Managed);
                 account
                     .managed
                     .insert(arn.to_owned(), contents.documents.len());
@@ -335,10 +367,18 @@ fn required(
         }
     };
     Ok(EmbeddedDocument {
+        kind: DocumentKind::Unknown,
         subject,
         owner,
         node,
     })
+}
+
+impl EmbeddedDocument {
+    fn of(mut self, kind: DocumentKind) -> Self {
+        self.kind = kind;
+        self
+    }
 }
 
 /// Parses a document given as a string: plain JSON, or URL-encoded JSON as the

@@ -206,6 +206,34 @@ impl Node {
         }
     }
 
+    /// The length in characters of the value written as compact JSON (no
+    /// whitespace outside strings), as IAM counts a policy against its size quotas.
+    pub fn compact_len(&self) -> usize {
+        match &self.value {
+            Value::Null => 4,
+            Value::Bool(b) => {
+                if *b {
+                    4
+                } else {
+                    5
+                }
+            }
+            Value::Number(n) => n.chars().count(),
+            Value::String(s) => quoted_len(s),
+            Value::Array(items) => {
+                2 + items.iter().map(Node::compact_len).sum::<usize>()
+                    + items.len().saturating_sub(1)
+            }
+            Value::Object(members) => {
+                2 + members
+                    .iter()
+                    .map(|m| quoted_len(&m.key) + 1 + m.value.compact_len())
+                    .sum::<usize>()
+                    + members.len().saturating_sub(1)
+            }
+        }
+    }
+
     /// Moves every span in the tree onto `span`: used for a document that was
     /// embedded as a string, whose inner positions do not exist in the file.
     pub fn collapse_spans(&mut self, span: Span) {
@@ -288,6 +316,18 @@ fn convert(value: ast::Value<'_>) -> Node {
     }
 }
 
+/// Characters of `s` as a JSON string literal, quotes and escapes included.
+fn quoted_len(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -333,6 +373,14 @@ mod tests {
         assert!(parse_json("{\"a\": 1,}").is_err());
         assert!(parse_json("// c\n{}").is_err());
         assert!(parse_json("   ").is_err());
+    }
+
+    #[test]
+    fn compact_length_ignores_whitespace_outside_strings() {
+        let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [ {\"Sid\": \"a b\\\"c\"}, true, null, 12 ]\n}";
+        let node = parse_json(text).unwrap();
+        let compact = r#"{"Version":"2012-10-17","Statement":[{"Sid":"a b\"c"},true,null,12]}"#;
+        assert_eq!(node.compact_len(), compact.chars().count());
     }
 
     #[test]

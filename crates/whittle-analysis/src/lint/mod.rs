@@ -14,11 +14,11 @@ pub use action_rules::{ActionRule, Verdict};
 
 use crate::catalog::Catalog;
 use crate::expand::{ActionSet, Expander};
-use crate::input::{self, InputError, InputKind, PrincipalKind};
+use crate::input::{self, DocumentKind, InputError, InputKind, PrincipalKind};
 use crate::permissions::{Permissions, PolicyScope};
 use crate::policy::{Policy, Statement};
 use crate::rules::{Rule, RuleError, RuleSet, Severity};
-use crate::source::{Position, SourceFile, Span};
+use crate::source::{Node, Position, SourceFile, Span};
 
 /// What kind of IAM resource a logical location names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,6 +93,10 @@ pub trait Check: Send + Sync {
 pub struct PolicyContext<'a> {
     /// The parsed document.
     pub policy: &'a Policy,
+    /// The document's JSON, as written.
+    pub node: &'a Node,
+    /// What sort of policy it is, when the input says.
+    pub kind: DocumentKind,
     /// Its statements resolved against the catalog.
     pub scope: &'a PolicyScope,
     /// Expands action patterns (cached across the run).
@@ -348,7 +352,7 @@ impl<'c> Linter<'c> {
                 subject: document.subject.as_deref(),
                 logical: logical.as_ref(),
             };
-            self.lint_policy(target, &policy, &scope, &mut findings);
+            self.lint_policy(target, document, &policy, &scope, &mut findings);
             scopes.push(scope);
         }
         let principals = match &contents.account {
@@ -375,12 +379,15 @@ impl<'c> Linter<'c> {
     fn lint_policy(
         &self,
         target: Target<'_>,
+        document: &input::EmbeddedDocument,
         policy: &Policy,
         scope: &PolicyScope,
         findings: &mut Vec<Finding>,
     ) {
         let cx = PolicyContext {
             policy,
+            node: &document.node,
+            kind: document.kind,
             scope,
             expander: &self.expander,
         };

@@ -1,0 +1,51 @@
+//! `policy-size-exceeded`: the document is over IAM's size quota for its kind.
+
+use crate::input::DocumentKind;
+use crate::lint::{Check, Emitter, PolicyContext};
+use crate::rules::Severity;
+use crate::source::Span;
+
+/// The largest identity policy IAM accepts of any kind (role inline policies).
+const LARGEST: usize = 10_240;
+/// The managed-policy quota, also above the user and group inline quotas.
+const MANAGED: usize = 6_144;
+
+/// Compares the document's size without whitespace with IAM's quotas.
+pub struct PolicySizeExceeded;
+
+impl Check for PolicySizeExceeded {
+    fn name(&self) -> &'static str {
+        "policy-size-exceeded"
+    }
+
+    fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
+        let size = cx.node.compact_len();
+        let opening = Span::new(cx.policy.span.start, cx.policy.span.start + 1);
+        let (limit, what) = match cx.kind {
+            DocumentKind::Managed => (MANAGED, "a managed policy"),
+            DocumentKind::UserInline => (2_048, "an inline policy of a user"),
+            DocumentKind::GroupInline => (5_120, "an inline policy of a group"),
+            DocumentKind::RoleInline => (LARGEST, "an inline policy of a role"),
+            DocumentKind::Unknown => {
+                if size > LARGEST {
+                    out.at(opening).emit(format!(
+                        "the policy has {size} characters without whitespace; no identity policy may have more than {LARGEST}"
+                    ));
+                } else if size > MANAGED {
+                    out.at(opening)
+                        .severity(Severity::Warning)
+                        .note("it fits only as an inline policy of a role")
+                        .emit(format!(
+                            "the policy has {size} characters without whitespace: too large for a managed policy ({MANAGED}) or a user or group inline policy"
+                        ));
+                }
+                return;
+            }
+        };
+        if size > limit {
+            out.at(opening).emit(format!(
+                "the policy has {size} characters without whitespace; IAM allows at most {limit} for {what}"
+            ));
+        }
+    }
+}
