@@ -10,6 +10,7 @@
 
 use jiff::Timestamp;
 
+use crate::catalog::AccessLevel;
 use crate::expand::{ActionSet, Expander};
 use crate::policy::{ConditionValue, Effect, Policy, Statement};
 use crate::source::Span;
@@ -23,13 +24,17 @@ pub struct StatementScope {
     pub effect: Effect,
     /// Where the statement's Action/NotAction key is (the statement, if none).
     pub action_span: Span,
-    /// The actions it applies to (the complement, for NotAction).
+    /// Every action it names (the complement, for NotAction).
+    pub named: ActionSet,
+    /// The named actions it can actually grant or deny.
     pub actions: ActionSet,
+    /// The named actions it can never grant, because of [`StatementScope::inert`].
+    pub inert_actions: ActionSet,
     /// True when its Resource covers every resource (`*`), or it uses NotResource.
     pub any_resource: bool,
     /// True when it has a Condition block.
     pub conditional: bool,
-    /// Why the statement can never apply, if it cannot.
+    /// Why some or all of its actions can never apply, if so.
     pub inert: Option<String>,
 }
 
@@ -38,7 +43,7 @@ impl StatementScope {
     pub fn resolve(statement: &Statement, expander: &Expander<'_>, now: Timestamp) -> Option<Self> {
         let action = statement.action.as_ref()?;
         let named = expander.expand_all(action.values.iter().map(|v| v.value.as_str()));
-        let actions = if action.negated {
+        let named = if action.negated {
             named.complement()
         } else {
             named
@@ -47,25 +52,46 @@ impl StatementScope {
             .resource
             .as_ref()
             .is_some_and(|r| r.negated || r.covers_every_resource());
+        let catalog = expander.catalog();
+        let mut actions = named.clone();
+        let mut inert_actions = ActionSet::empty(catalog.len());
+        let inert = if let Some(reason) = expired(statement, now) {
+            std::mem::swap(&mut actions, &mut inert_actions);
+            Some(reason)
+        } else if let Some(reason) = aws_owned(statement) {
+            // AWS's own resources can be read, never changed by a customer.
+            for id in named.iter() {
+                let access = catalog.action(id).record.access;
+                if !matches!(access, AccessLevel::List | AccessLevel::Read) {
+                    inert_actions.insert(id);
+                }
+            }
+            actions.subtract(&inert_actions);
+            (!inert_actions.is_empty()).then_some(reason)
+        } else {
+            None
+        };
         Some(Self {
             index: statement.index,
             effect: statement.effect.value,
             action_span: action.key_span,
+            named,
             actions,
+            inert_actions,
             any_resource,
             conditional: !statement.conditions.is_empty(),
-            inert: inert_reason(statement, now),
+            inert,
         })
     }
 
-    /// True for an Allow statement that can apply.
+    /// True for an Allow statement that grants some action.
     pub fn grants(&self) -> bool {
-        self.effect == Effect::Allow && self.inert.is_none()
+        self.effect == Effect::Allow && !self.actions.is_empty()
     }
 }
 
-/// Why a statement can never apply, or `None` if it can.
-fn inert_reason(statement: &Statement, now: Timestamp) -> Option<String> {
+/// Why a statement can no longer apply because of a date condition, if so.
+fn expired(statement: &Statement, now: Timestamp) -> Option<String> {
     for condition in &statement.conditions {
         let key = condition.key.value.to_ascii_lowercase();
         if key != "aws:currenttime" && key != "aws:epochtime" {
@@ -93,6 +119,11 @@ fn inert_reason(statement: &Statement, now: Timestamp) -> Option<String> {
             ));
         }
     }
+    None
+}
+
+/// Why a statement's changes cannot apply because only AWS owns its resources.
+fn aws_owned(statement: &Statement) -> Option<String> {
     let resource = statement.resource.as_ref()?;
     if resource.negated || resource.values.is_empty() {
         return None;
@@ -189,10 +220,8 @@ impl Permissions {
     pub fn add(&mut self, scope: &PolicyScope) {
         for statement in &scope.statements {
             match statement.effect {
-                Effect::Allow if statement.inert.is_some() => {
-                    self.inert.union_with(&statement.actions)
-                }
                 Effect::Allow => {
+                    self.inert.union_with(&statement.inert_actions);
                     self.allowed.union_with(&statement.actions);
                     if statement.any_resource {
                         self.allowed_on_any_resource.union_with(&statement.actions);
@@ -311,7 +340,7 @@ mod tests {
             r#"{"Statement":[
               {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"*",
                "Condition":{"DateLessThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"}}},
-              {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"},
+              {"Effect":"Allow","Action":["iam:CreatePolicyVersion","iam:GetPolicyVersion"],"Resource":"arn:aws:iam::aws:policy/ReadOnlyAccess"},
               {"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"*",
                "Condition":{"DateLessThan":{"aws:CurrentTime":"2099-01-01"}}}]}"#,
         );
@@ -330,6 +359,13 @@ mod tests {
                 .contains("belong to AWS")
         );
         assert!(s.statements[2].inert.is_none());
+        // Reading AWS's own policies works; only changing them cannot.
+        let catalog = Catalog::embedded();
+        let read = catalog.action_id("iam:GetPolicyVersion").unwrap();
+        let write = catalog.action_id("iam:CreatePolicyVersion").unwrap();
+        assert!(s.statements[1].actions.contains(read));
+        assert!(s.statements[1].inert_actions.contains(write));
+        assert!(s.statements[0].actions.is_empty());
     }
 
     #[test]

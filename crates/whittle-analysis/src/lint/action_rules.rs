@@ -119,11 +119,11 @@ impl ActionRule {
         out: &mut Emitter<'_>,
     ) {
         let first = &verdict.matched[0];
+        let grants_first = |set: &ActionSet| set.iter().any(|id| first.contains(id));
         let granting = cx.scope.statements.iter().find(|s| {
             s.effect == Effect::Allow
-                && (verdict.inert || s.inert.is_none())
                 && (!self.any_resource || s.any_resource)
-                && s.actions.iter().any(|id| first.contains(id))
+                && (grants_first(&s.actions) || (verdict.inert && grants_first(&s.inert_actions)))
         });
         let span = granting.map_or(cx.policy.span, |s| s.action_span);
         let mut finding = out.at(span);

@@ -116,7 +116,7 @@ impl PolicyContext<'_> {
             .statements
             .iter()
             .find(|s| s.index == statement.index)
-            .map(|s| &s.actions)
+            .map(|s| &s.named)
     }
 }
 

@@ -1,0 +1,92 @@
+//! Constraints that still leave an action usable keep a finding; constraints that
+//! cannot match lower it, and the finding says why.
+
+use whittle_analysis::lint::LintOptions;
+use whittle_analysis::{Catalog, FileOutcome, Finding, Linter, RuleSet, Severity, SourceFile};
+
+fn lint(policy: &str) -> Vec<Finding> {
+    let rules = RuleSet::embedded().unwrap();
+    let options = LintOptions {
+        now: "2026-11-24T12:00:00Z".parse().unwrap(),
+    };
+    let linter = Linter::new(Catalog::embedded(), &rules, options).unwrap();
+    match linter.lint_file(&SourceFile::new("p.json", policy)) {
+        FileOutcome::Linted { findings, .. } => findings,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn only<'f>(findings: &'f [Finding], rule: &str) -> &'f Finding {
+    let matching: Vec<_> = findings.iter().filter(|f| f.rule.name == rule).collect();
+    assert_eq!(matching.len(), 1, "{rule}: {findings:#?}");
+    matching[0]
+}
+
+#[test]
+fn a_resource_constraint_that_leaves_the_action_usable_keeps_the_finding() {
+    let findings = lint(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreatePolicyVersion",
+            "Resource":"arn:aws:iam::123456789012:policy/team-*"}]}"#,
+    );
+    let finding = only(&findings, "privesc-create-policy-version");
+    // Lowered one level, not dropped: the team's policies can still be rewritten.
+    assert_eq!(finding.severity, Severity::Warning);
+    assert!(
+        finding
+            .notes
+            .iter()
+            .any(|n| n.contains("only on named resources"))
+    );
+}
+
+#[test]
+fn resources_only_aws_owns_lower_the_finding_and_say_why() {
+    let findings = lint(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+            "Action":["iam:CreatePolicyVersion","iam:GetPolicyVersion"],
+            "Resource":"arn:aws:iam::aws:policy/*"}]}"#,
+    );
+    let finding = only(&findings, "privesc-create-policy-version");
+    assert_eq!(finding.severity, Severity::Note);
+    assert!(
+        finding.notes.iter().any(|n| n.contains("belong to AWS")),
+        "{:?}",
+        finding.notes
+    );
+}
+
+#[test]
+fn a_date_condition_in_the_past_lowers_the_finding_and_one_in_the_future_does_not() {
+    let expired = lint(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*",
+            "Condition":{"DateLessThan":{"aws:CurrentTime":"2024-06-30T00:00:00Z"}}}]}"#,
+    );
+    let finding = only(&expired, "privesc-attach-policy");
+    assert_eq!(finding.severity, Severity::Note);
+    assert!(
+        finding.notes.iter().any(|n| n.contains("expired")),
+        "{:?}",
+        finding.notes
+    );
+
+    let current = lint(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*",
+            "Condition":{"DateLessThan":{"aws:CurrentTime":"2030-01-01T00:00:00Z"}}}]}"#,
+    );
+    assert_eq!(
+        only(&current, "privesc-attach-policy").severity,
+        Severity::Error
+    );
+}
+
+#[test]
+fn a_condition_that_can_hold_does_not_hide_the_finding() {
+    let findings = lint(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"*",
+            "Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"}}}]}"#,
+    );
+    assert_eq!(
+        only(&findings, "privesc-put-inline-policy").severity,
+        Severity::Error
+    );
+}
