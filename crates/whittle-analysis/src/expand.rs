@@ -93,6 +93,14 @@ impl ActionSet {
         set
     }
 
+    /// True when every action of this set is also in `other`.
+    pub fn is_subset(&self, other: &ActionSet) -> bool {
+        self.words
+            .iter()
+            .zip(other.words.iter())
+            .all(|(a, b)| a & !b == 0)
+    }
+
     /// The number of actions in the set.
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
@@ -342,6 +350,8 @@ mod tests {
             diff.subtract(&y);
             prop_assert_eq!(diff.count(), x.count() - inter.count());
             prop_assert_eq!(x.iter().count(), x.count());
+            prop_assert!(inter.is_subset(&x) && inter.is_subset(&y) && x.is_subset(&union));
+            prop_assert_eq!(x.is_subset(&y), diff.is_empty());
         }
 
         #[test]

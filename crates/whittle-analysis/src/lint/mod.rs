@@ -5,6 +5,7 @@
 mod action_rules;
 pub mod checks;
 mod principals;
+mod wildcards;
 
 use std::sync::Arc;
 

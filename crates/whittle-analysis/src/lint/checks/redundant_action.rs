@@ -1,0 +1,63 @@
+//! `redundant-action`: an action already covered by another in the same element.
+
+use std::collections::HashMap;
+
+use crate::expand::has_wildcard;
+use crate::lint::{Check, Emitter, PolicyContext};
+
+/// Flags values of an Action/NotAction element that add nothing: duplicates
+/// (IAM compares case-insensitively) and actions another pattern already covers.
+pub struct RedundantAction;
+
+impl Check for RedundantAction {
+    fn name(&self) -> &'static str {
+        "redundant-action"
+    }
+
+    fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
+        for statement in &cx.policy.statements {
+            let Some(action) = &statement.action else {
+                continue;
+            };
+            let values = &action.values;
+            let sets: Vec<_> = values
+                .iter()
+                .map(|v| cx.expander.expand(&v.value))
+                .collect();
+            let wildcards: Vec<usize> = (0..values.len())
+                .filter(|&i| has_wildcard(&values[i].value) && !sets[i].is_empty())
+                .collect();
+            let mut first_seen: HashMap<String, usize> = HashMap::new();
+            for (i, value) in values.iter().enumerate() {
+                let lower = value.value.to_ascii_lowercase();
+                if let Some(&earlier) = first_seen.get(&lower) {
+                    out.at(value.span).emit(format!(
+                        "\"{}\" is listed twice (IAM compares actions case-insensitively; first as \"{}\")",
+                        value.value, values[earlier].value
+                    ));
+                    continue;
+                }
+                first_seen.insert(lower, i);
+                if sets[i].is_empty() {
+                    continue;
+                }
+                // Equal sets written differently: the later one is the redundant one.
+                let cover = wildcards.iter().copied().find(|&j| {
+                    j != i
+                        && values[j].value.to_ascii_lowercase()
+                            != values[i].value.to_ascii_lowercase()
+                        && sets[i].is_subset(&sets[j])
+                        && (sets[i] != sets[j] || j < i)
+                });
+                if let Some(j) = cover {
+                    out.at(value.span)
+                        .note(format!("remove \"{}\"", value.value))
+                        .emit(format!(
+                            "\"{}\" is already covered by \"{}\"",
+                            value.value, values[j].value
+                        ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! `wildcard-permissions-management-on-any-resource`: a wildcard action that
+//! expands to Permissions management actions, allowed on every resource.
+
+use crate::catalog::AccessLevel;
+use crate::lint::{Check, Emitter, PolicyContext};
+
+/// Flags wildcard action patterns (other than `*` and `service:*`) that grant
+/// Permissions management actions on `"Resource": "*"`.
+pub struct WildcardPermissionsManagementOnAnyResource;
+
+impl Check for WildcardPermissionsManagementOnAnyResource {
+    fn name(&self) -> &'static str {
+        "wildcard-permissions-management-on-any-resource"
+    }
+
+    fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
+        crate::lint::wildcards::report(
+            cx,
+            out,
+            &[AccessLevel::PermissionsManagement],
+            "Permissions management",
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! `wildcard-write-on-any-resource`: a wildcard action that expands to Write
+//! actions, allowed on every resource.
+
+use crate::catalog::AccessLevel;
+use crate::lint::{Check, Emitter, PolicyContext};
+
+/// Flags wildcard action patterns (other than `*` and `service:*`, which have
+/// their own rules) that grant Write actions on `"Resource": "*"`.
+pub struct WildcardWriteOnAnyResource;
+
+impl Check for WildcardWriteOnAnyResource {
+    fn name(&self) -> &'static str {
+        "wildcard-write-on-any-resource"
+    }
+
+    fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
+        crate::lint::wildcards::report(cx, out, &[AccessLevel::Write], "Write");
+    }
+}
