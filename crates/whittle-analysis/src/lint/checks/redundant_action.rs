@@ -44,8 +44,7 @@ impl Check for RedundantAction {
                 // Equal sets written differently: the later one is the redundant one.
                 let cover = wildcards.iter().copied().find(|&j| {
                     j != i
-                        && values[j].value.to_ascii_lowercase()
-                            != values[i].value.to_ascii_lowercase()
+                        && !values[j].value.eq_ignore_ascii_case(&values[i].value)
                         && sets[i].is_subset(&sets[j])
                         && (sets[i] != sets[j] || j < i)
                 });
