@@ -24,7 +24,7 @@ impl Check for PassRoleOnAnyResource {
             };
             if !cx
                 .matched_actions(statement)
-                .is_some_and(|a| a.contains(pass_role))
+                .is_some_and(|a| a.contains(pass_role) && !a.is_full())
             {
                 continue;
             }

@@ -19,7 +19,7 @@ impl Check for PassRoleWithoutServiceCondition {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             if !cx
                 .matched_actions(statement)
-                .is_some_and(|a| a.contains(pass_role))
+                .is_some_and(|a| a.contains(pass_role) && !a.is_full())
             {
                 continue;
             }
