@@ -4,7 +4,9 @@
 //! It does no network or terminal I/O: fetching lives in `whittle-fetcher`,
 //! rendering in `whittle-reporter`, argument parsing in the `whittle` binary.
 
+pub mod baseline;
 pub mod catalog;
+pub mod config;
 pub mod expand;
 pub mod input;
 pub mod lint;

@@ -2,6 +2,7 @@
 //! field names, one object per finding, positions 1-based.
 
 use serde::Serialize;
+use whittle_analysis::lint::LogicalKind;
 use whittle_analysis::{Finding, InputFailure, Severity};
 
 use crate::LintReport;
@@ -38,6 +39,7 @@ struct JsonFinding<'a> {
     message: &'a str,
     location: JsonLocation<'a>,
     notes: &'a [String],
+    fingerprint: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +50,18 @@ struct JsonLocation<'a> {
     end_line: usize,
     end_column: usize,
     subject: Option<&'a str>,
+    sid: Option<&'a str>,
+    /// The principal, or the managed policy (or inline policy's holder), by ARN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<JsonResource<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonResource<'a> {
+    kind: &'static str,
+    arn: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inline_policy: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -68,6 +82,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    ignored: usize,
+    baselined: usize,
 }
 
 /// Renders the report as pretty-printed JSON (schema `whittle.lint/v1`).
@@ -87,7 +103,12 @@ pub fn lint_json(report: &LintReport<'_>) -> String {
                 })
                 .collect(),
         },
-        findings: report.findings.iter().map(finding).collect(),
+        findings: report
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| finding(f, report.fingerprints.get(i).map(String::as_str)))
+            .collect(),
         errors: report.failures.iter().map(error).collect(),
         summary: Summary {
             files: report.files,
@@ -98,6 +119,8 @@ pub fn lint_json(report: &LintReport<'_>) -> String {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             notes: report.count(Severity::Note),
+            ignored: report.ignored,
+            baselined: report.baselined,
         },
     };
     let mut text = serde_json::to_string_pretty(&document)
@@ -106,7 +129,7 @@ pub fn lint_json(report: &LintReport<'_>) -> String {
     text
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
+fn finding<'a>(f: &'a Finding, fingerprint: Option<&'a str>) -> JsonFinding<'a> {
     JsonFinding {
         rule: &f.rule.name,
         rule_id: &f.rule.id,
@@ -120,8 +143,18 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             end_line: f.location.end.line,
             end_column: f.location.end.column,
             subject: f.location.subject.as_deref(),
+            sid: f.location.sid.as_deref(),
+            resource: f.location.logical.as_ref().map(|l| JsonResource {
+                kind: match l.kind {
+                    LogicalKind::Policy => "policy",
+                    LogicalKind::Principal => "principal",
+                },
+                arn: &l.arn,
+                inline_policy: l.name.as_deref(),
+            }),
         },
         notes: &f.notes,
+        fingerprint,
     }
 }
 

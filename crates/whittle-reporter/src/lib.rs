@@ -1,14 +1,20 @@
-//! Renderers for whittle's results: a terminal table and a stable JSON document.
+//! Renderers for whittle's results: a terminal table, a stable JSON document, SARIF
+//! 2.1.0 for code-scanning tools and GitHub Actions annotations.
 //!
 //! Renderers take findings and locations as the analysis produced them and add no
 //! analysis of their own; they never fetch or parse policies.
 
+mod github;
 mod json;
+mod sarif;
 mod table;
 
+pub use github::lint_github;
 pub use json::lint_json;
+pub use sarif::lint_sarif;
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use whittle_analysis::{CatalogSource, Finding, InputFailure, Rule, Severity};
@@ -24,6 +30,8 @@ pub struct LintReport<'a> {
     pub rules: &'a [Arc<Rule>],
     /// Findings, in the order to show them.
     pub findings: &'a [Finding],
+    /// The stable fingerprint of each finding (`whittle_analysis::lint::fingerprints`).
+    pub fingerprints: &'a [String],
     /// Files that could not be read.
     pub failures: &'a [InputFailure],
     /// Number of files read.
@@ -32,6 +40,10 @@ pub struct LintReport<'a> {
     pub documents: usize,
     /// Files skipped while walking directories because they hold no policy.
     pub skipped: usize,
+    /// Findings accepted by `[[ignore]]` entries of whittle.toml (not listed).
+    pub ignored: usize,
+    /// Findings accepted by the baseline (not listed).
+    pub baselined: usize,
 }
 
 impl LintReport<'_> {
@@ -41,5 +53,150 @@ impl LintReport<'_> {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+}
+
+/// The finding's message with each note on a line of its own, as `- note`: the
+/// plain-text form of the machine-read reports (SARIF, GitHub annotations).
+pub(crate) fn message_with_notes(finding: &Finding) -> String {
+    let mut text = finding.message.clone();
+    for note in &finding.notes {
+        text.push_str("\n- ");
+        text.push_str(note);
+    }
+    text
+}
+
+/// The path findings on standard input carry; the CLI names stdin this way, and
+/// the SARIF and GitHub renderers recognise it because it names no file.
+pub const STDIN_PATH: &str = "<stdin>";
+
+/// A finding's file as seen from the directory a report is rendered for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ArtifactPath {
+    /// Standard input ([`STDIN_PATH`]).
+    Stdin,
+    /// Inside the base directory: the path's segments below it, no `.` or `..`.
+    Relative(Vec<String>),
+    /// Outside the base directory. `root` is true for an absolute path, whose
+    /// `prefix` is the Windows drive (`C:`) if any; a relative path that climbs
+    /// above a relative base keeps its leading `..` segments.
+    Outside {
+        prefix: Option<String>,
+        root: bool,
+        segments: Vec<String>,
+    },
+}
+
+impl ArtifactPath {
+    /// Resolves `path` (as the user named it) against `base`, lexically: the
+    /// renderers are pure functions, so symbolic links are not followed.
+    pub(crate) fn new(path: &str, base: &Path) -> Self {
+        if path == STDIN_PATH {
+            return Self::Stdin;
+        }
+        let full = normalize(&base.join(path));
+        if let Ok(inside) = full.strip_prefix(normalize(base))
+            && !inside.components().any(|c| c == Component::ParentDir)
+        {
+            return Self::Relative(inside.components().map(segment).collect());
+        }
+        let mut prefix = None;
+        let mut root = false;
+        let mut segments = Vec::new();
+        for component in full.components() {
+            match component {
+                Component::Prefix(p) => prefix = Some(p.as_os_str().to_string_lossy().into_owned()),
+                Component::RootDir => root = true,
+                other => segments.push(segment(other)),
+            }
+        }
+        Self::Outside {
+            prefix,
+            root,
+            segments,
+        }
+    }
+
+    /// The path with `/` separators, for display (GitHub's `file=`); `None` for stdin.
+    pub(crate) fn to_slash_path(&self) -> Option<String> {
+        match self {
+            Self::Stdin => None,
+            Self::Relative(segments) => Some(segments.join("/")),
+            Self::Outside {
+                prefix,
+                root,
+                segments,
+            } => Some(format!(
+                "{}{}{}",
+                prefix.as_deref().unwrap_or(""),
+                if *root { "/" } else { "" },
+                segments.join("/")
+            )),
+        }
+    }
+}
+
+/// Drops `.` segments and folds `name/..` pairs without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                // `/..` is `/`; a relative path keeps climbing.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn segment(component: Component<'_>) -> String {
+    component.as_os_str().to_string_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn relative(path: &str, base: &str) -> ArtifactPath {
+        ArtifactPath::new(path, Path::new(base))
+    }
+
+    #[test]
+    fn paths_under_the_base_become_relative() {
+        let inside = ArtifactPath::Relative(vec!["policies".into(), "a.json".into()]);
+        assert_eq!(relative("policies/a.json", "/repo"), inside);
+        assert_eq!(relative("./policies/x/../a.json", "/repo"), inside);
+        assert_eq!(relative("/repo/policies/a.json", "/repo/"), inside);
+        assert_eq!(relative("policies/a.json", "."), inside);
+        assert_eq!(relative("policies/a.json", ""), inside);
+    }
+
+    #[test]
+    fn paths_outside_the_base_stay_whole() {
+        assert_eq!(
+            relative("../b.json", "/repo/sub")
+                .to_slash_path()
+                .as_deref(),
+            Some("/repo/b.json")
+        );
+        assert_eq!(
+            relative("/../etc/b.json", "/repo")
+                .to_slash_path()
+                .as_deref(),
+            Some("/etc/b.json")
+        );
+        assert_eq!(
+            relative("../../b.json", "sub").to_slash_path().as_deref(),
+            Some("../b.json")
+        );
+        assert_eq!(relative(STDIN_PATH, "/repo"), ArtifactPath::Stdin);
     }
 }

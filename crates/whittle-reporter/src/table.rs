@@ -62,7 +62,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn summary(report: &LintReport<'_>) -> String {
+pub(crate) fn summary(report: &LintReport<'_>) -> String {
     let mut text = if report.findings.is_empty() {
         "No findings".to_owned()
     } else {
@@ -89,6 +89,13 @@ fn summary(report: &LintReport<'_>) -> String {
         text.push_str(&format!(
             "; {} could not be read",
             plural(report.failures.len(), "file", "files")
+        ));
+    }
+    if report.ignored + report.baselined > 0 {
+        text.push_str(&format!(
+            "; {} accepted by whittle.toml, {} by the baseline",
+            plural(report.ignored, "finding", "findings"),
+            report.baselined
         ));
     }
     text.push('.');

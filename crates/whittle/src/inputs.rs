@@ -25,7 +25,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputFailure>) {
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input {
-                display: "<stdin>".to_owned(),
+                display: whittle_reporter::STDIN_PATH.to_owned(),
                 path: None,
                 explicit: true,
             });

@@ -60,12 +60,28 @@ struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Exit 1 when a finding at or above this severity exists.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    /// Exit 1 when a finding at or above this severity exists [default: error, or
+    /// `fail-on` in whittle.toml].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Configuration file [default: whittle.toml in the working directory or a parent].
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any whittle.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Add the rule files (*.toml with a [match] section) of this directory; repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules_dirs: Vec<PathBuf>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the fingerprints of the current findings to this baseline file.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 /// Report formats of `whittle lint`.
@@ -75,10 +91,15 @@ enum Format {
     Table,
     /// The `whittle.lint/v1` JSON document.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 /// The lowest severity that fails the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 enum FailOn {
     /// Fail on errors.
     Error,

@@ -4,6 +4,7 @@
 
 mod action_rules;
 pub mod checks;
+mod fingerprint;
 mod principals;
 mod wildcards;
 
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 pub use action_rules::{ActionRule, Verdict};
+pub use fingerprint::fingerprints;
 
 use crate::catalog::Catalog;
 use crate::expand::{ActionSet, Expander};
@@ -56,6 +58,8 @@ pub struct Location {
     pub subject: Option<String>,
     /// The IAM resource the finding is about, when the input says.
     pub logical: Option<Logical>,
+    /// The Sid of the statement the finding is in, if it has one.
+    pub sid: Option<String>,
 }
 
 /// One problem found by a rule.
@@ -141,6 +145,7 @@ pub struct Emitter<'a> {
     file: &'a SourceFile,
     subject: Option<&'a str>,
     logical: Option<&'a Logical>,
+    policy: Option<&'a Policy>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -186,6 +191,7 @@ impl FindingBuilder<'_, '_> {
             end: emitter.file.position(self.span.end),
             subject: emitter.subject.map(str::to_owned),
             logical: emitter.logical.cloned(),
+            sid: emitter.policy.and_then(|p| sid_at(p, self.span)),
         };
         let text = emitter
             .file
@@ -205,6 +211,20 @@ impl FindingBuilder<'_, '_> {
             anchor: text[..end].to_owned(),
         });
     }
+}
+
+/// The Sid of the one statement that contains `span` (none when the document was
+/// embedded as a string and every statement shares the string's span).
+fn sid_at(policy: &Policy, span: Span) -> Option<String> {
+    let mut containing = policy
+        .statements
+        .iter()
+        .filter(|s| s.span.start <= span.start && span.end <= s.span.end);
+    let statement = containing.next()?;
+    if containing.next().is_some() {
+        return None;
+    }
+    statement.sid.as_ref().map(|sid| sid.value.clone())
 }
 
 /// Why an input, or part of it, could not be linted (exit code 2).
@@ -352,6 +372,7 @@ impl<'c> Linter<'c> {
                 file,
                 subject: document.subject.as_deref(),
                 logical: logical.as_ref(),
+                policy: Some(&policy),
             };
             self.lint_policy(target, document, &policy, &scope, &mut findings);
             scopes.push(scope);
@@ -419,6 +440,7 @@ struct Target<'a> {
     file: &'a SourceFile,
     subject: Option<&'a str>,
     logical: Option<&'a Logical>,
+    policy: Option<&'a Policy>,
 }
 
 impl<'a> Target<'a> {
@@ -428,6 +450,7 @@ impl<'a> Target<'a> {
             file: self.file,
             subject: self.subject,
             logical: self.logical,
+            policy: self.policy,
             findings,
         }
     }

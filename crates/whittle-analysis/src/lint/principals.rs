@@ -87,6 +87,7 @@ pub(super) fn lint_account(
             file,
             subject: Some(&subject),
             logical: Some(&logical),
+            policy: None,
         };
         let before = findings.len();
         if holdings.permissions.effective_on_any_resource().is_full() {

@@ -228,6 +228,18 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Keeps only the rules for which `keep` is true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Rule) -> bool) {
+        self.rules.retain(|rule| keep(rule));
+    }
+
+    /// Changes the default severity of the rule called `name`.
+    pub fn set_severity(&mut self, name: &str, severity: Severity) {
+        for rule in self.rules.iter_mut().filter(|r| r.name == name) {
+            Arc::make_mut(rule).severity = severity;
+        }
+    }
+
     /// All rules, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Rule>> {
         self.rules.iter()

@@ -1,64 +1,183 @@
-//! `whittle lint`: lint every input, render the findings, choose the exit code.
+//! `whittle lint`: load configuration and rules, lint every input, drop accepted
+//! findings (whittle.toml ignores, baseline), render, choose the exit code.
+
+use std::path::Path;
 
 use anyhow::Context;
-use whittle_analysis::lint::LintOptions;
-use whittle_analysis::{FileOutcome, Finding, Linter, RuleSet, Severity};
+use clap::ValueEnum;
+use whittle_analysis::baseline::Baseline;
+use whittle_analysis::config::Config;
+use whittle_analysis::lint::{LintOptions, fingerprints};
+use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, RuleSet, Severity};
 use whittle_reporter::LintReport;
 
 use crate::{FailOn, Format, LintArgs, cache, exit, inputs, output};
 
 /// Runs `whittle lint`.
 pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
+    let config = load_config(args)?;
+    let rules = load_rules(args, &config)?;
+    let ignores = config.ignores(&rules)?;
+    let fail_on = match (args.fail_on, &config.fail_on) {
+        (Some(fail_on), _) => fail_on,
+        (None, Some(text)) => FailOn::from_str(text, true).map_err(|_| {
+            anyhow::anyhow!(
+                "whittle.toml: fail-on = \"{text}\" is not one of error, warning, note, never"
+            )
+        })?,
+        (None, None) => FailOn::Error,
+    };
     let catalog = cache::load_catalog();
-    let rules = RuleSet::embedded().context("the embedded rules are invalid")?;
-    let linter = Linter::new(&catalog, &rules, LintOptions::default())
-        .context("the embedded rules are invalid")?;
-    let (inputs, mut failures) = inputs::collect(&args.paths);
-    let mut findings: Vec<Finding> = Vec::new();
-    let (mut files, mut documents, mut skipped) = (0, 0, 0);
+    let linter = Linter::new(&catalog, &rules, LintOptions::default())?;
+    let mut run = lint_inputs(&linter, &args.paths);
+
+    // Fingerprints come from every finding, before any is accepted, so that
+    // editing whittle.toml does not renumber the identical findings that remain.
+    let base = std::env::current_dir().unwrap_or_default();
+    let mut prints = fingerprints(&run.findings, &base);
+    let ignored = retain_paired(&mut run.findings, &mut prints, |f, _| !ignores.matches(f));
+    if let Some(path) = &args.write_baseline {
+        output::write_atomically(path, Baseline::render(&run.findings, &prints).as_bytes())?;
+        eprintln!(
+            "wrote {} findings to the baseline {}",
+            run.findings.len(),
+            path.display()
+        );
+    }
+    let baselined = match &args.baseline {
+        Some(path) => {
+            let baseline = read_baseline(path)?;
+            retain_paired(&mut run.findings, &mut prints, |_, p| !baseline.contains(p))
+        }
+        None => 0,
+    };
+
+    for failure in &run.failures {
+        eprintln!("error: {failure}");
+    }
+    let all_rules: Vec<_> = rules.iter().cloned().collect();
+    let report = LintReport {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        catalog: catalog.sources(),
+        rules: &all_rules,
+        findings: &run.findings,
+        fingerprints: &prints,
+        failures: &run.failures,
+        files: run.files,
+        documents: run.documents,
+        skipped: run.skipped,
+        ignored,
+        baselined,
+    };
+    if matches!(args.format, Format::Sarif | Format::Github) && ignored + baselined > 0 {
+        // These formats have no summary of their own.
+        eprintln!("{ignored} findings accepted by whittle.toml, {baselined} by the baseline");
+    }
+    let text = render(args, &report, &base);
+    output::write(args.output.as_deref(), &text)?;
+    Ok(exit_code(fail_on, &run.findings, !run.failures.is_empty()))
+}
+
+fn load_config(args: &LintArgs) -> anyhow::Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|dir| Config::discover(&dir)),
+    };
+    match path {
+        Some(path) => Ok(Config::load(&path)?),
+        None => Ok(Config::default()),
+    }
+}
+
+fn load_rules(args: &LintArgs, config: &Config) -> anyhow::Result<RuleSet> {
+    let mut rules = RuleSet::embedded().context("the embedded rules are invalid")?;
+    for dir in config.rule_dirs().iter().chain(&args.rules_dirs) {
+        rules.add_dir(dir)?;
+    }
+    config.configure(&mut rules)?;
+    Ok(rules)
+}
+
+fn read_baseline(path: &Path) -> anyhow::Result<Baseline> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the baseline {}", path.display()))?;
+    Baseline::parse(&bytes).with_context(|| format!("the baseline {} is invalid", path.display()))
+}
+
+/// Keeps the findings (and their fingerprints) `keep` accepts; returns how many went.
+fn retain_paired(
+    findings: &mut Vec<Finding>,
+    prints: &mut Vec<String>,
+    keep: impl Fn(&Finding, &str) -> bool,
+) -> usize {
+    let before = findings.len();
+    let (kept_findings, kept_prints) = std::mem::take(findings)
+        .into_iter()
+        .zip(std::mem::take(prints))
+        .filter(|(finding, print)| keep(finding, print))
+        .unzip();
+    *findings = kept_findings;
+    *prints = kept_prints;
+    before - findings.len()
+}
+
+/// What linting every input produced.
+struct Run {
+    findings: Vec<Finding>,
+    failures: Vec<InputFailure>,
+    files: usize,
+    documents: usize,
+    skipped: usize,
+}
+
+fn lint_inputs(linter: &Linter<'_>, paths: &[std::path::PathBuf]) -> Run {
+    let (inputs, failures) = inputs::collect(paths);
+    let mut run = Run {
+        findings: Vec::new(),
+        failures,
+        files: 0,
+        documents: 0,
+        skipped: 0,
+    };
     for input in &inputs {
         let file = match inputs::read(input) {
             Ok(file) => file,
             Err(failure) => {
-                failures.push(failure);
+                run.failures.push(failure);
                 continue;
             }
         };
-        files += 1;
+        run.files += 1;
         match linter.lint_file(&file) {
             FileOutcome::Linted {
-                documents: n,
-                findings: found,
-                failures: partial,
+                documents,
+                findings,
+                failures,
                 ..
             } => {
-                documents += n;
-                findings.extend(found);
-                failures.extend(partial);
+                run.documents += documents;
+                run.findings.extend(findings);
+                run.failures.extend(failures);
             }
-            FileOutcome::Unrecognised if !input.explicit => skipped += 1,
-            FileOutcome::Unrecognised => failures.push(whittle_analysis::InputFailure {
+            FileOutcome::Unrecognised if !input.explicit => run.skipped += 1,
+            FileOutcome::Unrecognised => run.failures.push(InputFailure {
                 path: file.path().clone(),
                 position: None,
                 message: whittle_analysis::input::InputError::Unrecognised.to_string(),
             }),
-            FileOutcome::Failed(failure) => failures.push(failure),
+            FileOutcome::Failed(failure) => run.failures.push(failure),
         }
     }
-    let report = LintReport {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        catalog: catalog.sources(),
-        rules: &rules.iter().cloned().collect::<Vec<_>>(),
-        findings: &findings,
-        failures: &failures,
-        files,
-        documents,
-        skipped,
-    };
-    for failure in &failures {
-        eprintln!("error: {failure}");
-    }
-    let text = match args.format {
+    run
+}
+
+fn render(args: &LintArgs, report: &LintReport<'_>, base: &Path) -> String {
+    match args.format {
         Format::Table => {
             let width = match args.output {
                 Some(_) => whittle_reporter::DEFAULT_WIDTH,
@@ -66,12 +185,12 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
                     whittle_reporter::terminal_width().unwrap_or(whittle_reporter::DEFAULT_WIDTH)
                 }
             };
-            whittle_reporter::lint_table(&report, width)
+            whittle_reporter::lint_table(report, width)
         }
-        Format::Json => whittle_reporter::lint_json(&report),
-    };
-    output::write(args.output.as_deref(), &text)?;
-    Ok(exit_code(args.fail_on, &findings, !failures.is_empty()))
+        Format::Json => whittle_reporter::lint_json(report),
+        Format::Sarif => whittle_reporter::lint_sarif(report, base),
+        Format::Github => whittle_reporter::lint_github(report, base),
+    }
 }
 
 fn exit_code(fail_on: FailOn, findings: &[Finding], had_failures: bool) -> u8 {

@@ -1,0 +1,107 @@
+//! Lints a generated `get-account-authorization-details` export of 10,000 roles
+//! (each with two inline policies and two attached managed policies drawn from the
+//! ~1,600 AWS managed policies of `testdata/corpus/`), policy by policy and role by
+//! role, and reports roles per second.
+//!
+//! Run with `cargo bench -p whittle-analysis --bench account`.
+
+use std::io::Read;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+use whittle_analysis::lint::LintOptions;
+use whittle_analysis::{Catalog, FileOutcome, Linter, RuleSet, SourceFile};
+
+const ROLES: usize = 10_000;
+
+fn corpus() -> Vec<(String, Value)> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/corpus/aws-managed-policies.json.gz"
+    );
+    let bytes = std::fs::read(path).expect("the corpus is checked in");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .expect("the corpus is gzip-compressed UTF-8");
+    let map: serde_json::Map<String, Value> =
+        serde_json::from_str(&text).expect("the corpus is a JSON object");
+    map.into_iter().collect()
+}
+
+/// A deterministic export: role i holds corpus documents chosen by a simple
+/// linear congruential sequence, so every run lints the same account.
+fn export(corpus: &[(String, Value)]) -> String {
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let policies: Vec<Value> = corpus
+        .iter()
+        .map(|(name, document)| {
+            json!({
+                "PolicyName": name, "Arn": format!("arn:aws:iam::aws:policy/{name}"),
+                "DefaultVersionId": "v1", "AttachmentCount": 1, "IsAttachable": true,
+                "PolicyVersionList": [{"Document": document, "VersionId": "v1", "IsDefaultVersion": true}]
+            })
+        })
+        .collect();
+    let roles: Vec<Value> = (0..ROLES)
+        .map(|i| {
+            let inline: Vec<Value> = (0..2)
+                .map(|k| json!({"PolicyName": format!("inline-{k}"), "PolicyDocument": corpus[next(corpus.len())].1}))
+                .collect();
+            let attached: Vec<Value> = (0..2)
+                .map(|_| {
+                    let name = &corpus[next(corpus.len())].0;
+                    json!({"PolicyName": name, "PolicyArn": format!("arn:aws:iam::aws:policy/{name}")})
+                })
+                .collect();
+            json!({
+                "RoleName": format!("role-{i}"), "Arn": format!("arn:aws:iam::123456789012:role/role-{i}"),
+                "RolePolicyList": inline, "AttachedManagedPolicies": attached
+            })
+        })
+        .collect();
+    serde_json::to_string(&json!({"RoleDetailList": roles, "Policies": policies}))
+        .expect("the export serialises")
+}
+
+fn lint_account(c: &mut Criterion) {
+    let text = export(&corpus());
+    let file = SourceFile::new("account.json", text);
+    let catalog = Catalog::embedded();
+    let rules = RuleSet::embedded().expect("embedded rules are valid");
+    let run = || {
+        let linter =
+            Linter::new(catalog, &rules, LintOptions::default()).expect("every check has a rule");
+        match linter.lint_file(&file) {
+            FileOutcome::Linted {
+                findings,
+                principals,
+                documents,
+                ..
+            } => (findings.len(), principals, documents),
+            other => panic!("the export is linted: {other:?}"),
+        }
+    };
+    let start = std::time::Instant::now();
+    let (findings, principals, documents) = run();
+    let elapsed = start.elapsed();
+    println!(
+        "linted an export of {principals} roles and {documents} policy documents ({:.1} MB) in {:.2} s: {:.0} roles per second ({findings} findings)",
+        file.text().len() as f64 / 1e6,
+        elapsed.as_secs_f64(),
+        principals as f64 / elapsed.as_secs_f64()
+    );
+    let mut group = c.benchmark_group("account");
+    group.sample_size(10);
+    group.bench_function(format!("{ROLES}-roles"), |b| b.iter(run));
+    group.finish();
+}
+
+criterion_group!(benches, lint_account);
+criterion_main!(benches);

@@ -1,0 +1,350 @@
+//! The SARIF 2.1.0 report, for GitHub code scanning and other SARIF viewers: every
+//! rule with its documentation, one result per finding with its exact region, the
+//! IAM resource it is about and a fingerprint that survives moved lines.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde_json::{Value, json};
+use serde_sarif::sarif::{
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+};
+use whittle_analysis::lint::{Logical, LogicalKind};
+use whittle_analysis::{Finding, InputFailure, Rule, Severity};
+
+use crate::{ArtifactPath, LintReport, message_with_notes};
+
+/// The schema URI GitHub and schemastore document for SARIF 2.1.0.
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The project page, `tool.driver.informationUri`.
+const INFORMATION_URI: &str = "https://github.com/whittle-iam/whittle";
+/// The base every relative artifact URI is resolved against: the directory the
+/// report was made for. Its absolute location is deliberately not recorded
+/// (`originalUriBaseIds`), so the report does not depend on where the checkout is.
+const SRCROOT: &str = "%SRCROOT%";
+/// The `partialFingerprints` key for [`fingerprints`]; bump the version when
+/// the fields it hashes change.
+const FINGERPRINT_KEY: &str = "whittleFindingHash/v1";
+
+/// Characters escaped in a URI path segment: everything RFC 3986 does not allow
+/// there, plus `:`, which in a relative reference's first segment would read as a
+/// scheme.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b':')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Renders the report as a SARIF 2.1.0 log with one run.
+///
+/// File URIs are relative to `base` (the working directory) and marked with
+/// `uriBaseId` `%SRCROOT%`; files outside it get absolute `file://` URIs.
+pub fn lint_sarif(report: &LintReport<'_>, base: &Path) -> String {
+    let rule_indices: HashMap<&str, usize> = report
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| (rule.id.as_str(), i))
+        .collect();
+    // The analysis's fingerprints, so that code scanning and baselines recognise
+    // a finding by the same identity.
+    let results: Vec<SarifResult> = report
+        .findings
+        .iter()
+        .zip(
+            report
+                .fingerprints
+                .iter()
+                .cloned()
+                .chain(std::iter::repeat(String::new())),
+        )
+        .map(|(finding, fingerprint)| {
+            let artifact = artifact_location(&finding.location.path, base);
+            let index = rule_indices.get(finding.rule.id.as_str()).copied();
+            result(finding, artifact, index, fingerprint)
+        })
+        .collect();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver(report)).build())
+        .invocations(vec![invocation(report.failures, base)])
+        .column_kind(json!("unicodeCodePoints"))
+        .results(results)
+        .properties(run_properties(report))
+        .build();
+    let log = Sarif::builder()
+        .schema(SCHEMA)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut text = serde_json::to_string_pretty(&log).expect(
+        "the SARIF log serialises: it holds only strings, numbers and maps with string keys",
+    );
+    text.push('\n');
+    text
+}
+
+fn driver(report: &LintReport<'_>) -> ToolComponent {
+    ToolComponent::builder()
+        .name("whittle")
+        .version(report.tool_version)
+        .information_uri(INFORMATION_URI)
+        .rules(
+            report
+                .rules
+                .iter()
+                .map(|rule| descriptor(rule))
+                .collect::<Vec<_>>(),
+        )
+        .build()
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    ReportingDescriptor::builder()
+        .id(&rule.id)
+        .name(&rule.name)
+        .short_description(text(rule.summary.trim()))
+        .full_description(text(&format!(
+            "{}\n\n{}",
+            rule.what.trim(),
+            rule.why.trim()
+        )))
+        .help(help(rule))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                // SARIF's level names are whittle's severity names.
+                .level(json!(rule.severity.as_str()))
+                .build(),
+        )
+        .properties(PropertyBag::builder().tags(rule.tags.clone()).build())
+        .build()
+}
+
+fn text(text: &str) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(text).build()
+}
+
+/// The rule's documentation in ruff's shape, as `whittle explain` prints it.
+fn help(rule: &Rule) -> MultiformatMessageString {
+    let (what, why) = (rule.what.trim(), rule.why.trim());
+    let (example, use_instead) = (rule.example.trim(), rule.use_instead.trim());
+    let text = format!(
+        "What it does\n{what}\n\nWhy is this bad?\n{why}\n\n\
+         Example\n{example}\n\nUse instead\n{use_instead}"
+    );
+    let markdown = format!(
+        "## What it does\n\n{what}\n\n## Why is this bad?\n\n{why}\n\n\
+         ## Example\n\n```json\n{example}\n```\n\n## Use instead\n\n```json\n{use_instead}\n```"
+    );
+    MultiformatMessageString::builder()
+        .text(text)
+        .markdown(markdown)
+        .build()
+}
+
+fn result_level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Note => ResultLevel::Note,
+    }
+}
+
+fn run_properties(report: &LintReport<'_>) -> PropertyBag {
+    let catalog: Vec<Value> = report
+        .catalog
+        .iter()
+        .map(|c| json!({"name": c.name, "version": c.version, "date": c.date}))
+        .collect();
+    let summary = json!({
+        "files": report.files,
+        "documents": report.documents,
+        "skipped": report.skipped,
+        "unreadable": report.failures.len(),
+    });
+    PropertyBag::builder()
+        .additional_properties(BTreeMap::from([
+            ("catalog".to_owned(), Value::Array(catalog)),
+            ("summary".to_owned(), summary),
+        ]))
+        .build()
+}
+
+fn result(
+    finding: &Finding,
+    artifact: ArtifactLocation,
+    rule_index: Option<usize>,
+    fingerprint: String,
+) -> SarifResult {
+    let l = &finding.location;
+    let region = Region::builder()
+        .start_line(count(l.start.line))
+        .start_column(count(l.start.column))
+        .end_line(count(l.end.line))
+        .end_column(count(l.end.column))
+        .build();
+    let mut location = physical_location(artifact, Some(region));
+    let mut properties = BTreeMap::new();
+    if let Some(subject) = &l.subject {
+        properties.insert("subject".to_owned(), json!(subject));
+    }
+    if let Some(logical) = &l.logical {
+        location.logical_locations = Some(vec![logical_location(logical)]);
+        properties.insert("subjectKind".to_owned(), json!(subject_kind(logical.kind)));
+    }
+    let mut result = SarifResult::builder()
+        .rule_id(&finding.rule.id)
+        .level(result_level(finding.severity))
+        .message(Message::builder().text(message_with_notes(finding)).build())
+        .locations(vec![location])
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_owned(), fingerprint)]))
+        .build();
+    // A finding of a rule the report does not list (a caller's mistake) still
+    // names its rule by id; an index would point at the wrong rule.
+    result.rule_index = rule_index.map(count);
+    if !properties.is_empty() {
+        result.properties = Some(
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build(),
+        );
+    }
+    result
+}
+
+fn subject_kind(kind: LogicalKind) -> &'static str {
+    match kind {
+        LogicalKind::Policy => "policy",
+        LogicalKind::Principal => "principal",
+    }
+}
+
+/// The IAM resource a finding is about, as a logical location of kind `resource`.
+fn logical_location(logical: &Logical) -> LogicalLocation {
+    let name = match &logical.name {
+        Some(inline) => inline.as_str(),
+        // The last segment of an IAM ARN is the resource's name (`role/path/name`).
+        None => logical
+            .arn
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or(&logical.arn),
+    };
+    let kind = BTreeMap::from([("subjectKind".to_owned(), json!(subject_kind(logical.kind)))]);
+    LogicalLocation::builder()
+        .fully_qualified_name(fully_qualified_name(logical))
+        .name(name)
+        .kind("resource")
+        .properties(PropertyBag::builder().additional_properties(kind).build())
+        .build()
+}
+
+/// A managed policy or principal is named by its ARN. An inline policy has no ARN
+/// of its own, so it is named `<holder ARN>#inline-policy:<policy name>`: IAM names
+/// allow neither `#` nor `:` and the suffix holds no `/`, so the result can never
+/// be, or collide with, the ARN of a resource under some IAM path.
+fn fully_qualified_name(logical: &Logical) -> String {
+    match &logical.name {
+        Some(inline) => format!("{}#inline-policy:{inline}", logical.arn),
+        None => logical.arn.clone(),
+    }
+}
+
+/// Where a file is, as a SARIF artifact location.
+///
+/// Standard input has no URI; it is given the relative URI `stdin` with no
+/// `uriBaseId` (so no consumer resolves it against the source root) and the
+/// description "standard input".
+fn artifact_location(path: &str, base: &Path) -> ArtifactLocation {
+    match ArtifactPath::new(path, base) {
+        ArtifactPath::Stdin => ArtifactLocation::builder()
+            .uri("stdin")
+            .description(Message::builder().text("standard input").build())
+            .build(),
+        ArtifactPath::Relative(segments) => ArtifactLocation::builder()
+            .uri(encode(&segments))
+            .uri_base_id(SRCROOT)
+            .build(),
+        ArtifactPath::Outside {
+            prefix,
+            root: true,
+            segments,
+        } => {
+            // `file:///C:/dir/file.json` on Windows, `file:///dir/file.json` elsewhere.
+            let drive = prefix.map(|p| format!("/{p}")).unwrap_or_default();
+            ArtifactLocation::builder()
+                .uri(format!("file://{drive}/{}", encode(&segments)))
+                .build()
+        }
+        // Above a relative base: a relative reference with its `..`, left for the
+        // consumer to resolve.
+        ArtifactPath::Outside { segments, .. } => {
+            ArtifactLocation::builder().uri(encode(&segments)).build()
+        }
+    }
+}
+
+fn encode(segments: &[String]) -> String {
+    segments
+        .iter()
+        .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A location in `artifact`, at `region` when known.
+fn physical_location(artifact: ArtifactLocation, region: Option<Region>) -> Location {
+    let mut physical = PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .build();
+    physical.region = region;
+    Location::builder().physical_location(physical).build()
+}
+
+/// Line and column numbers are far below `i64::MAX`; saturate rather than wrap.
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Unreadable inputs, as tool execution notifications: the run did not succeed.
+fn invocation(failures: &[InputFailure], base: &Path) -> Invocation {
+    let notifications: Vec<Notification> = failures
+        .iter()
+        .map(|failure| {
+            let artifact = artifact_location(&failure.path, base);
+            let region = failure.position.map(|p| {
+                Region::builder()
+                    .start_line(count(p.line))
+                    .start_column(count(p.column))
+                    .build()
+            });
+            Notification::builder()
+                .level(json!("error"))
+                .message(Message::builder().text(&failure.message).build())
+                .locations(vec![physical_location(artifact, region)])
+                .build()
+        })
+        .collect();
+    let mut invocation = Invocation::builder()
+        .execution_successful(failures.is_empty())
+        .build();
+    if !notifications.is_empty() {
+        invocation.tool_execution_notifications = Some(notifications);
+    }
+    invocation
+}

