@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -13,26 +13,13 @@ use whittle_reporter::{STDIN_PATH, lint_sarif};
 
 use support::{BASE, POLICY, POLICY_PATH};
 
-/// The official schema, from `shared/` beside the work tree (as in CI), else the
-/// copy serde-sarif ships in its sources.
+/// The official OASIS schema (SARIF 2.1.0 errata 01, the copy in `shared/schemas`),
+/// checked in under `testdata/schemas` so the test needs nothing beside the checkout.
 fn schema() -> Value {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates = vec![manifest.join("../../../shared/schemas/sarif-schema-2.1.0.json")];
-    let cargo_home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
-    if let Some(registry) = cargo_home.map(|home| home.join("registry/src"))
-        && let Ok(indexes) = std::fs::read_dir(&registry)
-    {
-        for index in indexes.flatten() {
-            candidates.push(index.path().join("serde-sarif-0.8.0/src/schema.json"));
-        }
-    }
-    let path = candidates
-        .iter()
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("no SARIF schema found; looked at {candidates:#?}"));
-    let text = std::fs::read_to_string(path).expect("the schema is readable");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/schemas/sarif-schema-2.1.0.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).expect("the schema is JSON")
 }
 
