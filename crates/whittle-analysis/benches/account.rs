@@ -12,7 +12,13 @@ use serde_json::{Value, json};
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{Catalog, FileOutcome, Linter, RuleSet, SourceFile};
 
-const ROLES: usize = 10_000;
+/// Roles in the export; `WHITTLE_BENCH_ROLES` overrides it (for profiling).
+fn roles() -> usize {
+    std::env::var("WHITTLE_BENCH_ROLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000)
+}
 
 fn corpus() -> Vec<(String, Value)> {
     let path = concat!(
@@ -49,7 +55,7 @@ fn export(corpus: &[(String, Value)]) -> String {
             })
         })
         .collect();
-    let roles: Vec<Value> = (0..ROLES)
+    let roles: Vec<Value> = (0..roles())
         .map(|i| {
             let inline: Vec<Value> = (0..2)
                 .map(|k| json!({"PolicyName": format!("inline-{k}"), "PolicyDocument": corpus[next(corpus.len())].1}))
@@ -99,7 +105,7 @@ fn lint_account(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("account");
     group.sample_size(10);
-    group.bench_function(format!("{ROLES}-roles"), |b| b.iter(run));
+    group.bench_function(format!("{}-roles", roles()), |b| b.iter(run));
     group.finish();
 }
 

@@ -56,12 +56,19 @@ impl fmt::Display for Position {
     }
 }
 
-/// The text of one input file, with an index from byte offsets to lines.
+/// Bytes between the checkpoints of [`SourceFile::char_marks`].
+const MARK_STRIDE: usize = 4096;
+
+/// The text of one input file, with an index from byte offsets to lines and
+/// columns that stays fast on minified files of one very long line.
 #[derive(Debug)]
 pub struct SourceFile {
     path: Arc<str>,
     text: String,
     line_starts: Vec<usize>,
+    /// Empty for ASCII text (a column is then a byte difference); otherwise the
+    /// number of characters before byte `k * MARK_STRIDE`, for every `k`.
+    char_marks: Vec<usize>,
 }
 
 impl SourceFile {
@@ -71,11 +78,34 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let char_marks = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            text.as_bytes()
+                .chunks(MARK_STRIDE)
+                .map(|chunk| {
+                    let mark = before;
+                    before += char_starts(chunk);
+                    mark
+                })
+                .collect()
+        };
         Self {
             path: path.into(),
             text,
             line_starts,
+            char_marks,
         }
+    }
+
+    /// The number of characters before byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_marks.is_empty() {
+            return offset;
+        }
+        let block = (offset / MARK_STRIDE).min(self.char_marks.len() - 1);
+        self.char_marks[block] + char_starts(&self.text.as_bytes()[block * MARK_STRIDE..offset])
     }
 
     /// The path as given by the user.
@@ -92,11 +122,7 @@ impl SourceFile {
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line];
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |s| s.chars().count());
+        let column = self.chars_before(offset) - self.chars_before(self.line_starts[line]);
         Position {
             line: line + 1,
             column: column + 1,
@@ -316,6 +342,12 @@ fn convert(value: ast::Value<'_>) -> Node {
     }
 }
 
+/// The number of characters that start in `bytes` (UTF-8 bytes that are not
+/// continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
 /// Characters of `s` as a JSON string literal, quotes and escapes included.
 fn quoted_len(s: &str) -> usize {
     2 + s
@@ -339,6 +371,24 @@ fn lowercase_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_count_characters() {
+        // One line of 3 * MARK_STRIDE bytes and more, with multi-byte characters
+        // straddling the checkpoints, then a second line.
+        let line: String = (0..5000).map(|i| ["a", "é", "€", "😀"][i % 4]).collect();
+        let text = format!("{line}\nxé€");
+        let file = SourceFile::new("long.json", text.clone());
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let before = &text[..offset];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let expected = Position {
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
+            };
+            assert_eq!(file.position(offset), expected, "offset {offset}");
+        }
+    }
 
     #[test]
     fn positions_are_one_based_and_count_characters() {

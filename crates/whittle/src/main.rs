@@ -43,13 +43,29 @@ enum Command {
     /// Inspect, expand and update the action catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
-    /// List every lint rule.
-    Rules,
+    /// List the lint rules that apply here (embedded, user rule directories, whittle.toml).
+    Rules(RuleArgs),
     /// Explain one rule in full: what it checks, why it matters, an example and a fix.
     Explain {
         /// The rule's name (e.g. full-admin-access) or id (e.g. WH101).
         rule: String,
+        #[command(flatten)]
+        rules: RuleArgs,
     },
+}
+
+/// Where rules and their configuration come from.
+#[derive(Debug, Args)]
+struct RuleArgs {
+    /// Configuration file [default: whittle.toml in the working directory or a parent].
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any whittle.toml.
+    #[arg(long)]
+    no_config: bool,
+    /// Add the rule files (*.toml with a [match] section) of this directory; repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -67,15 +83,8 @@ struct LintArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Configuration file [default: whittle.toml in the working directory or a parent].
-    #[arg(long, conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-    /// Ignore any whittle.toml.
-    #[arg(long)]
-    no_config: bool,
-    /// Add the rule files (*.toml with a [match] section) of this directory; repeatable.
-    #[arg(long = "rules", value_name = "DIR")]
-    rules_dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    rules: RuleArgs,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -154,8 +163,8 @@ fn main() -> ExitCode {
         }) => commands::catalog::expand(&patterns, complement, count),
         Command::Catalog(CatalogCommand::Update { source }) => commands::catalog::update(&source),
         Command::Catalog(CatalogCommand::Info) => commands::catalog::info(),
-        Command::Rules => commands::rules::list(),
-        Command::Explain { rule } => commands::rules::explain(&rule),
+        Command::Rules(rules) => commands::rules::list(&rules),
+        Command::Explain { rule, rules } => commands::rules::explain(&rule, &rules),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -16,6 +16,7 @@ const LISTED: usize = 3;
 pub struct ActionRule {
     groups: Vec<ActionSet>,
     any_resource: bool,
+    lower_on_named_resources: bool,
 }
 
 /// What an action-set rule found.
@@ -25,8 +26,8 @@ pub struct Verdict {
     pub matched: Vec<ActionSet>,
     /// True when some group is only granted by statements that can never apply.
     pub inert: bool,
-    /// True when some group is granted only on named resources, not on `*`: the
-    /// access is real but reaches only those resources.
+    /// True when the rule lowers such grants and some group is granted only on
+    /// named resources, not on `*`: the access is real but reaches only those.
     pub scoped: bool,
 }
 
@@ -57,6 +58,7 @@ impl ActionRule {
         Self {
             groups,
             any_resource: matches.any_resource,
+            lower_on_named_resources: matches.lower_on_named_resources,
         }
     }
 
@@ -75,11 +77,12 @@ impl ActionRule {
         };
         if let Some(matched) = self.match_groups(&usable) {
             let anywhere = permissions.effective_on_any_resource();
-            let scoped = matched.iter().any(|group| {
-                let mut on_any = group.clone();
-                on_any.intersect_with(&anywhere);
-                on_any.is_empty()
-            });
+            let scoped = self.lower_on_named_resources
+                && matched.iter().any(|group| {
+                    let mut on_any = group.clone();
+                    on_any.intersect_with(&anywhere);
+                    on_any.is_empty()
+                });
             return Some(Verdict {
                 matched,
                 inert: false,

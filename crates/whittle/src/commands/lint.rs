@@ -6,17 +6,16 @@ use std::path::Path;
 use anyhow::Context;
 use clap::ValueEnum;
 use whittle_analysis::baseline::Baseline;
-use whittle_analysis::config::Config;
 use whittle_analysis::lint::{LintOptions, fingerprints};
-use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, RuleSet, Severity};
+use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, Severity};
 use whittle_reporter::LintReport;
 
+use super::rules;
 use crate::{FailOn, Format, LintArgs, cache, exit, inputs, output};
 
 /// Runs `whittle lint`.
 pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
-    let config = load_config(args)?;
-    let rules = load_rules(args, &config)?;
+    let (config, rules) = rules::load(&args.rules)?;
     let ignores = config.ignores(&rules)?;
     let fail_on = match (args.fail_on, &config.fail_on) {
         (Some(fail_on), _) => fail_on,
@@ -76,31 +75,6 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     let text = render(args, &report, &base);
     output::write(args.output.as_deref(), &text)?;
     Ok(exit_code(fail_on, &run.findings, !run.failures.is_empty()))
-}
-
-fn load_config(args: &LintArgs) -> anyhow::Result<Config> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|dir| Config::discover(&dir)),
-    };
-    match path {
-        Some(path) => Ok(Config::load(&path)?),
-        None => Ok(Config::default()),
-    }
-}
-
-fn load_rules(args: &LintArgs, config: &Config) -> anyhow::Result<RuleSet> {
-    let mut rules = RuleSet::embedded().context("the embedded rules are invalid")?;
-    for dir in config.rule_dirs().iter().chain(&args.rules_dirs) {
-        rules.add_dir(dir)?;
-    }
-    config.configure(&mut rules)?;
-    Ok(rules)
 }
 
 fn read_baseline(path: &Path) -> anyhow::Result<Baseline> {
