@@ -101,6 +101,20 @@ impl ActionSet {
             .all(|(a, b)| a & !b == 0)
     }
 
+    /// True when the set shares an action with the set whose `i`-th word of
+    /// bits is `word(i)`: a test against a combination of sets, without building it.
+    pub fn meets(&self, word: impl Fn(usize) -> u64) -> bool {
+        self.words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| *w != 0 && w & word(i) != 0)
+    }
+
+    /// The `i`-th 64-action word of the bitset.
+    pub fn word(&self, i: usize) -> u64 {
+        self.words[i]
+    }
+
     /// The number of actions in the set.
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()

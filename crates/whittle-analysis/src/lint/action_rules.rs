@@ -70,6 +70,9 @@ impl ActionRule {
     /// Checks `permissions`: every group must be granted. A verdict that needs
     /// statements which can never apply is marked inert.
     pub fn evaluate(&self, permissions: &Permissions) -> Option<Verdict> {
+        if !self.might_match(permissions) {
+            return None;
+        }
         let usable = if self.any_resource {
             permissions.effective_on_any_resource()
         } else {
@@ -99,6 +102,21 @@ impl ActionRule {
             matched,
             inert: true,
             scoped: false,
+        })
+    }
+
+    /// A quick test, without allocating, that every group is granted at least
+    /// when inert grants count too: most rules fail it for most policies.
+    fn might_match(&self, p: &Permissions) -> bool {
+        let base = if self.any_resource {
+            &p.allowed_on_any_resource
+        } else {
+            &p.allowed
+        };
+        self.groups.iter().all(|group| {
+            group.meets(|i| {
+                (base.word(i) | (p.inert.word(i) & !p.allowed.word(i))) & !p.denied.word(i)
+            })
         })
     }
 

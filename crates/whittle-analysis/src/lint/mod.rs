@@ -359,7 +359,9 @@ impl<'c> Linter<'c> {
             }
         };
         let mut findings = Vec::new();
-        let mut scopes = Vec::with_capacity(contents.documents.len());
+        // Principal-level analysis needs each document's permissions; a file of
+        // loose policies does not, and keeps none.
+        let mut permissions = Vec::new();
         for document in &contents.documents {
             let policy = Policy::parse(&document.node);
             let scope = PolicyScope::resolve(&policy, &self.expander, self.options.now);
@@ -374,13 +376,20 @@ impl<'c> Linter<'c> {
                 logical: logical.as_ref(),
                 policy: Some(&policy),
             };
-            self.lint_policy(target, document, &policy, &scope, &mut findings);
-            scopes.push(scope);
+            let granted = self.lint_policy(target, document, &policy, &scope, &mut findings);
+            if contents.account.is_some() {
+                permissions.push(granted);
+            }
         }
         let principals = match &contents.account {
-            Some(account) => {
-                principals::lint_account(self, file, &contents, account, &scopes, &mut findings)
-            }
+            Some(account) => principals::lint_account(
+                self,
+                file,
+                &contents,
+                account,
+                &permissions,
+                &mut findings,
+            ),
             None => 0,
         };
         findings.sort_by(|a, b| (&a.location, &a.rule.name).cmp(&(&b.location, &b.rule.name)));
@@ -397,7 +406,7 @@ impl<'c> Linter<'c> {
         }
     }
 
-    /// Runs every rule over one parsed policy.
+    /// Runs every rule over one parsed policy; returns what the policy grants.
     fn lint_policy(
         &self,
         target: Target<'_>,
@@ -405,7 +414,7 @@ impl<'c> Linter<'c> {
         policy: &Policy,
         scope: &PolicyScope,
         findings: &mut Vec<Finding>,
-    ) {
+    ) -> Permissions {
         let cx = PolicyContext {
             policy,
             node: &document.node,
@@ -416,21 +425,19 @@ impl<'c> Linter<'c> {
         for (rule, check) in &self.checks {
             check.check(&cx, &mut target.emitter(rule, findings));
         }
-        if self.action_rules.is_empty() {
-            return;
-        }
         let permissions =
             crate::permissions::policy_permissions(scope, self.expander.catalog().len());
         // An administrator policy can do everything each risk rule looks for;
         // full-admin-access says so once instead of every rule repeating it.
         if permissions.effective_on_any_resource().is_full() {
-            return;
+            return permissions;
         }
         for (rule, action_rule) in &self.action_rules {
             if let Some(verdict) = action_rule.evaluate(&permissions) {
                 action_rule.report_policy(&verdict, rule, &cx, &mut target.emitter(rule, findings));
             }
         }
+        permissions
     }
 }
 

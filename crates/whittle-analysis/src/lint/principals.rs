@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::expand::ActionSet;
 use crate::input::{Account, Contents, PrincipalEntry, PrincipalKind};
 use crate::lint::{Finding, Linter, Logical, LogicalKind, PrincipalContext, Target};
-use crate::permissions::{Permissions, PolicyScope, policy_permissions};
+use crate::permissions::Permissions;
 use crate::rules::Severity;
 use crate::source::SourceFile;
 
@@ -30,14 +30,10 @@ pub(super) fn lint_account(
     file: &SourceFile,
     contents: &Contents,
     account: &Account,
-    scopes: &[PolicyScope],
+    documents: &[Permissions],
     findings: &mut Vec<Finding>,
 ) -> usize {
     let catalog = linter.expander.catalog();
-    let documents: Vec<Permissions> = scopes
-        .iter()
-        .map(|s| policy_permissions(s, catalog.len()))
-        .collect();
     // What each policy triggers on its own: the principal-level pass reports only
     // what no single policy of the principal explains (cross-policy findings).
     let admin: Vec<bool> = documents
@@ -61,7 +57,7 @@ pub(super) fn lint_account(
         .collect();
     let mut holders: HashMap<&str, Vec<String>> = HashMap::new();
     for principal in &account.principals {
-        let holdings = holdings(principal, account, &groups, &documents, catalog.len());
+        let holdings = holdings(principal, account, &groups, documents, catalog.len());
         let subject = format!(
             "{} {}",
             match principal.kind {
@@ -125,7 +121,7 @@ pub(super) fn lint_account(
                 }
                 for (group, matched) in verdict.matched.iter().enumerate() {
                     finding = finding.note(provenance(
-                        matched, &holdings, contents, scopes, catalog, group,
+                        matched, &holdings, contents, documents, catalog, group,
                     ));
                 }
                 finding.emit(format!(
@@ -212,7 +208,7 @@ fn provenance(
     matched: &ActionSet,
     holdings: &Holdings<'_>,
     contents: &Contents,
-    scopes: &[PolicyScope],
+    documents: &[Permissions],
     catalog: &crate::catalog::Catalog,
     group: usize,
 ) -> String {
@@ -222,12 +218,7 @@ fn provenance(
     let granted_by: Vec<&str> = holdings
         .sources
         .iter()
-        .filter(|&&i| {
-            scopes[i]
-                .statements
-                .iter()
-                .any(|s| s.grants() && s.actions.contains(first))
-        })
+        .filter(|&&i| documents[i].allowed.contains(first))
         .filter_map(|&i| contents.documents[i].subject.as_deref())
         .collect();
     let name = &catalog.action(first).qualified_name;

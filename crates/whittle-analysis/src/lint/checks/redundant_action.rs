@@ -9,6 +9,11 @@ use crate::lint::{Check, Emitter, PolicyContext};
 /// (IAM compares case-insensitively) and actions another pattern already covers.
 pub struct RedundantAction;
 
+/// The service prefix of an action pattern (all of it when there is no colon).
+fn prefix(pattern: &str) -> &str {
+    pattern.split_once(':').map_or(pattern, |(prefix, _)| prefix)
+}
+
 impl Check for RedundantAction {
     fn name(&self) -> &'static str {
         "redundant-action"
@@ -42,8 +47,15 @@ impl Check for RedundantAction {
                     continue;
                 }
                 // Equal sets written differently: the later one is the redundant one.
+                // Only a pattern of the same service, or a cross-service one, can
+                // cover this one; comparing prefixes first keeps big lists linear.
+                let service = prefix(&value.value);
                 let cover = wildcards.iter().copied().find(|&j| {
                     j != i
+                        && {
+                            let other = prefix(&values[j].value);
+                            has_wildcard(other) || other.eq_ignore_ascii_case(service)
+                        }
                         && !values[j].value.eq_ignore_ascii_case(&values[i].value)
                         && sets[i].is_subset(&sets[j])
                         && (sets[i] != sets[j] || j < i)
