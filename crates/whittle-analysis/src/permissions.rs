@@ -32,6 +32,9 @@ pub struct StatementScope {
     pub inert_actions: ActionSet,
     /// True when its Resource covers every resource (`*`), or it uses NotResource.
     pub any_resource: bool,
+    /// True when the Resource covers every resource of some type (`role/*`), or
+    /// every resource.
+    pub whole_type: bool,
     /// True when it has a Condition block.
     pub conditional: bool,
     /// Why some or all of its actions can never apply, if so.
@@ -52,6 +55,10 @@ impl StatementScope {
             .resource
             .as_ref()
             .is_some_and(|r| r.negated || r.covers_every_resource());
+        let whole_type = statement
+            .resource
+            .as_ref()
+            .is_some_and(|r| r.negated || r.covers_a_whole_type());
         let catalog = expander.catalog();
         let mut actions = named.clone();
         let mut inert_actions = ActionSet::empty(catalog.len());
@@ -79,6 +86,7 @@ impl StatementScope {
             actions,
             inert_actions,
             any_resource,
+            whole_type,
             conditional: !statement.conditions.is_empty(),
             inert,
         })
@@ -198,6 +206,9 @@ pub struct Permissions {
     pub allowed: ActionSet,
     /// Actions some applicable Allow statement grants on every resource.
     pub allowed_on_any_resource: ActionSet,
+    /// Actions some applicable Allow statement grants on every resource of a
+    /// type (`role/*`) or on every resource.
+    pub allowed_broadly: ActionSet,
     /// Actions only inert Allow statements grant (they can never be used).
     pub inert: ActionSet,
     /// Actions an unconditional Deny on every resource removes: an explicit Deny
@@ -211,6 +222,7 @@ impl Permissions {
         Self {
             allowed: ActionSet::empty(len),
             allowed_on_any_resource: ActionSet::empty(len),
+            allowed_broadly: ActionSet::empty(len),
             inert: ActionSet::empty(len),
             denied: ActionSet::empty(len),
         }
@@ -226,6 +238,9 @@ impl Permissions {
                     if statement.any_resource {
                         self.allowed_on_any_resource.union_with(&statement.actions);
                     }
+                    if statement.whole_type {
+                        self.allowed_broadly.union_with(&statement.actions);
+                    }
                 }
                 Effect::Deny if statement.any_resource && !statement.conditional => {
                     self.denied.union_with(&statement.actions);
@@ -240,6 +255,7 @@ impl Permissions {
         self.allowed.union_with(&other.allowed);
         self.allowed_on_any_resource
             .union_with(&other.allowed_on_any_resource);
+        self.allowed_broadly.union_with(&other.allowed_broadly);
         self.inert.union_with(&other.inert);
         self.denied.union_with(&other.denied);
     }
@@ -250,6 +266,7 @@ impl Permissions {
         ceiling.subtract(&boundary.denied);
         self.allowed.intersect_with(&ceiling);
         self.allowed_on_any_resource.intersect_with(&ceiling);
+        self.allowed_broadly.intersect_with(&ceiling);
         self.inert.intersect_with(&ceiling);
     }
 
@@ -263,6 +280,13 @@ impl Permissions {
     /// What can actually be used on every resource.
     pub fn effective_on_any_resource(&self) -> ActionSet {
         let mut set = self.allowed_on_any_resource.clone();
+        set.subtract(&self.denied);
+        set
+    }
+
+    /// What can actually be used on every resource of some type.
+    pub fn effective_broadly(&self) -> ActionSet {
+        let mut set = self.allowed_broadly.clone();
         set.subtract(&self.denied);
         set
     }

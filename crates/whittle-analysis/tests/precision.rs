@@ -1,5 +1,6 @@
-//! Constraints that still leave an action usable keep a finding; constraints that
-//! cannot match lower it, and the finding says why.
+//! Constraints that still leave an action usable keep a finding (lowered one level
+//! when they name resources); constraints that cannot match drop the risk finding,
+//! and `statement-never-applies` says why the statement is dead.
 
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{Catalog, FileOutcome, Finding, Linter, RuleSet, Severity, SourceFile};
@@ -22,6 +23,17 @@ fn only<'f>(findings: &'f [Finding], rule: &str) -> &'f Finding {
     matching[0]
 }
 
+/// Asserts that `rule` did not fire and that `statement-never-applies` explains
+/// why with `reason`.
+fn dropped_because(findings: &[Finding], rule: &str, reason: &str) {
+    assert!(
+        !findings.iter().any(|f| f.rule.name == rule),
+        "{findings:#?}"
+    );
+    let dead = only(findings, "statement-never-applies");
+    assert!(dead.message.contains(reason), "{}", dead.message);
+}
+
 #[test]
 fn a_resource_constraint_that_leaves_the_action_usable_keeps_the_finding() {
     let findings = lint(
@@ -40,34 +52,32 @@ fn a_resource_constraint_that_leaves_the_action_usable_keeps_the_finding() {
 }
 
 #[test]
-fn resources_only_aws_owns_lower_the_finding_and_say_why() {
+fn resources_only_aws_owns_drop_the_finding_and_say_why() {
     let findings = lint(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
             "Action":["iam:CreatePolicyVersion","iam:GetPolicyVersion"],
             "Resource":"arn:aws:iam::aws:policy/*"}]}"#,
     );
-    let finding = only(&findings, "privesc-create-policy-version");
-    assert_eq!(finding.severity, Severity::Note);
-    assert!(
-        finding.notes.iter().any(|n| n.contains("belong to AWS")),
-        "{:?}",
-        finding.notes
-    );
+    dropped_because(&findings, "privesc-create-policy-version", "belong to AWS");
 }
 
 #[test]
-fn a_date_condition_in_the_past_lowers_the_finding_and_one_in_the_future_does_not() {
+fn every_resource_of_a_type_is_not_a_named_resource() {
+    let findings = lint(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreatePolicyVersion",
+            "Resource":"arn:aws:iam::123456789012:policy/*"}]}"#,
+    );
+    let finding = only(&findings, "privesc-create-policy-version");
+    assert_eq!(finding.severity, Severity::Error, "{:?}", finding.notes);
+}
+
+#[test]
+fn a_date_condition_in_the_past_drops_the_finding_and_one_in_the_future_does_not() {
     let expired = lint(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*",
             "Condition":{"DateLessThan":{"aws:CurrentTime":"2024-06-30T00:00:00Z"}}}]}"#,
     );
-    let finding = only(&expired, "privesc-attach-policy");
-    assert_eq!(finding.severity, Severity::Note);
-    assert!(
-        finding.notes.iter().any(|n| n.contains("expired")),
-        "{:?}",
-        finding.notes
-    );
+    dropped_because(&expired, "privesc-attach-policy", "expired");
 
     let current = lint(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"*",

@@ -136,3 +136,64 @@ fn not_action_is_expanded_as_a_complement_across_policies() {
                 .is_some_and(|s| s.contains("power-user-only"))
     }));
 }
+
+#[test]
+fn users_are_judged_with_their_groups_and_limited_by_their_boundary() {
+    let findings = lint("groups-boundaries-and-inert.json");
+    let users = "arn:aws:iam::123456789012:user";
+    // iam:PassRole comes from the group, lambda:CreateFunction and
+    // InvokeFunction from a policy attached to the user.
+    let dev = about(
+        &findings,
+        "privesc-passrole-lambda",
+        &format!("{users}/dev"),
+    );
+    assert_eq!(dev.len(), 1, "{findings:#?}");
+    let notes = dev[0].notes.join("\n");
+    assert!(
+        notes.contains("iam:PassRole is granted by group/deployers inline policy"),
+        "{notes}"
+    );
+    // role/* is every role of the account: not lowered as "named resources".
+    assert_eq!(
+        dev[0].severity,
+        whittle_analysis::Severity::Error,
+        "{notes}"
+    );
+    // The same user with a boundary that allows only s3:* cannot escalate.
+    assert!(
+        about(
+            &findings,
+            "privesc-passrole-lambda",
+            &format!("{users}/bounded-dev")
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn statements_that_can_never_apply_grant_nothing_and_say_why() {
+    let findings = lint("groups-boundaries-and-inert.json");
+    let dead: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule.name == "statement-never-applies")
+        .collect();
+    assert_eq!(dead.len(), 2, "{dead:#?}");
+    assert!(dead.iter().any(|f| f.message.contains("expired")));
+    assert!(dead.iter().any(|f| f.message.contains("belong to AWS")));
+    // The expired Allow * and the edits of AWS's own policies raise no risk
+    // finding, neither on the policies nor on the roles.
+    for role in ["expired-admin", "aws-policy-editor"] {
+        let about_role: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| {
+                f.location
+                    .logical
+                    .as_ref()
+                    .is_some_and(|l| l.arn == format!("{ACCOUNT}/{role}"))
+            })
+            .filter(|f| f.rule.name != "statement-never-applies")
+            .collect();
+        assert!(about_role.is_empty(), "{about_role:#?}");
+    }
+}

@@ -24,10 +24,9 @@ pub struct ActionRule {
 pub struct Verdict {
     /// Per group, the granted actions that matched.
     pub matched: Vec<ActionSet>,
-    /// True when some group is only granted by statements that can never apply.
-    pub inert: bool,
     /// True when the rule lowers such grants and some group is granted only on
-    /// named resources, not on `*`: the access is real but reaches only those.
+    /// named resources, not on `*` or every resource of a type (`role/*`): the
+    /// access is real but reaches only those.
     pub scoped: bool,
 }
 
@@ -67,8 +66,8 @@ impl ActionRule {
         self.any_resource
     }
 
-    /// Checks `permissions`: every group must be granted. A verdict that needs
-    /// statements which can never apply is marked inert.
+    /// Checks `permissions`: every group must be granted. Statements that can
+    /// never apply grant nothing here; `statement-never-applies` reports them.
     pub fn evaluate(&self, permissions: &Permissions) -> Option<Verdict> {
         if !self.might_match(permissions) {
             return None;
@@ -78,46 +77,28 @@ impl ActionRule {
         } else {
             permissions.effective()
         };
-        if let Some(matched) = self.match_groups(&usable) {
-            let anywhere = permissions.effective_on_any_resource();
-            let scoped = self.lower_on_named_resources
-                && matched.iter().any(|group| {
-                    let mut on_any = group.clone();
-                    on_any.intersect_with(&anywhere);
-                    on_any.is_empty()
-                });
-            return Some(Verdict {
-                matched,
-                inert: false,
-                scoped,
+        let matched = self.match_groups(&usable)?;
+        let broadly = permissions.effective_broadly();
+        let scoped = self.lower_on_named_resources
+            && matched.iter().any(|group| {
+                let mut broad = group.clone();
+                broad.intersect_with(&broadly);
+                broad.is_empty()
             });
-        }
-        let inert = permissions.inert_only();
-        if inert.is_empty() {
-            return None;
-        }
-        let mut with_inert = usable;
-        with_inert.union_with(&inert);
-        self.match_groups(&with_inert).map(|matched| Verdict {
-            matched,
-            inert: true,
-            scoped: false,
-        })
+        Some(Verdict { matched, scoped })
     }
 
     /// A quick test, without allocating, that every group is granted at least
-    /// when inert grants count too: most rules fail it for most policies.
+    /// in part: most rules fail it for most policies.
     fn might_match(&self, p: &Permissions) -> bool {
         let base = if self.any_resource {
             &p.allowed_on_any_resource
         } else {
             &p.allowed
         };
-        self.groups.iter().all(|group| {
-            group.meets(|i| {
-                (base.word(i) | (p.inert.word(i) & !p.allowed.word(i))) & !p.denied.word(i)
-            })
-        })
+        self.groups
+            .iter()
+            .all(|group| group.meets(|i| base.word(i) & !p.denied.word(i)))
     }
 
     fn match_groups(&self, granted: &ActionSet) -> Option<Vec<ActionSet>> {
@@ -144,24 +125,13 @@ impl ActionRule {
         let granting = cx.scope.statements.iter().find(|s| {
             s.effect == Effect::Allow
                 && (!self.any_resource || s.any_resource)
-                && (grants_first(&s.actions) || (verdict.inert && grants_first(&s.inert_actions)))
+                && grants_first(&s.actions)
         });
         let span = granting.map_or(cx.policy.span, |s| s.action_span);
         let mut finding = out.at(span);
-        if verdict.inert {
-            let reason = cx
-                .scope
-                .statements
-                .iter()
-                .find_map(|s| s.inert.as_deref())
-                .unwrap_or("its statements cannot apply");
-            finding = finding.severity(Severity::Note).note(format!(
-                "lowered to a note: the statement granting it can never apply, because {reason}"
-            ));
-        }
         if verdict.scoped {
             finding = finding.severity(lower(rule.severity)).note(
-                "lowered one level: part of it is granted only on named resources, so it reaches only those; review what they allow",
+                "lowered one level: part of it is granted only on named resources, not on every resource of its type, so it reaches only those; review what they allow",
             );
         }
         if self.any_resource {

@@ -10,7 +10,6 @@ use crate::expand::ActionSet;
 use crate::input::{Account, Contents, PrincipalEntry, PrincipalKind};
 use crate::lint::{Finding, Linter, Logical, LogicalKind, PrincipalContext, Target};
 use crate::permissions::Permissions;
-use crate::rules::Severity;
 use crate::source::SourceFile;
 
 /// A principal's permissions together with where each piece came from.
@@ -110,11 +109,7 @@ pub(super) fn lint_account(
                 };
                 let mut out = target.emitter(rule, findings);
                 let mut finding = out.at(principal.span);
-                if verdict.inert {
-                    finding = finding.severity(Severity::Note).note(
-                        "lowered to a note: part of it is granted only by statements that can never apply",
-                    );
-                } else if verdict.scoped {
+                if verdict.scoped {
                     finding = finding.severity(super::action_rules::lower(rule.severity)).note(
                         "lowered one level: part of it is granted only on named resources, so it reaches only those",
                     );
@@ -223,7 +218,7 @@ fn provenance(
         .collect();
     let name = &catalog.action(first).qualified_name;
     let by = if granted_by.is_empty() {
-        "no single policy (inert statements only)".to_owned()
+        "no single policy".to_owned()
     } else {
         granted_by.join("; ")
     };

@@ -107,6 +107,17 @@ impl Element {
     pub fn covers_every_resource(&self) -> bool {
         !self.negated && self.values.iter().any(|v| is_any_resource(&v.value))
     }
+
+    /// True for a `Resource` element that names every resource of some type:
+    /// every resource, or an ARN pattern such as `arn:aws:iam::123456789012:role/*`
+    /// or `arn:aws:s3:::*` whose resource part is a type followed by wildcards.
+    pub fn covers_a_whole_type(&self) -> bool {
+        !self.negated
+            && self
+                .values
+                .iter()
+                .any(|v| is_any_resource(&v.value) || is_whole_type(&v.value))
+    }
 }
 
 /// A `Principal` or `NotPrincipal` element.
@@ -159,6 +170,32 @@ fn is_any_resource(value: &str) -> bool {
             .is_some_and(|rest| rest.split(':').all(all_stars) && rest.contains('*'))
 }
 
+/// An ARN pattern whose resource part is at most a resource type followed only by
+/// wildcard segments: `role/*`, `table/*`, `*`, `*/*`. S3 has no resource types
+/// in its ARNs, so `arn:aws:s3:::bucket/*` names one bucket's objects.
+fn is_whole_type(value: &str) -> bool {
+    let all_stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
+    let Some(rest) = value.strip_prefix("arn:") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.splitn(5, ':').collect();
+    let [_, service, _, _, resource] = parts[..] else {
+        return false;
+    };
+    let mut segments = resource.split(['/', ':']).peekable();
+    if service != "s3" && segments.peek().is_some_and(|s| !s.contains(['*', '?'])) {
+        segments.next();
+    }
+    let mut any = false;
+    for segment in segments {
+        if !all_stars(segment) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +217,30 @@ mod tests {
         assert!(resource(&["arn:aws:s3:::b", "arn:*:*:*:*:*"]).covers_every_resource());
         assert!(!resource(&["arn:aws:s3:::*"]).covers_every_resource());
         assert!(!resource(&["arn:aws:iam::123456789012:role/*"]).covers_every_resource());
+    }
+
+    #[test]
+    fn a_whole_type_is_a_type_followed_by_wildcards() {
+        for every in [
+            "*",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::*/*",
+            "arn:aws:dynamodb:*:*:table/*",
+            "arn:aws:ec2:*:*:instance/*",
+        ] {
+            assert!(resource(&[every]).covers_a_whole_type(), "{every}");
+        }
+        for named in [
+            "arn:aws:iam::123456789012:role/app-*",
+            "arn:aws:iam::123456789012:role/service-role/*",
+            "arn:aws:s3:::reports/*",
+            "arn:aws:s3:::reports",
+            "arn:aws:logs:*:*:log-group:app:*",
+            "arn:aws:sqs:*:*:jobs",
+            "not-an-arn",
+        ] {
+            assert!(!resource(&[named]).covers_a_whole_type(), "{named}");
+        }
     }
 }

@@ -26,7 +26,7 @@ impl Check for AssumeRoleOnAnyResource {
             if !statement
                 .resource
                 .as_ref()
-                .is_some_and(|r| r.negated || r.covers_every_resource())
+                .is_some_and(|r| r.negated || r.covers_a_whole_type())
             {
                 continue;
             }

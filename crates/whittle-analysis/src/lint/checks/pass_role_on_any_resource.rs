@@ -2,7 +2,8 @@
 
 use crate::lint::{Check, Emitter, PolicyContext};
 
-/// Flags Allow statements that grant iam:PassRole with `"Resource": "*"`.
+/// Flags Allow statements that grant iam:PassRole on every role: `"Resource": "*"`
+/// or a pattern such as `arn:aws:iam::123456789012:role/*`.
 pub struct PassRoleOnAnyResource;
 
 impl Check for PassRoleOnAnyResource {
@@ -18,7 +19,7 @@ impl Check for PassRoleOnAnyResource {
             let Some(resource) = statement
                 .resource
                 .as_ref()
-                .filter(|r| r.negated || r.covers_every_resource())
+                .filter(|r| r.negated || r.covers_a_whole_type())
             else {
                 continue;
             };

@@ -11,7 +11,9 @@ pub struct RedundantAction;
 
 /// The service prefix of an action pattern (all of it when there is no colon).
 fn prefix(pattern: &str) -> &str {
-    pattern.split_once(':').map_or(pattern, |(prefix, _)| prefix)
+    pattern
+        .split_once(':')
+        .map_or(pattern, |(prefix, _)| prefix)
 }
 
 impl Check for RedundantAction {
