@@ -1,0 +1,273 @@
+//! One account's snapshot: every page of GetAccountAuthorizationDetails, then a
+//! last-accessed job per selected principal, run concurrently under a bound.
+//! A failure is recorded for its principal and the fetch goes on; progress is
+//! checkpointed atomically so that an interrupted fetch can be resumed.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use jiff::Timestamp;
+use whittle_model::{
+    AuthorizationDetails, EntityKind, Problem, Report, Snapshot, Source, Stats, Tool,
+};
+
+use crate::client::IamClient;
+use crate::convert;
+use crate::jobs::{self, CallError, JobOptions};
+
+/// What to fetch and how.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Principals (or groups, or policies) to run jobs for; empty means every
+    /// user and role of the account.
+    pub principals: Vec<String>,
+    /// Only principals whose path starts with this.
+    pub path_prefix: Option<String>,
+    /// Also run jobs for customer-managed policies.
+    pub include_managed_policies: bool,
+    /// Jobs in flight at once.
+    pub concurrency: usize,
+    /// Polling, timeouts and retries of each job.
+    pub jobs: JobOptions,
+    /// Completed reports of an earlier snapshot, reused instead of run again.
+    pub reuse: Vec<Report>,
+    /// Where to write progress while the fetch runs (atomically).
+    pub checkpoint: Option<PathBuf>,
+    /// The least time between two checkpoints.
+    pub checkpoint_interval: Duration,
+    /// Written into the snapshot.
+    pub tool: Tool,
+}
+
+/// Progress, for a bar on a terminal or lines in a log.
+#[derive(Debug, Clone)]
+pub enum Event<'a> {
+    /// The account's entities are listed.
+    Listed {
+        /// Users, groups, roles and managed policies.
+        counts: [usize; 4],
+    },
+    /// Listing failed; jobs run only for principals named explicitly.
+    ListingFailed {
+        /// Why.
+        error: &'a CallError,
+    },
+    /// Jobs are about to run.
+    Planned {
+        /// Jobs to run.
+        jobs: usize,
+        /// Reports reused from an earlier snapshot.
+        reused: usize,
+    },
+    /// One job ended.
+    JobDone {
+        /// Its ARN.
+        arn: &'a str,
+        /// Why it produced no report, if it did not.
+        problem: Option<&'a Problem>,
+    },
+}
+
+/// Fetches one account into a snapshot. Never fails as a whole: what could not
+/// be fetched is listed in the snapshot's `errors`.
+pub async fn fetch(
+    iam: &IamClient,
+    options: &FetchOptions,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) -> Snapshot {
+    let started = Instant::now();
+    let mut snapshot = Snapshot::new(
+        options.tool.clone(),
+        Source::Api {
+            endpoint: iam.endpoint_url.clone(),
+            region: Some(iam.region.clone()),
+        },
+    );
+    match authorization_details(&iam.client).await {
+        Ok(details) => {
+            progress(Event::Listed {
+                counts: [
+                    details.user_detail_list.len(),
+                    details.group_detail_list.len(),
+                    details.role_detail_list.len(),
+                    details.policies.len(),
+                ],
+            });
+            snapshot.authorization_details = details;
+        }
+        Err(error) => {
+            progress(Event::ListingFailed { error: &error });
+            snapshot.errors.push(Problem {
+                arn: None,
+                ..error.problem("")
+            });
+        }
+    }
+    snapshot.account_id = account_id(&snapshot.authorization_details, &options.principals);
+
+    let targets = targets(&snapshot.authorization_details, options);
+    let mut reusable: HashMap<&str, &Report> = options
+        .reuse
+        .iter()
+        .filter(|r| r.is_complete())
+        .map(|r| (r.arn.as_str(), r))
+        .collect();
+    let (reused, to_run): (Vec<_>, Vec<_>) = targets
+        .into_iter()
+        .partition(|(arn, _)| reusable.contains_key(arn.as_str()));
+    for (arn, _) in &reused {
+        if let Some(report) = reusable.remove(arn.as_str()) {
+            snapshot.reports.push(report.clone());
+        }
+    }
+    snapshot.stats.reused_reports = reused.len() as u64;
+    progress(Event::Planned {
+        jobs: to_run.len(),
+        reused: reused.len(),
+    });
+
+    let mut last_checkpoint = Instant::now();
+    let mut results = futures::stream::iter(to_run)
+        .map(|(arn, kind)| async move {
+            let outcome = jobs::run(&iam.client, &arn, kind, &options.jobs).await;
+            (arn, outcome)
+        })
+        .buffer_unordered(options.concurrency.max(1));
+    while let Some((arn, outcome)) = results.next().await {
+        match outcome {
+            Ok(report) => {
+                progress(Event::JobDone {
+                    arn: &arn,
+                    problem: None,
+                });
+                snapshot.reports.push(report);
+            }
+            Err(failure) => {
+                progress(Event::JobDone {
+                    arn: &arn,
+                    problem: Some(&failure.problem),
+                });
+                snapshot.reports.extend(failure.report);
+                snapshot.errors.push(failure.problem);
+            }
+        }
+        if let Some(path) = &options.checkpoint
+            && last_checkpoint.elapsed() >= options.checkpoint_interval
+        {
+            stamp(&mut snapshot, iam, started);
+            // A checkpoint that cannot be written only costs a resume; the
+            // final write reports the problem.
+            let _ = snapshot.write(path);
+            last_checkpoint = Instant::now();
+        }
+    }
+    drop(results);
+    snapshot.reports.sort_by(|a, b| a.arn.cmp(&b.arn));
+    snapshot.complete = true;
+    stamp(&mut snapshot, iam, started);
+    snapshot
+}
+
+fn stamp(snapshot: &mut Snapshot, iam: &IamClient, started: Instant) {
+    snapshot.fetched_at = Timestamp::now();
+    snapshot.stats = Stats {
+        api_calls: iam.calls.total(),
+        calls_by_operation: iam.calls.by_operation(),
+        wall_time_ms: started.elapsed().as_millis() as u64,
+        reused_reports: snapshot.stats.reused_reports,
+    };
+}
+
+/// Every page of GetAccountAuthorizationDetails.
+pub async fn authorization_details(
+    client: &aws_sdk_iam::Client,
+) -> Result<AuthorizationDetails, CallError> {
+    let mut details = AuthorizationDetails::default();
+    let mut pages = client
+        .get_account_authorization_details()
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| CallError::from_sdk("GetAccountAuthorizationDetails", e))?;
+        let users = page.user_detail_list.unwrap_or_default();
+        let groups = page.group_detail_list.unwrap_or_default();
+        let roles = page.role_detail_list.unwrap_or_default();
+        let policies = page.policies.unwrap_or_default();
+        details
+            .user_detail_list
+            .extend(users.into_iter().map(convert::user));
+        details
+            .group_detail_list
+            .extend(groups.into_iter().map(convert::group));
+        details
+            .role_detail_list
+            .extend(roles.into_iter().map(convert::role));
+        details
+            .policies
+            .extend(policies.into_iter().map(convert::policy));
+    }
+    Ok(details)
+}
+
+/// The ARNs to run jobs for, with their kinds, in a stable order.
+fn targets(details: &AuthorizationDetails, options: &FetchOptions) -> Vec<(String, EntityKind)> {
+    let in_path = |path: &str| {
+        options
+            .path_prefix
+            .as_deref()
+            .is_none_or(|prefix| path.starts_with(prefix))
+    };
+    let mut targets: Vec<(String, EntityKind)> = if options.principals.is_empty() {
+        let users = details
+            .user_detail_list
+            .iter()
+            .filter(|u| in_path(&u.path))
+            .map(|u| (u.arn.clone(), EntityKind::User));
+        let roles = details
+            .role_detail_list
+            .iter()
+            .filter(|r| in_path(&r.path))
+            .map(|r| (r.arn.clone(), EntityKind::Role));
+        users.chain(roles).collect()
+    } else {
+        options
+            .principals
+            .iter()
+            .map(|arn| {
+                (
+                    arn.clone(),
+                    EntityKind::of_arn(arn).unwrap_or(EntityKind::Role),
+                )
+            })
+            .collect()
+    };
+    if options.include_managed_policies {
+        targets.extend(
+            details
+                .policies
+                .iter()
+                .filter(|p| !p.arn.starts_with("arn:aws:iam::aws:") && in_path(&p.path))
+                .map(|p| (p.arn.clone(), EntityKind::Policy)),
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|(arn, _)| seen.insert(arn.clone()));
+    targets
+}
+
+/// The account id, from the first customer ARN found.
+fn account_id(details: &AuthorizationDetails, principals: &[String]) -> Option<String> {
+    let arns = details
+        .user_detail_list
+        .iter()
+        .map(|u| u.arn.as_str())
+        .chain(details.role_detail_list.iter().map(|r| r.arn.as_str()))
+        .chain(details.group_detail_list.iter().map(|g| g.arn.as_str()))
+        .chain(details.policies.iter().map(|p| p.arn.as_str()))
+        .chain(principals.iter().map(String::as_str));
+    arns.filter_map(|arn| arn.split(':').nth(4))
+        .find(|account| account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_owned)
+}

@@ -1,0 +1,365 @@
+//! IAM's last-accessed jobs: GenerateServiceLastAccessedDetails, then
+//! GetServiceLastAccessedDetails polled with backoff and jitter until the job
+//! completes or fails (or a per-job timeout passes), every page read; for groups
+//! and policies, GetServiceLastAccessedDetailsWithEntities for each service used.
+//!
+//! A job id is readable only by the identity that created it, so one client
+//! generates and reads each job.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use aws_sdk_iam::Client;
+use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::types::AccessAdvisorUsageGranularityType;
+use whittle_model::{EntitiesDetails, EntityKind, JobStatus, LastAccessedDetails, Problem, Report};
+
+use crate::convert;
+
+/// Error codes that mean "slow down": retried by the job as well as by the SDK.
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+];
+
+/// How jobs are run.
+#[derive(Debug, Clone)]
+pub struct JobOptions {
+    /// `ACTION_LEVEL` (default) or `SERVICE_LEVEL`.
+    pub granularity: Granularity,
+    /// The first wait between polls; later waits grow by half up to `poll_max`.
+    pub poll_initial: Duration,
+    /// The longest wait between polls.
+    pub poll_max: Duration,
+    /// How long one job may stay in progress before it is given up.
+    pub job_timeout: Duration,
+    /// Attempts per job when IAM keeps throttling after the SDK's own retries.
+    pub job_attempts: u32,
+}
+
+impl Default for JobOptions {
+    fn default() -> Self {
+        Self {
+            granularity: Granularity::ActionLevel,
+            poll_initial: Duration::from_secs(1),
+            poll_max: Duration::from_secs(10),
+            job_timeout: Duration::from_secs(300),
+            job_attempts: 3,
+        }
+    }
+}
+
+/// The granularity of a last-accessed report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granularity {
+    /// Services only.
+    ServiceLevel,
+    /// Services and, for tracked services, actions.
+    ActionLevel,
+}
+
+impl Granularity {
+    fn sdk(self) -> AccessAdvisorUsageGranularityType {
+        match self {
+            Self::ServiceLevel => AccessAdvisorUsageGranularityType::ServiceLevel,
+            Self::ActionLevel => AccessAdvisorUsageGranularityType::ActionLevel,
+        }
+    }
+}
+
+/// A failed API call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} failed: {message}")]
+pub struct CallError {
+    /// The operation, e.g. `GetServiceLastAccessedDetails`.
+    pub operation: &'static str,
+    /// AWS's error code, when the response carried one.
+    pub code: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl CallError {
+    pub(crate) fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let code = err.code().map(str::to_owned);
+        let message = match (&err, err.message()) {
+            (SdkError::ServiceError(_), Some(message)) => message.to_owned(),
+            _ => DisplayErrorContext(&err).to_string(),
+        };
+        Self {
+            operation,
+            code,
+            message,
+        }
+    }
+
+    /// True when IAM asked to slow down.
+    pub fn is_throttling(&self) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|code| THROTTLING.contains(&code))
+    }
+
+    /// The error as a snapshot problem about `arn`.
+    pub fn problem(&self, arn: &str) -> Problem {
+        Problem {
+            arn: Some(arn.to_owned()),
+            operation: self.operation.to_owned(),
+            code: self.code.clone(),
+            message: self.message.clone(),
+        }
+    }
+}
+
+/// A job that produced no usable report.
+#[derive(Debug, Clone)]
+pub struct JobFailure {
+    /// What went wrong.
+    pub problem: Problem,
+    /// The report as far as it got (a FAILED job's, with its Error).
+    pub report: Option<Report>,
+    /// API calls spent.
+    pub api_calls: u32,
+}
+
+/// Counts the calls of one job.
+struct Calls(u32);
+
+/// Starts a job; returns its id.
+pub async fn generate(
+    client: &Client,
+    arn: &str,
+    granularity: Granularity,
+) -> Result<String, CallError> {
+    let out = client
+        .generate_service_last_accessed_details()
+        .arn(arn)
+        .granularity(granularity.sdk())
+        .send()
+        .await
+        .map_err(|e| CallError::from_sdk("GenerateServiceLastAccessedDetails", e))?;
+    out.job_id.ok_or_else(|| CallError {
+        operation: "GenerateServiceLastAccessedDetails",
+        code: None,
+        message: "the response has no JobId".to_owned(),
+    })
+}
+
+/// Reads a job's report once, every page merged (a job in progress has none).
+/// Returns the report and the number of calls made.
+pub async fn get(client: &Client, job_id: &str) -> Result<(LastAccessedDetails, u32), CallError> {
+    let mut calls = 0;
+    let mut marker: Option<String> = None;
+    let mut details: Option<LastAccessedDetails> = None;
+    loop {
+        calls += 1;
+        let page = client
+            .get_service_last_accessed_details()
+            .job_id(job_id)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("GetServiceLastAccessedDetails", e))?;
+        let status = convert::status(&page.job_status);
+        let services = page
+            .services_last_accessed
+            .into_iter()
+            .map(convert::service);
+        match &mut details {
+            Some(d) => d.services_last_accessed.extend(services),
+            None => {
+                details = Some(LastAccessedDetails {
+                    job_status: status,
+                    job_type: page.job_type.map(|t| t.as_str().to_owned()),
+                    job_creation_date: convert::present(&page.job_creation_date),
+                    services_last_accessed: services.collect(),
+                    job_completion_date: (status != JobStatus::InProgress)
+                        .then(|| convert::present(&page.job_completion_date))
+                        .flatten(),
+                    error: convert::error(page.error),
+                })
+            }
+        }
+        match page.marker {
+            Some(next) if page.is_truncated && status == JobStatus::Completed => {
+                marker = Some(next)
+            }
+            _ => break,
+        }
+    }
+    Ok((details.expect("the loop reads at least one page"), calls))
+}
+
+/// Reads which entities used one service, every page merged.
+pub async fn get_with_entities(
+    client: &Client,
+    job_id: &str,
+    namespace: &str,
+) -> Result<(EntitiesDetails, u32), CallError> {
+    let mut calls = 0;
+    let mut marker: Option<String> = None;
+    let mut details: Option<EntitiesDetails> = None;
+    loop {
+        calls += 1;
+        let page = client
+            .get_service_last_accessed_details_with_entities()
+            .job_id(job_id)
+            .service_namespace(namespace)
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("GetServiceLastAccessedDetailsWithEntities", e))?;
+        let status = convert::status(&page.job_status);
+        let entities = page
+            .entity_details_list
+            .into_iter()
+            .filter_map(convert::entity);
+        match &mut details {
+            Some(d) => d.entity_details_list.extend(entities),
+            None => {
+                details = Some(EntitiesDetails {
+                    job_status: status,
+                    job_creation_date: convert::present(&page.job_creation_date),
+                    job_completion_date: (status != JobStatus::InProgress)
+                        .then(|| convert::present(&page.job_completion_date))
+                        .flatten(),
+                    entity_details_list: entities.collect(),
+                    error: convert::error(page.error),
+                })
+            }
+        }
+        match page.marker {
+            Some(next) if page.is_truncated => marker = Some(next),
+            _ => break,
+        }
+    }
+    Ok((details.expect("the loop reads at least one page"), calls))
+}
+
+/// Polls a job until it is no longer in progress, or `timeout` passes.
+pub async fn wait(
+    client: &Client,
+    job_id: &str,
+    options: &JobOptions,
+) -> Result<(LastAccessedDetails, u32), CallError> {
+    let mut calls = 0;
+    let deadline = Instant::now() + options.job_timeout;
+    let mut delay = options.poll_initial;
+    loop {
+        let (details, n) = get(client, job_id).await?;
+        calls += n;
+        if details.job_status != JobStatus::InProgress {
+            return Ok((details, calls));
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(CallError {
+                operation: "GetServiceLastAccessedDetails",
+                code: Some("Timeout".to_owned()),
+                message: format!(
+                    "job {job_id} still in progress after {} s",
+                    options.job_timeout.as_secs_f64()
+                ),
+            });
+        }
+        tokio::time::sleep(jitter(delay).min(deadline - now)).await;
+        delay = (delay * 3 / 2).min(options.poll_max);
+    }
+}
+
+/// `delay` scaled by a random factor in [0.75, 1.25), so that many jobs started
+/// together do not poll in lockstep.
+fn jitter(delay: Duration) -> Duration {
+    delay.mul_f64(0.75 + fastrand::f64() / 2.0)
+}
+
+/// Runs a whole job for `arn`: generate, wait, read every page and, for groups
+/// and policies, the entities of each service used. Throttling that outlasts the
+/// SDK's retries restarts the job after a pause, up to `job_attempts` times.
+pub async fn run(
+    client: &Client,
+    arn: &str,
+    kind: EntityKind,
+    options: &JobOptions,
+) -> Result<Report, JobFailure> {
+    let mut calls = Calls(0);
+    let mut pause = options.poll_initial.max(Duration::from_millis(100));
+    let mut attempt = 1;
+    loop {
+        match attempt_job(client, arn, kind, options, &mut calls).await {
+            Err(e) if e.is_throttling() && attempt < options.job_attempts.max(1) => {
+                attempt += 1;
+                tokio::time::sleep(jitter(pause)).await;
+                pause *= 2;
+            }
+            Err(e) => {
+                return Err(JobFailure {
+                    problem: e.problem(arn),
+                    report: None,
+                    api_calls: calls.0,
+                });
+            }
+            Ok(report) if report.last_accessed.job_status == JobStatus::Failed => {
+                let error = report.last_accessed.error.clone();
+                return Err(JobFailure {
+                    problem: Problem {
+                        arn: Some(arn.to_owned()),
+                        operation: "GetServiceLastAccessedDetails".to_owned(),
+                        code: error.as_ref().map(|e| e.code.clone()),
+                        message: error.map_or_else(
+                            || "the job failed without saying why".to_owned(),
+                            |e| format!("the job failed: {}", e.message),
+                        ),
+                    },
+                    api_calls: calls.0,
+                    report: Some(report),
+                });
+            }
+            Ok(mut report) => {
+                report.api_calls = calls.0;
+                return Ok(report);
+            }
+        }
+    }
+}
+
+async fn attempt_job(
+    client: &Client,
+    arn: &str,
+    kind: EntityKind,
+    options: &JobOptions,
+    calls: &mut Calls,
+) -> Result<Report, CallError> {
+    calls.0 += 1;
+    let job_id = generate(client, arn, options.granularity).await?;
+    let (last_accessed, n) = wait(client, &job_id, options).await?;
+    calls.0 += n;
+    let mut entities = BTreeMap::new();
+    if matches!(kind, EntityKind::Group | EntityKind::Policy)
+        && last_accessed.job_status == JobStatus::Completed
+    {
+        for service in &last_accessed.services_last_accessed {
+            if service.last_authenticated.is_none() {
+                continue;
+            }
+            let (details, n) =
+                get_with_entities(client, &job_id, &service.service_namespace).await?;
+            calls.0 += n;
+            entities.insert(service.service_namespace.clone(), details);
+        }
+    }
+    Ok(Report {
+        arn: arn.to_owned(),
+        kind,
+        job_id: Some(job_id),
+        last_accessed,
+        entities,
+        api_calls: calls.0,
+    })
+}

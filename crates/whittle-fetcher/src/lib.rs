@@ -1,0 +1,14 @@
+//! AWS I/O for whittle: builds snapshots of an account's IAM policies and
+//! last-accessed reports with `aws-sdk-iam` ([`fetch`]), or from AWS CLI output
+//! ([`import`]), and runs single last-accessed jobs for `whittle access-advisor`
+//! ([`jobs`]).
+
+pub mod client;
+mod convert;
+pub mod fetch;
+pub mod import;
+pub mod jobs;
+
+pub use client::{ClientOptions, IamClient};
+pub use fetch::{Event, FetchOptions};
+pub use jobs::{CallError, Granularity, JobOptions};
