@@ -38,6 +38,8 @@ pub struct ClientOptions {
     pub assume_role: Option<String>,
     /// Attempts per call, for the SDK's adaptive retry (throttling included).
     pub max_attempts: u32,
+    /// The longest pause between two attempts [default: the SDK's, 20 s].
+    pub max_backoff: Option<Duration>,
 }
 
 /// Why a client could not be built.
@@ -173,10 +175,14 @@ pub fn from_config(shared: &aws_config::SdkConfig, options: &ClientOptions) -> I
     if let Some(t) = options.read_timeout {
         timeouts = timeouts.read_timeout(t);
     }
+    let mut retry = RetryConfig::adaptive().with_max_attempts(options.max_attempts.max(1));
+    if let Some(max) = options.max_backoff {
+        retry = retry.with_initial_backoff(max / 4).with_max_backoff(max);
+    }
     let calls = CallCounter::default();
     let mut config = aws_sdk_iam::config::Builder::from(shared)
         .timeout_config(timeouts.build())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(options.max_attempts.max(1)))
+        .retry_config(retry)
         .interceptor(CountAttempts(calls.clone()));
     if let Some(url) = &options.endpoint_url {
         config = config.endpoint_url(url);

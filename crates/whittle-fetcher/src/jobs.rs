@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::AccessAdvisorUsageGranularityType;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use whittle_model::{EntitiesDetails, EntityKind, JobStatus, LastAccessedDetails, Problem, Report};
 
 use crate::convert;
@@ -82,14 +83,17 @@ pub struct CallError {
 }
 
 impl CallError {
-    pub(crate) fn from_sdk<E, R>(operation: &'static str, err: SdkError<E, R>) -> Self
+    pub(crate) fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         let code = err.code().map(str::to_owned);
         let message = match (&err, err.message()) {
             (SdkError::ServiceError(_), Some(message)) => message.to_owned(),
+            (SdkError::ServiceError(service), None) => format!(
+                "HTTP {} without an IAM error in the body: the endpoint may not implement {operation}",
+                service.raw().status().as_u16()
+            ),
             _ => DisplayErrorContext(&err).to_string(),
         };
         Self {

@@ -38,6 +38,7 @@ fn client(server: &wiremock::MockServer) -> IamClient {
         &ClientOptions {
             endpoint_url: Some(server.uri()),
             max_attempts: 3,
+            max_backoff: Some(Duration::from_millis(40)),
             ..ClientOptions::default()
         },
     )

@@ -1,16 +1,19 @@
 //! Renderers for whittle's results: a terminal table, a stable JSON document, SARIF
-//! 2.1.0 for code-scanning tools and GitHub Actions annotations.
+//! 2.1.0 for code-scanning tools and GitHub Actions annotations; and tables of
+//! last-accessed reports.
 //!
 //! Renderers take findings and locations as the analysis produced them and add no
 //! analysis of their own; they never fetch or parse policies.
 
 mod github;
 mod json;
+mod last_accessed;
 mod sarif;
 mod table;
 
 pub use github::lint_github;
 pub use json::lint_json;
+pub use last_accessed::{entities_table, last_accessed_table};
 pub use sarif::lint_sarif;
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 

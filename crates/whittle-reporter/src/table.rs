@@ -13,16 +13,22 @@ use whittle_analysis::{Finding, Severity};
 
 use crate::LintReport;
 
+/// An empty table in whittle's style, `width` characters wide.
+pub(crate) fn new_table(header: &[&str], width: u16) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header);
+    table.set_width(width);
+    table
+}
+
 /// Renders findings as a table `width` characters wide, then a summary line.
 pub fn lint_table(report: &LintReport<'_>, width: u16) -> String {
     let mut out = String::new();
     if !report.findings.is_empty() {
-        let mut table = Table::new();
-        table
-            .load_style(UTF8_FULL)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(["Severity", "Rule", "Location", "Message"]);
-        table.set_width(width);
+        let mut table = new_table(&["Severity", "Rule", "Location", "Message"], width);
         for finding in report.findings {
             table.add_row([
                 finding.severity.to_string(),

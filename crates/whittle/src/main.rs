@@ -19,6 +19,9 @@ pub mod exit {
     pub const FINDINGS: u8 = 1;
     /// Bad usage, unreadable input, or a failure to do the job (network, disk).
     pub const ERROR: u8 = 2;
+    /// `fetch`/`import`: the snapshot was written, but some principals have no
+    /// last-accessed data (their errors are in the snapshot and on stderr).
+    pub const PARTIAL: u8 = 3;
 }
 
 /// Least-privilege linter and recommender for AWS IAM policies.
@@ -51,6 +54,159 @@ enum Command {
         rule: String,
         #[command(flatten)]
         rules: RuleArgs,
+    },
+    /// Fetch an account's policies and last-accessed reports into a snapshot.
+    Fetch(FetchArgs),
+    /// Build a snapshot from AWS CLI output files.
+    Import(ImportArgs),
+    /// IAM's last-accessed operations, as the AWS CLI has them (all pages merged).
+    #[command(subcommand)]
+    AccessAdvisor(AccessAdvisorCommand),
+}
+
+/// How to reach AWS.
+#[derive(Debug, Args)]
+struct AwsArgs {
+    /// Named profile of the shared AWS config files [default: the standard chain].
+    #[arg(long)]
+    profile: Option<String>,
+    /// Signing region [default: the configured one, else us-east-1].
+    #[arg(long)]
+    region: Option<String>,
+    /// Another IAM endpoint (e.g. http://127.0.0.1:5000 for a local server).
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// Extra certificate authorities to trust, as a PEM file.
+    #[arg(long, value_name = "FILE")]
+    ca_bundle: Option<PathBuf>,
+    /// Connect timeout in seconds.
+    #[arg(long, value_name = "SECS")]
+    connect_timeout: Option<f64>,
+    /// Read timeout in seconds.
+    #[arg(long, value_name = "SECS")]
+    read_timeout: Option<f64>,
+    /// Assume this role first (e.g. to read another account).
+    #[arg(long, value_name = "ARN")]
+    assume_role: Option<String>,
+    /// Attempts per API call; throttling and transient errors are retried with
+    /// adaptive backoff.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    max_attempts: u32,
+}
+
+#[derive(Debug, Args)]
+struct FetchArgs {
+    /// Where to write the snapshot (atomically; progress goes to FILE.partial).
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+    /// Run jobs only for this principal, group or policy; repeatable [default:
+    /// every user and role].
+    #[arg(long = "principal", value_name = "ARN")]
+    principals: Vec<String>,
+    /// Only principals whose path starts with this, e.g. /teams/payments/.
+    #[arg(long)]
+    path_prefix: Option<String>,
+    /// Also run jobs for customer-managed policies (their report covers every
+    /// entity they are attached to).
+    #[arg(long)]
+    include_managed_policies: bool,
+    /// Jobs in flight at once (each polls about once a second; IAM's API rate
+    /// limits are shared by the whole account).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    concurrency: usize,
+    /// Give up on a job still in progress after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    job_timeout: f64,
+    /// First wait between polls of a job, in milliseconds (grows to ten times it).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    poll_interval: u64,
+    /// Reuse the completed reports of FILE and FILE.partial instead of running
+    /// those jobs again.
+    #[arg(long)]
+    resume: bool,
+    /// Least time between two checkpoints of progress to FILE.partial, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    checkpoint_interval: f64,
+    #[command(flatten)]
+    aws: AwsArgs,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// `aws iam get-account-authorization-details` output.
+    #[arg(long, value_name = "FILE")]
+    authorization_details: PathBuf,
+    /// `aws iam get-service-last-accessed-details` output for one principal;
+    /// repeatable.
+    #[arg(long, value_name = "ARN=FILE")]
+    last_accessed: Vec<String>,
+    /// Where to write the snapshot (atomically).
+    #[arg(short, long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// Output of the access-advisor commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// JSON with the AWS CLI's field names.
+    Json,
+    /// A table.
+    Table,
+}
+
+/// Report granularity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+enum GranularityArg {
+    /// Services only.
+    ServiceLevel,
+    /// Services and tracked actions.
+    ActionLevel,
+}
+
+#[derive(Debug, Subcommand)]
+enum AccessAdvisorCommand {
+    /// Start a last-accessed job (GenerateServiceLastAccessedDetails); prints {"JobId": …}.
+    Generate {
+        /// The user, group, role or policy.
+        #[arg(long)]
+        arn: String,
+        /// Report granularity.
+        #[arg(long, value_enum, default_value_t = GranularityArg::ActionLevel)]
+        granularity: GranularityArg,
+        #[command(flatten)]
+        aws: AwsArgs,
+    },
+    /// Read a job's report (GetServiceLastAccessedDetails), every page merged.
+    Get {
+        /// The job id printed by `generate` (readable only by the identity that created it).
+        #[arg(long)]
+        job_id: String,
+        /// Poll until the job is no longer in progress.
+        #[arg(long)]
+        wait: bool,
+        /// With --wait: give up after this many seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+        job_timeout: f64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+        output: OutputFormat,
+        #[command(flatten)]
+        aws: AwsArgs,
+    },
+    /// Which entities used one service (GetServiceLastAccessedDetailsWithEntities).
+    GetWithEntities {
+        /// The job id.
+        #[arg(long)]
+        job_id: String,
+        /// The service's namespace, e.g. s3.
+        #[arg(long)]
+        service_namespace: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+        output: OutputFormat,
+        #[command(flatten)]
+        aws: AwsArgs,
     },
 }
 
@@ -165,6 +321,9 @@ fn main() -> ExitCode {
         Command::Catalog(CatalogCommand::Info) => commands::catalog::info(),
         Command::Rules(rules) => commands::rules::list(&rules),
         Command::Explain { rule, rules } => commands::rules::explain(&rule, &rules),
+        Command::Fetch(args) => commands::fetch::fetch(&args),
+        Command::Import(args) => commands::fetch::import(&args),
+        Command::AccessAdvisor(command) => commands::access_advisor::run(&command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

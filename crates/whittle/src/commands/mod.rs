@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod access_advisor;
 pub mod catalog;
+pub mod fetch;
 pub mod lint;
 pub mod rules;
 

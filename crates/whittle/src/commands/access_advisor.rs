@@ -1,0 +1,96 @@
+//! `whittle access-advisor`: the AWS CLI's last-accessed operations, for parity
+//! (`generate-service-last-accessed-details` and friends), with every page merged.
+
+use std::time::Duration;
+
+use serde_json::json;
+use whittle_fetcher::jobs;
+use whittle_fetcher::{Granularity, JobOptions};
+
+use crate::commands::fetch::{client, runtime};
+use crate::{AccessAdvisorCommand, GranularityArg, OutputFormat, exit, output};
+
+/// Runs one `whittle access-advisor` subcommand.
+pub fn run(command: &AccessAdvisorCommand) -> anyhow::Result<u8> {
+    runtime()?.block_on(async {
+        match command {
+            AccessAdvisorCommand::Generate {
+                arn,
+                granularity,
+                aws,
+            } => {
+                let iam = client(aws).await?;
+                let granularity = match granularity {
+                    GranularityArg::ServiceLevel => Granularity::ServiceLevel,
+                    GranularityArg::ActionLevel => Granularity::ActionLevel,
+                };
+                let job_id = jobs::generate(&iam.client, arn, granularity).await?;
+                print_json(&json!({ "JobId": job_id }))
+            }
+            AccessAdvisorCommand::Get {
+                job_id,
+                wait,
+                job_timeout,
+                output: format,
+                aws,
+            } => {
+                let iam = client(aws).await?;
+                let details = if *wait {
+                    let options = JobOptions {
+                        job_timeout: Duration::from_secs_f64(*job_timeout),
+                        ..JobOptions::default()
+                    };
+                    jobs::wait(&iam.client, job_id, &options).await?.0
+                } else {
+                    jobs::get(&iam.client, job_id).await?.0
+                };
+                match format {
+                    OutputFormat::Json => {
+                        let mut value = serde_json::to_value(&details)?;
+                        // Every page is merged: nothing is left to read.
+                        value["IsTruncated"] = json!(false);
+                        print_json(&value)
+                    }
+                    OutputFormat::Table => print_text(&whittle_reporter::last_accessed_table(
+                        &details,
+                        whittle_reporter::terminal_width()
+                            .unwrap_or(whittle_reporter::DEFAULT_WIDTH),
+                    )),
+                }
+            }
+            AccessAdvisorCommand::GetWithEntities {
+                job_id,
+                service_namespace,
+                output: format,
+                aws,
+            } => {
+                let iam = client(aws).await?;
+                let (details, _) =
+                    jobs::get_with_entities(&iam.client, job_id, service_namespace).await?;
+                match format {
+                    OutputFormat::Json => {
+                        let mut value = serde_json::to_value(&details)?;
+                        value["IsTruncated"] = json!(false);
+                        print_json(&value)
+                    }
+                    OutputFormat::Table => print_text(&whittle_reporter::entities_table(
+                        &details,
+                        whittle_reporter::terminal_width()
+                            .unwrap_or(whittle_reporter::DEFAULT_WIDTH),
+                    )),
+                }
+            }
+        }
+    })
+}
+
+fn print_json(value: &serde_json::Value) -> anyhow::Result<u8> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    print_text(&text)
+}
+
+fn print_text(text: &str) -> anyhow::Result<u8> {
+    output::write(None, text)?;
+    Ok(exit::OK)
+}
