@@ -365,11 +365,16 @@ async fn create_user(iam: &Client, name: &str) {
 /// Runs `whittle fetch` against `endpoint` with dummy credentials and nothing
 /// from the user's AWS configuration; returns the exit code and stderr.
 fn fetch(endpoint: &str, out: &Path, cache: &Path) -> (Option<i32>, String) {
-    let output = Command::cargo_bin("whittle")
-        .expect("the binary is built")
-        .args(["fetch", "--endpoint-url", endpoint, "--out"])
-        .arg(out)
-        .args(["--job-timeout", "5", "--poll-interval", "50"])
+    let mut command = whittle(endpoint, cache);
+    command.args(["--endpoint-url", endpoint, "--out"]).arg(out);
+    run(command)
+}
+
+/// `whittle fetch` with dummy credentials and nothing from the machine's AWS setup.
+fn whittle(endpoint: &str, cache: &Path) -> Command {
+    let mut command = Command::cargo_bin("whittle").expect("the binary is built");
+    command
+        .args(["fetch", "--job-timeout", "5", "--poll-interval", "50"])
         // moto's 500s would otherwise be retried by the SDK.
         .args(["--max-attempts", "1", "--concurrency", "16"])
         .env("WHITTLE_CACHE_DIR", cache)
@@ -381,13 +386,102 @@ fn fetch(endpoint: &str, out: &Path, cache: &Path) -> (Option<i32>, String) {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
-        .timeout(Duration::from_secs(120))
-        .output()
-        .expect("whittle runs");
+        // Only STS and Organizations: IAM's endpoint is the --endpoint-url under test.
+        .env("AWS_ENDPOINT_URL_STS", endpoint)
+        .env("AWS_ENDPOINT_URL_ORGANIZATIONS", endpoint)
+        .timeout(Duration::from_secs(120));
+    command
+}
+
+fn run(mut command: Command) -> (Option<i32>, String) {
+    let output = command.output().expect("whittle runs");
     (
         output.status.code(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// `--organization` lists the accounts through Organizations and fetches each
+/// with the role assumed there, one snapshot per account.
+#[test]
+fn fetch_covers_every_account_of_an_organization() {
+    let moto = Moto::start();
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let members = runtime.block_on(organization(&moto.endpoint()));
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let out_dir = dir.path().join("accounts");
+    let mut command = whittle(&moto.endpoint(), dir.path());
+    command
+        .args([
+            "--organization",
+            "--role-name",
+            "OrganizationAccountAccessRole",
+        ])
+        .args(["--endpoint-url", &moto.endpoint(), "--out-dir"])
+        .arg(&out_dir);
+    let (code, stderr) = run(command);
+    // Each member account holds OrganizationAccountAccessRole, and moto runs no
+    // last-accessed jobs: partial.
+    assert_eq!(code, Some(3), "{stderr}");
+    let expected = members.len() + 1;
+    assert!(
+        stderr.contains(&format!("{expected} of {expected} accounts fetched")),
+        "{stderr}"
+    );
+    for account in members.iter().chain([&ACCOUNT.to_owned()]) {
+        let path = out_dir.join(format!("{account}.json"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", path.display()));
+        let snapshot: Value = serde_json::from_str(&text).expect("the snapshot is JSON");
+        assert_eq!(snapshot["account_id"], account.as_str());
+        assert_eq!(snapshot["complete"], true);
+        // The data is the account's own: moto keeps accounts apart by the
+        // assumed role's credentials.
+        let roles = snapshot["authorization_details"]["RoleDetailList"]
+            .as_array()
+            .expect("a role list");
+        let expected: Vec<String> = if account == ACCOUNT {
+            Vec::new()
+        } else {
+            vec![format!(
+                "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+            )]
+        };
+        let arns: Vec<&str> = roles.iter().filter_map(|r| r["Arn"].as_str()).collect();
+        assert_eq!(arns, expected, "{account}");
+    }
+}
+
+/// Creates an organisation with two member accounts; returns their ids.
+async fn organization(endpoint: &str) -> Vec<String> {
+    let config = aws_sdk_organizations::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .endpoint_url(endpoint)
+        .build();
+    let org = aws_sdk_organizations::Client::from_conf(config);
+    check(
+        "CreateOrganization",
+        org.create_organization()
+            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .send()
+            .await,
+    );
+    let mut ids = Vec::new();
+    for name in ["payments", "sandbox"] {
+        let created = check(
+            "CreateAccount",
+            org.create_account()
+                .account_name(name)
+                .email(format!("{name}@example.com"))
+                .send()
+                .await,
+        );
+        let status = created.create_account_status.expect("a status");
+        ids.push(status.account_id.expect("moto creates accounts at once"));
+    }
+    ids
 }
 
 // ---- Checking the snapshot. ----

@@ -29,13 +29,12 @@ struct Endpoint {
 fn endpoint(setup: impl FnOnce(&FakeIam)) -> Endpoint {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let fake = FakeIam::default();
-    fake.script(
-        DETAILS,
-        [
-            Reply::ok("authorization-details-page1.xml"),
+    fake.always(DETAILS, Reply::ok("authorization-details-page1.xml"))
+        .always_after(
+            DETAILS,
+            "details-page-2",
             Reply::ok("authorization-details-page2.xml"),
-        ],
-    );
+        );
     setup(&fake);
     let server = runtime.block_on(fake.start());
     Endpoint {
@@ -368,4 +367,90 @@ fn import_builds_the_same_snapshot_from_aws_cli_output() {
                 .iter()
                 .any(|p| p["PolicyDocument"]["Statement"].is_array())))
     );
+}
+
+#[test]
+fn accounts_are_fetched_with_an_assumed_role_and_a_failed_one_is_reported() {
+    let denied = "arn:aws:iam::222222222222:role/audit/whittle-reader";
+    let iam = endpoint(|fake| {
+        fake.script_for(
+            "AssumeRole",
+            denied,
+            vec![Reply::file(403, "sts-access-denied.xml"); 10],
+        )
+        .always("AssumeRole", Reply::ok("sts-assume-role.xml"))
+        .always(GENERATE, Reply::ok("generate-job.xml"))
+        .always(GET, Reply::ok("get-page2.xml"));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts.txt");
+    std::fs::write(
+        &accounts,
+        "# prod\n111111111111\n222222222222\n333333333333  # sandbox\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("snapshots");
+    let output = whittle(&[
+        "fetch",
+        "--accounts",
+        accounts.to_str().unwrap(),
+        "--role-name",
+        "/audit/whittle-reader",
+        "--out-dir",
+        out_dir.to_str().unwrap(),
+        "--endpoint-url",
+        &iam.url,
+        "--poll-interval",
+        "10",
+        "--max-attempts",
+        "1",
+    ])
+    .env("AWS_ENDPOINT_URL_STS", &iam.url)
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("account 222222222222: failed"), "{stderr}");
+    assert!(
+        stderr.contains("2 of 3 accounts fetched; 1 failed"),
+        "{stderr}"
+    );
+    for account in ["111111111111", "333333333333"] {
+        let snapshot = read(&out_dir.join(format!("{account}.json")));
+        assert_eq!(snapshot["account_id"], account);
+        assert_eq!(report_arns(&snapshot).len(), 3, "{account}");
+    }
+    assert!(!out_dir.join("222222222222.json").exists());
+    let assumed: Vec<String> = iam
+        .fake
+        .seen_for("AssumeRole")
+        .into_iter()
+        .map(|s| s.params["RoleArn"].clone())
+        .collect();
+    for account in ["111111111111", "222222222222", "333333333333"] {
+        let role = format!("arn:aws:iam::{account}:role/audit/whittle-reader");
+        assert!(assumed.contains(&role), "{assumed:?}");
+    }
+    // Every IAM call was signed with the assumed role's credentials.
+    let iam_calls: Vec<_> = iam
+        .fake
+        .seen()
+        .into_iter()
+        .filter(|s| s.action != "AssumeRole")
+        .collect();
+    assert!(!iam_calls.is_empty());
+    assert!(
+        iam_calls
+            .iter()
+            .all(|s| s.access_key == "ASIAWHITTLEASSUMED01"),
+        "{iam_calls:?}"
+    );
+    // No secret of the assumed role reaches a snapshot or the log.
+    let text = std::fs::read_to_string(out_dir.join("111111111111.json")).unwrap();
+    for secret in [
+        "assumed-role-secret-not-real",
+        "assumed-role-session-token-not-real",
+    ] {
+        assert!(!text.contains(secret) && !stderr.contains(secret));
+    }
 }

@@ -35,6 +35,15 @@ impl Reply {
         }
     }
 
+    /// `body` served with `status`, for a response generated in memory.
+    pub fn body(status: u16, body: String) -> Self {
+        Self {
+            status,
+            body,
+            delay: Duration::ZERO,
+        }
+    }
+
     /// A 200 with a `testdata/wire/` file.
     pub fn ok(name: &str) -> Self {
         Self::file(200, name)
@@ -63,6 +72,8 @@ pub struct Seen {
     pub action: String,
     /// The other form fields, decoded.
     pub params: HashMap<String, String>,
+    /// The access key id the request was signed with.
+    pub access_key: String,
 }
 
 #[derive(Default)]
@@ -90,7 +101,8 @@ impl FakeIam {
         self
     }
 
-    /// Queues replies for `action` on one ARN (GenerateServiceLastAccessedDetails).
+    /// Queues replies for `action` on one ARN (`Arn` of
+    /// GenerateServiceLastAccessedDetails, `RoleArn` of STS AssumeRole).
     pub fn script_for(
         &self,
         action: &str,
@@ -108,6 +120,11 @@ impl FakeIam {
             .fallback
             .insert(action.to_owned(), reply);
         self
+    }
+
+    /// The reply for `action` when asked for the page after `marker`.
+    pub fn always_after(&self, action: &str, marker: &str, reply: Reply) -> &Self {
+        self.always(&format!("{action} Marker={marker}"), reply)
     }
 
     /// Every request so far.
@@ -139,19 +156,34 @@ impl Respond for FakeIam {
         let mut params: HashMap<String, String> = url_decoded(&request.body);
         let action = params.remove("Action").unwrap_or_default();
         let mut state = self.0.lock().unwrap();
+        let access_key = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("Credential=").nth(1))
+            .and_then(|v| v.split('/').next())
+            .unwrap_or_default()
+            .to_owned();
         state.seen.push(Seen {
             action: action.clone(),
             params: params.clone(),
+            access_key,
         });
         let keyed = params
             .get("Arn")
+            .or_else(|| params.get("RoleArn"))
             .map(|arn| format!("{action} {arn}"))
             .filter(|key| state.scripts.get(key).is_some_and(|q| !q.is_empty()));
         let key = keyed.unwrap_or_else(|| action.clone());
+        // A page asked for by its marker has its own fallback.
+        let paged = params
+            .get("Marker")
+            .map(|marker| format!("{action} Marker={marker}"));
         let reply = state
             .scripts
             .get_mut(&key)
             .and_then(VecDeque::pop_front)
+            .or_else(|| paged.and_then(|k| state.fallback.get(&k).cloned()))
             .or_else(|| state.fallback.get(&action).cloned())
             .unwrap_or_else(|| Reply::file(400, "error-no-such-entity.xml"));
         ResponseTemplate::new(reply.status)

@@ -115,6 +115,13 @@ impl Intercept for CountAttempts {
 
 /// Builds a client from the standard credential chain and `options`.
 pub async fn build(options: &ClientOptions) -> Result<IamClient, ClientError> {
+    Ok(from_config(&load(options).await?, options))
+}
+
+/// Loads the shared configuration: credentials from the standard chain (or the
+/// profile), region, CA bundle and, with `assume_role`, the assumed role's
+/// credentials.
+pub async fn load(options: &ClientOptions) -> Result<aws_config::SdkConfig, ClientError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
@@ -149,20 +156,27 @@ pub async fn build(options: &ClientOptions) -> Result<IamClient, ClientError> {
             .region(Region::new(DEFAULT_REGION))
             .build();
     }
-    if let Some(role) = &options.assume_role {
-        let provider = aws_config::sts::AssumeRoleProvider::builder(role.clone())
-            .session_name("whittle")
-            .configure(&shared)
-            .build()
-            .await;
-        shared = shared
-            .into_builder()
-            .credentials_provider(aws_sdk_iam::config::SharedCredentialsProvider::new(
-                provider,
-            ))
-            .build();
-    }
-    Ok(from_config(&shared, options))
+    Ok(match &options.assume_role {
+        Some(role) => assume(&shared, role).await,
+        None => shared,
+    })
+}
+
+/// `shared` with the credentials of `role_arn`, assumed through STS with
+/// `shared`'s credentials (lazily: a failure shows on the first call).
+pub async fn assume(shared: &aws_config::SdkConfig, role_arn: &str) -> aws_config::SdkConfig {
+    let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+        .session_name("whittle")
+        .configure(shared)
+        .build()
+        .await;
+    shared
+        .clone()
+        .into_builder()
+        .credentials_provider(aws_sdk_iam::config::SharedCredentialsProvider::new(
+            provider,
+        ))
+        .build()
 }
 
 /// Builds a client from an already loaded configuration (credentials and

@@ -4,13 +4,15 @@
 //! checkpointed atomically so that an interrupted fetch can be resumed.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use jiff::Timestamp;
+use tokio::sync::Semaphore;
 use whittle_model::{
-    AuthorizationDetails, EntityKind, Problem, Report, Snapshot, Source, Stats, Tool,
+    AuthorizationDetails, EntityKind, Problem, Report, Snapshot, SnapshotError, Source, Stats, Tool,
 };
 
 use crate::client::IamClient;
@@ -39,6 +41,8 @@ pub struct FetchOptions {
     pub checkpoint_interval: Duration,
     /// Written into the snapshot.
     pub tool: Tool,
+    /// A budget of jobs in flight shared with other fetches (several accounts).
+    pub budget: Option<Arc<Semaphore>>,
 }
 
 /// Progress, for a bar on a terminal or lines in a log.
@@ -131,6 +135,10 @@ pub async fn fetch(
     let mut last_checkpoint = Instant::now();
     let mut results = futures::stream::iter(to_run)
         .map(|(arn, kind)| async move {
+            let _permit = match &options.budget {
+                Some(budget) => budget.acquire().await.ok(),
+                None => None,
+            };
             let outcome = jobs::run(&iam.client, &arn, kind, &options.jobs).await;
             (arn, outcome)
         })
@@ -270,4 +278,24 @@ fn account_id(details: &AuthorizationDetails, principals: &[String]) -> Option<S
     arns.filter_map(|arn| arn.split(':').nth(4))
         .find(|account| account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
         .map(str::to_owned)
+}
+
+/// Where a fetch into `out` checkpoints its progress: `<out>.partial`.
+pub fn checkpoint_path(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    out.with_file_name(name)
+}
+
+/// The completed reports of `out`'s checkpoint and of `out` itself (the
+/// checkpoint's first: it is newer), for `--resume`. Missing files are skipped.
+pub fn reusable_reports(out: &Path) -> Result<Vec<Report>, SnapshotError> {
+    let mut reports = Vec::new();
+    for path in [checkpoint_path(out), out.to_owned()] {
+        if path.exists() {
+            let snapshot = Snapshot::read(&path)?;
+            reports.extend(snapshot.reports.into_iter().filter(Report::is_complete));
+        }
+    }
+    Ok(reports)
 }

@@ -1,8 +1,9 @@
 //! AWS I/O for whittle: builds snapshots of an account's IAM policies and
 //! last-accessed reports with `aws-sdk-iam` ([`fetch`]), or from AWS CLI output
-//! ([`import`]), and runs single last-accessed jobs for `whittle access-advisor`
-//! ([`jobs`]).
+//! ([`import`]), for one account or many ([`accounts`]), and runs single
+//! last-accessed jobs for `whittle access-advisor` ([`jobs`]).
 
+pub mod accounts;
 pub mod client;
 mod convert;
 pub mod fetch;

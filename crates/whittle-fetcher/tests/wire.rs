@@ -259,6 +259,7 @@ fn fetch_options() -> FetchOptions {
         checkpoint: None,
         checkpoint_interval: Duration::ZERO,
         tool: tool(),
+        budget: None,
     }
 }
 

@@ -97,8 +97,40 @@ struct AwsArgs {
 #[derive(Debug, Args)]
 struct FetchArgs {
     /// Where to write the snapshot (atomically; progress goes to FILE.partial).
-    #[arg(short, long, value_name = "FILE")]
-    out: PathBuf,
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        required_unless_present_any = ["accounts", "organization"],
+        conflicts_with_all = ["accounts", "organization"]
+    )]
+    out: Option<PathBuf>,
+    /// Fetch every account listed in FILE (one id per line, or `aws organizations
+    /// list-accounts` output), assuming --role-name in each.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "role_name",
+        conflicts_with = "organization"
+    )]
+    accounts: Option<PathBuf>,
+    /// Fetch every active account of the organisation (Organizations ListAccounts),
+    /// assuming --role-name in each.
+    #[arg(long, requires = "role_name")]
+    organization: bool,
+    /// The role to assume in each account, e.g. OrganizationAccountAccessRole.
+    #[arg(long, value_name = "NAME")]
+    role_name: Option<String>,
+    /// With --accounts or --organization: where to write `<account-id>.json`.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    out_dir: PathBuf,
+    /// With --accounts or --organization: accounts fetched at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    account_concurrency: usize,
+    /// With --accounts or --organization: jobs in flight across all accounts
+    /// (each account also keeps to --concurrency).
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    total_concurrency: usize,
     /// Run jobs only for this principal, group or policy; repeatable [default:
     /// every user and role].
     #[arg(long = "principal", value_name = "ARN")]

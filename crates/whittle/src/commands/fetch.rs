@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use whittle_fetcher::accounts::{self, AccountsOptions};
 use whittle_fetcher::fetch::{Event, FetchOptions};
 use whittle_fetcher::{ClientOptions, IamClient, JobOptions};
-use whittle_model::{Report, Snapshot, Tool};
+use whittle_model::{Snapshot, Tool};
 
 use crate::{AwsArgs, FetchArgs, ImportArgs, cache, exit};
 
@@ -31,10 +32,10 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Builds the IAM client from the shared AWS options.
-pub async fn client(aws: &AwsArgs) -> anyhow::Result<IamClient> {
+/// The client options of the shared AWS arguments.
+fn client_options(aws: &AwsArgs) -> ClientOptions {
     let secs = |s: Option<f64>| s.map(Duration::from_secs_f64);
-    let options = ClientOptions {
+    ClientOptions {
         profile: aws.profile.clone(),
         region: aws.region.clone(),
         endpoint_url: aws.endpoint_url.clone(),
@@ -44,40 +45,17 @@ pub async fn client(aws: &AwsArgs) -> anyhow::Result<IamClient> {
         assume_role: aws.assume_role.clone(),
         max_attempts: aws.max_attempts,
         max_backoff: None,
-    };
-    Ok(whittle_fetcher::client::build(&options).await?)
-}
-
-/// Where a fetch checkpoints its progress: `<out>.partial`.
-fn checkpoint_path(out: &Path) -> PathBuf {
-    let mut name = out.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    out.with_file_name(name)
-}
-
-/// Completed reports of the checkpoint and of the previous snapshot, the
-/// checkpoint's first (it is newer).
-fn reusable(out: &Path) -> anyhow::Result<Vec<Report>> {
-    let mut reports = Vec::new();
-    for path in [checkpoint_path(out), out.to_owned()] {
-        if !path.exists() {
-            continue;
-        }
-        let snapshot = Snapshot::read(&path).context("cannot resume")?;
-        reports.extend(snapshot.reports.into_iter().filter(Report::is_complete));
     }
-    Ok(reports)
 }
 
-/// Runs `whittle fetch`.
+/// Builds the IAM client from the shared AWS options.
+pub async fn client(aws: &AwsArgs) -> anyhow::Result<IamClient> {
+    Ok(whittle_fetcher::client::build(&client_options(aws)).await?)
+}
+
+/// Runs `whittle fetch`: one account into `--out`, or many into `--out-dir`.
 pub fn fetch(args: &FetchArgs) -> anyhow::Result<u8> {
-    let reuse = if args.resume {
-        reusable(&args.out)?
-    } else {
-        Vec::new()
-    };
-    let checkpoint = checkpoint_path(&args.out);
-    let options = FetchOptions {
+    let mut options = FetchOptions {
         principals: args.principals.clone(),
         path_prefix: args.path_prefix.clone(),
         include_managed_policies: args.include_managed_policies,
@@ -88,11 +66,20 @@ pub fn fetch(args: &FetchArgs) -> anyhow::Result<u8> {
             job_timeout: Duration::from_secs_f64(args.job_timeout),
             ..JobOptions::default()
         },
-        reuse,
-        checkpoint: Some(checkpoint.clone()),
+        reuse: Vec::new(),
+        checkpoint: None,
         checkpoint_interval: Duration::from_secs_f64(args.checkpoint_interval),
         tool: tool(),
+        budget: None,
     };
+    let Some(out) = &args.out else {
+        return fetch_accounts(args, &options);
+    };
+    if args.resume {
+        options.reuse = whittle_fetcher::fetch::reusable_reports(out).context("cannot resume")?;
+    }
+    let checkpoint = whittle_fetcher::fetch::checkpoint_path(out);
+    options.checkpoint = Some(checkpoint.clone());
     let progress = Progress::new();
     let snapshot = runtime()?.block_on(async {
         let iam = client(&args.aws).await?;
@@ -100,11 +87,81 @@ pub fn fetch(args: &FetchArgs) -> anyhow::Result<u8> {
     })?;
     progress.finish();
     snapshot
-        .write(&args.out)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+        .write(out)
+        .with_context(|| format!("cannot write {}", out.display()))?;
     // The snapshot holds everything the checkpoint did.
     let _ = std::fs::remove_file(&checkpoint);
-    Ok(summarise(&snapshot, &args.out))
+    Ok(summarise(&snapshot, out))
+}
+
+/// `whittle fetch --accounts FILE | --organization`: a snapshot per account.
+fn fetch_accounts(args: &FetchArgs, template: &FetchOptions) -> anyhow::Result<u8> {
+    let client_options = client_options(&args.aws);
+    let role_name = args
+        .role_name
+        .clone()
+        .context("--role-name is required with --accounts or --organization")?;
+    let options = AccountsOptions {
+        role_name,
+        out_dir: args.out_dir.clone(),
+        account_concurrency: args.account_concurrency,
+        total_concurrency: args.total_concurrency,
+        resume: args.resume,
+    };
+    let progress = Progress::new();
+    let outcomes = runtime()?.block_on(async {
+        let base = whittle_fetcher::client::load(&client_options).await?;
+        let ids = match &args.accounts {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                accounts::parse_accounts(&text)
+                    .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?
+            }
+            None => accounts::organization_accounts(&base)
+                .await
+                .context("cannot list the organisation's accounts")?,
+        };
+        progress.line(format!("fetching {} accounts", ids.len()));
+        anyhow::Ok(
+            accounts::fetch_accounts(
+                &base,
+                &client_options,
+                &ids,
+                &options,
+                template,
+                &|id, e| progress.account_event(id, &e),
+            )
+            .await,
+        )
+    })?;
+    progress.finish();
+    let mut code = exit::OK;
+    for outcome in &outcomes {
+        match (&outcome.snapshot, &outcome.path, &outcome.error) {
+            (Some(snapshot), Some(path), _) => {
+                eprintln!("account {}:", outcome.account_id);
+                code = code.max(summarise(snapshot, path));
+            }
+            (_, _, error) => {
+                let why = error.as_ref().map_or("unknown", |e| e.message.as_str());
+                eprintln!("account {}: failed: {why}", outcome.account_id);
+                code = code.max(exit::PARTIAL);
+            }
+        }
+    }
+    let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
+    eprintln!(
+        "{} of {} accounts fetched{}",
+        outcomes.len() - failed,
+        outcomes.len(),
+        if failed > 0 {
+            format!("; {failed} failed")
+        } else {
+            String::new()
+        }
+    );
+    Ok(code)
 }
 
 /// Runs `whittle import`.
@@ -199,6 +256,29 @@ impl Progress {
         match &self.bar {
             Some(bar) => bar.println(text),
             None => eprintln!("{text}"),
+        }
+    }
+
+    /// An event of one account's fetch, prefixed with the account.
+    fn account_event(&self, account: &str, event: &Event<'_>) {
+        match event {
+            Event::Listed { counts } => self.line(format!(
+                "{account}: listed {} users, {} groups, {} roles, {} managed policies",
+                counts[0], counts[1], counts[2], counts[3]
+            )),
+            Event::ListingFailed { error } => self.line(format!("{account}: error: {error}")),
+            Event::Planned { jobs, .. } => {
+                let total = {
+                    let mut count = self.count.lock().unwrap_or_else(|e| e.into_inner());
+                    count.1 += jobs;
+                    count.1
+                };
+                if let Some(bar) = &self.bar {
+                    bar.set_length(total as u64);
+                    bar.set_message("last-accessed jobs");
+                }
+            }
+            Event::JobDone { .. } => self.event(event),
         }
     }
 
