@@ -454,3 +454,44 @@ fn accounts_are_fetched_with_an_assumed_role_and_a_failed_one_is_reported() {
         assert!(!text.contains(secret) && !stderr.contains(secret));
     }
 }
+
+#[test]
+fn debug_logs_show_the_sdk_at_work_without_any_secret() {
+    let iam = endpoint(|fake| {
+        fake.always(GENERATE, Reply::ok("generate-job.xml"));
+    });
+    let output = whittle(&[
+        "--debug",
+        "access-advisor",
+        "generate",
+        "--arn",
+        BATCH_ROLE,
+        "--endpoint-url",
+        &iam.url,
+    ])
+    .env("RUST_LOG", "trace")
+    .env("AWS_ACCESS_KEY_ID", "AKIAWHITTLETEST00001")
+    .env("AWS_SECRET_ACCESS_KEY", "secret-key-value-xyz")
+    .env("AWS_SESSION_TOKEN", "session-token-value-xyz")
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("GenerateServiceLastAccessedDetails"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[redacted"), "{stderr}");
+    for secret in [
+        "AKIAWHITTLETEST00001",
+        "secret-key-value-xyz",
+        "session-token-value-xyz",
+    ] {
+        assert!(!stderr.contains(secret), "{secret} leaked");
+    }
+    // The request did carry the token: it was signed with it, and redacted in logs.
+    assert_eq!(
+        iam.fake.seen_for(GENERATE)[0].access_key,
+        "AKIAWHITTLETEST00001"
+    );
+}

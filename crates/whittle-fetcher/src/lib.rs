@@ -9,6 +9,7 @@ mod convert;
 pub mod fetch;
 pub mod import;
 pub mod jobs;
+pub mod redact;
 
 pub use client::{ClientOptions, IamClient};
 pub use fetch::{Event, FetchOptions};

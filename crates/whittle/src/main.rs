@@ -3,6 +3,7 @@
 
 mod cache;
 mod commands;
+mod debug_log;
 mod inputs;
 mod output;
 
@@ -35,6 +36,10 @@ struct Cli {
     /// Print version information, including the action catalog's source and date.
     #[arg(short = 'V', long, global = true)]
     version: bool,
+    /// Print debug logs (the AWS SDK's requests, retries and credential lookups)
+    /// to stderr, with credentials, tokens and signatures redacted.
+    #[arg(long, global = true)]
+    debug: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -336,6 +341,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.version {
         return ExitCode::from(commands::version());
+    }
+    if cli.debug {
+        debug_log::init();
     }
     let Some(command) = cli.command else {
         // arg_required_else_help covers a bare `whittle`; this is `whittle -V`-less flags only.
