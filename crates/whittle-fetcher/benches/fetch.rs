@@ -10,13 +10,17 @@
 //! figures, e.g.
 //!
 //! ```text
-//! 1000 principals, concurrency 32: 2001 API calls in 3.3 s; calls × 50 ms ÷ 32 = 3.1 s (ratio 1.06)
+//! 1000 principals, concurrency 32: 2001 API calls in 3.40 s; calls × 50 ms ÷ 32 = 3.13 s (ratio 1.089); floor 3.25 s (ratio 1.048)
 //! ```
 //!
-//! The ratio cannot quite reach 1: the details call runs alone, and a job's two
-//! calls run one after the other, so the floor is 50 ms + ⌈1,000 ÷ c⌉ × 100 ms
-//! (printed too). Criterion then times whole fetches (10 samples of one fetch
-//! each; about three and a half minutes in all).
+//! The first ratio cannot quite reach 1: the details call runs alone and a
+//! job's two calls run one after the other, so the floor is 50 ms + ⌈1,000 ÷ c⌉
+//! × 100 ms. What remains above the floor is a steady ~2 ms a call (the fake's
+//! 1 ms timer ticks, loopback HTTP and the SDK), the same at every bound.
+//!
+//! Criterion then times whole fetches, one per sample, 10 samples per bound
+//! (about three and a half minutes in all; its warning that 10 samples do not
+//! fit the target time is expected).
 //!
 //! Run with `cargo bench -p whittle-fetcher --bench fetch`.
 
