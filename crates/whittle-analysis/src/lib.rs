@@ -12,6 +12,7 @@ pub mod input;
 pub mod lint;
 pub mod permissions;
 pub mod policy;
+pub mod recommend;
 pub mod rules;
 pub mod source;
 mod suggest;

@@ -1,0 +1,210 @@
+//! The recommender on `testdata/recommend/account.json`: what is removed, what
+//! is kept and why, for inline, shared, AWS managed and recently changed
+//! policies, and for principals that are too new, opted out or without data.
+
+use serde_json::{Value, json};
+use whittle_analysis::Catalog;
+use whittle_analysis::recommend::{
+    PolicyRef, PrincipalStatus, RecommendError, RecommendOptions, Recommendation, Recommendations,
+    recommend,
+};
+use whittle_model::Snapshot;
+
+const A: &str = "arn:aws:iam::123456789012";
+
+fn run(options: RecommendOptions) -> Recommendations {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/recommend/account.json"
+    );
+    let snapshot = Snapshot::read(std::path::Path::new(path)).unwrap();
+    recommend(&snapshot, Catalog::embedded(), &options).unwrap()
+}
+
+fn options() -> RecommendOptions {
+    RecommendOptions {
+        as_of: "2026-11-20T00:00:00Z".parse().unwrap(),
+        ..RecommendOptions::default()
+    }
+}
+
+fn find<'r>(all: &'r Recommendations, label: &str) -> &'r Recommendation {
+    all.recommendations
+        .iter()
+        .find(|r| r.policy.label() == label)
+        .unwrap_or_else(|| panic!("no recommendation for {label}: {:#?}", all.recommendations))
+}
+
+fn removed(r: &Recommendation) -> Vec<&str> {
+    r.removed.iter().map(|r| r.action.as_str()).collect()
+}
+
+#[test]
+fn unused_actions_and_services_go_and_everything_else_stays() {
+    let all = run(options());
+    let app = find(&all, "app-access");
+    let suggested = app.suggested.as_ref().unwrap();
+    // PutObject was last used before the window, DeleteObject never: gone.
+    // ec2 was not used at all: its statement goes. sts:AssumeRole is not
+    // tracked in a used service: kept. The Deny and the opted-out statement stay.
+    assert_eq!(
+        suggested["Statement"],
+        json!([
+            {"Sid": "Objects", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::app-data/*"},
+            app.original["Statement"][2],
+            app.original["Statement"][3],
+            app.original["Statement"][4],
+        ])
+    );
+    let gone = removed(app);
+    assert!(
+        gone.contains(&"s3:PutObject") && gone.contains(&"s3:DeleteObject"),
+        "{gone:?}"
+    );
+    assert!(gone.iter().any(|a| a.starts_with("ec2:Describe")));
+    assert!(
+        !gone.iter().any(|a| a.starts_with("kms:")),
+        "opted-out statements stay"
+    );
+    assert_eq!(app.kept_untracked, ["sts:AssumeRole"]);
+    assert!(
+        app.reasons
+            .iter()
+            .any(|r| r.contains("WhittleKeepBreakGlass"))
+    );
+    // Key order is kept: the suggestion differs only in the lines that changed.
+    let keys: Vec<&String> = suggested["Statement"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(keys, ["Sid", "Effect", "Action", "Resource"]);
+}
+
+#[test]
+fn a_shared_policy_loses_only_what_every_holder_left_unused() {
+    let all = run(options());
+    let shared = find(&all, &format!("{A}:policy/shared-readers"));
+    assert_eq!(
+        shared.principals,
+        [format!("{A}:role/app"), format!("{A}:role/batch")]
+    );
+    // GetItem is used by app only, Query by batch only: both stay; logs by neither.
+    assert_eq!(
+        shared.suggested.as_ref().unwrap()["Statement"][0]["Action"],
+        json!(["dynamodb:GetItem", "dynamodb:Query"])
+    );
+    assert!(removed(shared).iter().all(|a| a.starts_with("logs:")));
+    assert!(
+        shared
+            .reasons
+            .iter()
+            .any(|r| r.contains("shared by 2 principals"))
+    );
+    assert!(shared.apply[0].starts_with("aws iam create-policy-version"));
+}
+
+#[test]
+fn aws_managed_policies_unused_entirely_are_detached_and_replaced() {
+    let all = run(options());
+    let sqs = find(&all, "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess");
+    assert!(sqs.suggested.is_none(), "every action unused: detach");
+    assert!(matches!(
+        sqs.policy,
+        PolicyRef::Managed {
+            aws_managed: true,
+            ..
+        }
+    ));
+    assert!(sqs.reasons.iter().any(|r| r.contains("cannot be edited")));
+}
+
+#[test]
+fn new_policy_versions_new_principals_opt_outs_and_missing_data_keep_everything() {
+    let all = run(options());
+    let labels: Vec<&str> = all
+        .recommendations
+        .iter()
+        .map(|r| r.policy.label())
+        .collect();
+    // queue-workers v2 (5 days old) added sqs:PurgeQueue, unused but in grace.
+    assert!(
+        !labels.contains(&"arn:aws:iam::123456789012:policy/queue-workers"),
+        "{labels:?}"
+    );
+    for kept in ["everything-s3", "old", "frozen-policy"] {
+        assert!(!labels.contains(&kept), "{kept}: {labels:?}");
+    }
+    let status = |name: &str| {
+        all.principals
+            .iter()
+            .find(|p| p.arn == format!("{A}:role/{name}"))
+            .unwrap()
+            .status
+    };
+    assert_eq!(status("newbie"), PrincipalStatus::TooNew);
+    assert_eq!(status("ghost"), PrincipalStatus::NoData);
+    assert_eq!(status("frozen"), PrincipalStatus::OptedOut);
+    assert_eq!(status("app"), PrincipalStatus::Analysed);
+    // Without the grace period, PurgeQueue goes.
+    let all = run(RecommendOptions {
+        grace_days: 0,
+        ..options()
+    });
+    let queue = find(&all, &format!("{A}:policy/queue-workers"));
+    assert_eq!(removed(queue), ["sqs:PurgeQueue"]);
+}
+
+#[test]
+fn unused_roles_are_for_deletion() {
+    let all = run(options());
+    let arns: Vec<&str> = all.unused_roles.iter().map(|r| r.arn.as_str()).collect();
+    assert_eq!(arns, [format!("{A}:role/ghost")]);
+    assert!(all.unused_roles[0].reason.contains("never used"));
+}
+
+#[test]
+fn stale_reports_and_impossible_windows_are_refused() {
+    // Reports completed on 2026-11-19 are 11 days old on 2026-11-30.
+    let all = run(RecommendOptions {
+        as_of: "2026-11-30T00:00:00Z".parse().unwrap(),
+        ..options()
+    });
+    assert!(all.recommendations.is_empty(), "{:#?}", all.recommendations);
+    assert!(
+        all.principals
+            .iter()
+            .any(|p| p.status == PrincipalStatus::StaleData)
+    );
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/recommend/account.json"
+    );
+    let snapshot = Snapshot::read(std::path::Path::new(path)).unwrap();
+    let err = recommend(
+        &snapshot,
+        Catalog::embedded(),
+        &RecommendOptions {
+            unused_days: 500,
+            ..options()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err, RecommendError::WindowTooLong(500));
+}
+
+#[test]
+fn summaries_count_granted_used_unused_and_untracked() {
+    let all = run(options());
+    let app = all
+        .principals
+        .iter()
+        .find(|p| p.arn == format!("{A}:role/app"))
+        .unwrap();
+    assert!(
+        app.granted > app.unused && app.unused > 0 && app.used >= 2,
+        "{app:?}"
+    );
+    assert_eq!(app.granted, app.used + app.unused + app.untracked);
+    let _: Value = json!(app.reduction_percent());
+}
