@@ -1,6 +1,6 @@
 //! Renderers for whittle's results: a terminal table, a stable JSON document, SARIF
-//! 2.1.0 for code-scanning tools and GitHub Actions annotations; and tables of
-//! last-accessed reports.
+//! 2.1.0 for code-scanning tools and GitHub Actions annotations; tables of
+//! last-accessed reports; and recommendations as diffs, JSON and tables.
 //!
 //! Renderers take findings and locations as the analysis produced them and add no
 //! analysis of their own; they never fetch or parse policies.
@@ -8,12 +8,14 @@
 mod github;
 mod json;
 mod last_accessed;
+mod recommend;
 mod sarif;
 mod table;
 
 pub use github::lint_github;
 pub use json::lint_json;
 pub use last_accessed::{entities_table, last_accessed_table};
+pub use recommend::{pretty, recommend_diff, recommend_json, recommend_table, title};
 pub use sarif::lint_sarif;
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 

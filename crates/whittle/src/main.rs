@@ -64,6 +64,8 @@ enum Command {
     Fetch(FetchArgs),
     /// Build a snapshot from AWS CLI output files.
     Import(ImportArgs),
+    /// Propose trimmed policies from a snapshot's last-accessed data.
+    Recommend(RecommendArgs),
     /// IAM's last-accessed operations, as the AWS CLI has them (all pages merged).
     #[command(subcommand)]
     AccessAdvisor(AccessAdvisorCommand),
@@ -180,6 +182,59 @@ struct ImportArgs {
     /// Where to write the snapshot (atomically).
     #[arg(short, long, value_name = "FILE")]
     out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct RecommendArgs {
+    /// A snapshot from `whittle fetch` or `whittle import`.
+    #[arg(long, value_name = "FILE")]
+    snapshot: PathBuf,
+    /// An action unused for this many days is removed (at most 400, IAM's
+    /// tracking period).
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    unused_days: u32,
+    /// Judge as of this time instead of now, e.g. 2026-11-20T00:00:00Z
+    /// (reproducible runs).
+    #[arg(long, value_name = "TIMESTAMP")]
+    as_of: Option<String>,
+    /// Only this principal; repeatable [default: every user and role].
+    #[arg(long = "principal", value_name = "ARN")]
+    principals: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RecommendFormat::Table)]
+    format: RecommendFormat,
+    /// Write each suggested policy (and the original, for rolling back) into DIR.
+    #[arg(long, value_name = "DIR")]
+    write_policies: Option<PathBuf>,
+    /// Refuse reports older than this many days (relative to --as-of).
+    #[arg(long, value_name = "DAYS", default_value_t = 5)]
+    max_data_age: u32,
+    /// Keep actions first granted by a managed policy version created within
+    /// this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    grace_days: u32,
+    /// Statements whose Sid starts with this are kept as they are.
+    #[arg(long, value_name = "PREFIX", default_value = "WhittleKeep")]
+    keep_sid_prefix: String,
+    /// Principals with this tag are left alone.
+    #[arg(long, value_name = "KEY", default_value = "whittle:keep")]
+    keep_tag: String,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Report formats of `whittle recommend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RecommendFormat {
+    /// Per principal: granted, used, unused, untracked, reduction.
+    Table,
+    /// A unified diff per policy, original against suggested.
+    Diff,
+    /// The `whittle.recommend/v1` JSON document.
+    Json,
+    /// SARIF 2.1.0 findings: unused-service, unused-action, unused-role.
+    Sarif,
 }
 
 /// Output of the access-advisor commands.
@@ -364,6 +419,7 @@ fn main() -> ExitCode {
         Command::Fetch(args) => commands::fetch::fetch(&args),
         Command::Import(args) => commands::fetch::import(&args),
         Command::AccessAdvisor(command) => commands::access_advisor::run(&command),
+        Command::Recommend(args) => commands::recommend::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

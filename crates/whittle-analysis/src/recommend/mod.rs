@@ -10,6 +10,7 @@
 //! whose data is missing or stale get no removals; managed policies shared by
 //! several principals lose only what every holder with data left unused.
 
+mod findings;
 mod rewrite;
 mod usage;
 
@@ -21,6 +22,7 @@ use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
 use crate::catalog::Catalog;
 use crate::expand::{ActionSet, Expander};
+pub use findings::{findings, rules};
 pub use rewrite::{StatementGrant, grants, rewrite};
 pub use usage::{Usage, UsageIndex};
 
@@ -136,6 +138,35 @@ pub struct Removal {
     pub action: String,
     /// The verdict that allows removing it (unused service or action).
     pub usage: Usage,
+}
+
+impl Removal {
+    /// Why the action goes, in words.
+    pub fn reason(&self) -> String {
+        let service = self.action.split(':').next().unwrap_or_default();
+        match self.usage {
+            Usage::UnusedService(Some(t)) => {
+                format!("{service} was last used {t}, before the window")
+            }
+            Usage::UnusedService(None) => {
+                format!("{service} was not used in IAM's tracking period")
+            }
+            Usage::UnusedAction(Some(t)) => format!("last used {t}, before the window"),
+            Usage::UnusedAction(None) => {
+                "tracked, and not used in IAM's tracking period".to_owned()
+            }
+            Usage::Used(_) | Usage::Untracked | Usage::NotReported => "kept".to_owned(),
+        }
+    }
+
+    /// When the action (or, for an unused service, the service) was last used.
+    pub fn last_used(&self) -> Option<Timestamp> {
+        match self.usage {
+            Usage::UnusedService(t) | Usage::UnusedAction(t) => t,
+            Usage::Used(t) => Some(t),
+            Usage::Untracked | Usage::NotReported => None,
+        }
+    }
 }
 
 /// A proposed change to one policy.
@@ -677,12 +708,6 @@ fn recommend_unit(
             .action_id(&r.action)
             .is_some_and(|id| !still.contains(id))
     });
-    if !untracked.is_empty() {
-        reasons.push(format!(
-            "{} actions kept because IAM does not track them at action level in services that were used: unknown is not unused",
-            untracked.len()
-        ));
-    }
     let apply = apply_steps(unit, suggested.is_none());
     if let PolicyRef::Managed {
         aws_managed: true, ..

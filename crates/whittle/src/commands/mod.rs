@@ -4,6 +4,7 @@ pub mod access_advisor;
 pub mod catalog;
 pub mod fetch;
 pub mod lint;
+pub mod recommend;
 pub mod rules;
 
 use crate::{cache, exit};

@@ -1,0 +1,115 @@
+//! `whittle recommend`: trimmed policies from a snapshot, as a table, diffs,
+//! JSON or SARIF, and optionally as files ready to apply.
+
+use std::path::Path;
+
+use anyhow::Context;
+use whittle_analysis::recommend::{self, RecommendOptions, Recommendations};
+use whittle_model::Snapshot;
+use whittle_reporter::LintReport;
+
+use crate::{RecommendArgs, RecommendFormat, cache, exit, output};
+
+/// Runs `whittle recommend`.
+pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
+    let snapshot = Snapshot::read(&args.snapshot)?;
+    if !snapshot.complete {
+        eprintln!(
+            "warning: {} is a checkpoint of an unfinished fetch; run `whittle fetch --resume` to complete it",
+            args.snapshot.display()
+        );
+    }
+    let as_of = match &args.as_of {
+        Some(text) => text.parse().with_context(|| {
+            format!("--as-of \"{text}\": expected a timestamp like 2026-11-20T00:00:00Z")
+        })?,
+        None => jiff::Timestamp::now(),
+    };
+    let options = RecommendOptions {
+        as_of,
+        unused_days: args.unused_days,
+        max_data_age_days: args.max_data_age,
+        grace_days: args.grace_days,
+        principals: args.principals.clone(),
+        keep_sid_prefix: args.keep_sid_prefix.clone(),
+        keep_tag: args.keep_tag.clone(),
+    };
+    let catalog = cache::load_catalog();
+    let all = recommend::recommend(&snapshot, &catalog, &options)?;
+    if let Some(dir) = &args.write_policies {
+        write_policies(&all, dir)?;
+    }
+    let width = whittle_reporter::terminal_width().unwrap_or(whittle_reporter::DEFAULT_WIDTH);
+    let text = match args.format {
+        RecommendFormat::Table => whittle_reporter::recommend_table(&all, width),
+        RecommendFormat::Diff => whittle_reporter::recommend_diff(&all),
+        RecommendFormat::Json => whittle_reporter::recommend_json(&all, env!("CARGO_PKG_VERSION")),
+        RecommendFormat::Sarif => sarif(&all, &args.snapshot, &catalog)?,
+    };
+    output::write(args.output.as_deref(), &text)?;
+    for principal in all
+        .principals
+        .iter()
+        .filter(|p| p.status.as_str() != "analysed")
+    {
+        eprintln!(
+            "{}: {}, nothing removed",
+            principal.arn,
+            principal.status.as_str()
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn sarif(
+    all: &Recommendations,
+    snapshot: &Path,
+    catalog: &whittle_analysis::Catalog,
+) -> anyhow::Result<String> {
+    let path = snapshot.display().to_string();
+    let (rules, findings) = recommend::findings(all, &path);
+    let base = std::env::current_dir().context("cannot read the working directory")?;
+    let prints = whittle_analysis::lint::fingerprints(&findings, &base);
+    let report = LintReport {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        catalog: catalog.sources(),
+        rules: &rules,
+        findings: &findings,
+        fingerprints: &prints,
+        failures: &[],
+        files: 1,
+        documents: all.recommendations.len(),
+        skipped: 0,
+        ignored: 0,
+        baselined: 0,
+    };
+    Ok(whittle_reporter::lint_sarif(&report, &base))
+}
+
+/// Writes each suggested document, and each original for rolling back, into
+/// `dir`, atomically.
+fn write_policies(all: &Recommendations, dir: &Path) -> anyhow::Result<()> {
+    for r in &all.recommendations {
+        let name = r.policy.file_name();
+        let original = dir.join(format!("original-{name}"));
+        whittle_model::write_atomically(
+            &original,
+            whittle_reporter::pretty(&r.original).as_bytes(),
+        )
+        .with_context(|| format!("cannot write {}", original.display()))?;
+        if let Some(suggested) = &r.suggested {
+            let path = dir.join(&name);
+            whittle_model::write_atomically(&path, whittle_reporter::pretty(suggested).as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+    }
+    eprintln!(
+        "wrote {} suggested policies (and the originals, for rolling back) to {}",
+        all.recommendations
+            .iter()
+            .filter(|r| r.suggested.is_some())
+            .count(),
+        dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,187 @@
+//! End-to-end tests of `whittle recommend` on `testdata/recommend/account.json`:
+//! every format, policy files ready to apply, reproducible runs.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const AS_OF: &str = "2026-11-20T00:00:00Z";
+
+fn snapshot() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/recommend/account.json")
+}
+
+fn recommend(args: &[&str]) -> (i32, String, String) {
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .args(["recommend", "--snapshot"])
+        .arg(snapshot())
+        .args(["--as-of", AS_OF])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn json_lists_recommendations_with_reasons_and_is_reproducible() {
+    let (code, stdout, stderr) = recommend(&["--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["schema"], "whittle.recommend/v1");
+    assert_eq!(report["as_of"], AS_OF);
+    let recs = report["recommendations"].as_array().unwrap();
+    let app = recs.iter().find(|r| r["policy"] == "app-access").unwrap();
+    assert_eq!(app["principal"], "arn:aws:iam::123456789012:role/app");
+    assert_eq!(app["policy_type"], "inline");
+    assert_eq!(app["kept_untracked"], serde_json::json!(["sts:AssumeRole"]));
+    let put = app["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"] == "s3:PutObject")
+        .unwrap();
+    assert_eq!(put["last_used"], "2026-04-01T09:00:00Z");
+    assert!(
+        put["reason"]
+            .as_str()
+            .unwrap()
+            .contains("before the window")
+    );
+    let shared = recs
+        .iter()
+        .find(|r| r["policy"] == "arn:aws:iam::123456789012:policy/shared-readers")
+        .unwrap();
+    assert_eq!(shared["principals"].as_array().unwrap().len(), 2);
+    let sqs = recs
+        .iter()
+        .find(|r| r["policy_type"] == "aws-managed")
+        .unwrap();
+    assert!(sqs["suggested"].is_null());
+    assert_eq!(
+        report["unused_roles"][0]["arn"],
+        "arn:aws:iam::123456789012:role/ghost"
+    );
+    assert_eq!(report["summary"]["policies_to_detach"], 1);
+    // The same snapshot and --as-of give the same report.
+    assert_eq!(recommend(&["--format", "json"]).1, stdout);
+    assert!(
+        stderr.contains("role/newbie: too-new, nothing removed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn diffs_show_only_what_changes() {
+    let (code, stdout, _) = recommend(&["--format", "diff"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("--- a/inline-app-app-access.json\n+++ b/inline-app-app-access.json\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("-        \"s3:PutObject\",\n"), "{stdout}");
+    assert!(stdout.contains("+++ /dev/null"), "{stdout}");
+    // Unchanged statements appear only as context, never as removed lines.
+    assert!(!stdout.contains("-      \"Sid\": \"NoIam\""), "{stdout}");
+}
+
+#[test]
+fn written_policies_are_ready_to_apply_and_originals_kept_for_rolling_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = recommend(&["--write-policies", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("Reduction"), "{stdout}");
+    let suggested: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("shared-readers.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        suggested["Statement"][0]["Action"],
+        serde_json::json!(["dynamodb:GetItem", "dynamodb:Query"])
+    );
+    assert!(dir.path().join("original-shared-readers.json").exists());
+    // Nothing is written for a policy to detach but its original.
+    assert!(!dir.path().join("AmazonSQSReadOnlyAccess.json").exists());
+    assert!(
+        dir.path()
+            .join("original-AmazonSQSReadOnlyAccess.json")
+            .exists()
+    );
+}
+
+#[test]
+fn sarif_names_unused_services_actions_and_roles_by_arn() {
+    let (code, stdout, _) = recommend(&["--format", "sarif"]);
+    assert_eq!(code, 0);
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../testdata/schemas/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&sarif));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let rules: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"WH401") && rules.contains(&"WH402") && rules.contains(&"WH403"),
+        "{rules:?}"
+    );
+    let names: Vec<&str> = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["unused-service", "unused-action", "unused-role"]);
+    let shared = results
+        .iter()
+        .find(|r| {
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:aws:iam::123456789012:policy/shared-readers")
+        })
+        .unwrap();
+    assert_eq!(
+        shared["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "arn:aws:iam::123456789012:policy/shared-readers"
+    );
+}
+
+#[test]
+fn bad_input_is_named_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("snap.json");
+    std::fs::write(
+        &broken,
+        "{\"schema\": \"whittle.snapshot/v1\",\n \"account_id\": }",
+    )
+    .unwrap();
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .args(["recommend", "--snapshot"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}:2:", broken.display())),
+        "{stderr}"
+    );
+    let (code, _, stderr) = recommend(&["--unused-days", "401"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("tracking period"), "{stderr}");
+}
