@@ -345,9 +345,15 @@ fn import_builds_the_same_snapshot_from_aws_cli_output() {
     let snapshot = read(&out);
     assert_eq!(snapshot["source"]["kind"], "import");
     assert_eq!(report_arns(&snapshot), [role]);
-    let services = &snapshot["reports"][0]["last_accessed"]["ServicesLastAccessed"];
+    let services = snapshot["reports"][0]["last_accessed"]["ServicesLastAccessed"]
+        .as_array()
+        .unwrap();
+    let s3 = services
+        .iter()
+        .find(|s| s["ServiceNamespace"] == "s3")
+        .unwrap();
     assert_eq!(
-        services[0]["TrackedActionsLastAccessed"][0]["LastAccessedTime"],
+        s3["TrackedActionsLastAccessed"][0]["LastAccessedTime"],
         "2026-09-28T14:32:00Z"
     );
     // Documents URL-encoded in the export are decoded.

@@ -57,7 +57,7 @@ fn json_lists_recommendations_with_reasons_and_is_reproducible() {
         .iter()
         .find(|r| r["policy"] == "arn:aws:iam::123456789012:policy/shared-readers")
         .unwrap();
-    assert_eq!(shared["principals"].as_array().unwrap().len(), 2);
+    assert_eq!(shared["principals"].as_array().unwrap().len(), 3);
     let sqs = recs
         .iter()
         .find(|r| r["policy_type"] == "aws-managed")
@@ -184,4 +184,84 @@ fn bad_input_is_named_and_exits_2() {
     let (code, _, stderr) = recommend(&["--unused-days", "401"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("tracking period"), "{stderr}");
+}
+
+#[test]
+fn aws_cli_output_imported_then_recommended_has_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let role = "arn:aws:iam::123456789012:role/report-lambda";
+    let imported = Command::cargo_bin("whittle")
+        .unwrap()
+        .args(["import", "--authorization-details"])
+        .arg(data.join("inputs/account-authorization-details.json"))
+        .arg("--last-accessed")
+        .arg(format!(
+            "{role}={}",
+            data.join("import/report-lambda-last-accessed.json")
+                .display()
+        ))
+        .arg("--out")
+        .arg(&snap)
+        .output()
+        .unwrap();
+    assert_eq!(imported.status.code(), Some(0));
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .args([
+            "recommend",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-10-02T00:00:00Z",
+            "--snapshot",
+        ])
+        .arg(&snap)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    for key in [
+        "schema",
+        "as_of",
+        "window_start",
+        "recommendations",
+        "unused_roles",
+        "principals",
+        "summary",
+    ] {
+        assert!(report.get(key).is_some(), "{key} missing");
+    }
+    let rec = &report["recommendations"][0];
+    for key in [
+        "principal",
+        "policy",
+        "original",
+        "suggested",
+        "removed",
+        "kept_untracked",
+        "reasons",
+        "apply",
+    ] {
+        assert!(rec.get(key).is_some(), "{key} missing: {rec}");
+    }
+    assert_eq!(rec["principal"], role);
+    // CreateLogStream is tracked and was never used; PutLogEvents was used.
+    assert_eq!(rec["removed"][0]["action"], "logs:CreateLogStream");
+    assert_eq!(
+        rec["suggested"]["Statement"][0]["Action"],
+        serde_json::json!(["logs:PutLogEvents"])
+    );
+    // The other principals have no data: named, nothing removed.
+    let statuses: Vec<&str> = report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        statuses.contains(&"no-data") && statuses.contains(&"analysed"),
+        "{statuses:?}"
+    );
 }

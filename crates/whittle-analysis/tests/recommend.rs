@@ -87,9 +87,13 @@ fn a_shared_policy_loses_only_what_every_holder_left_unused() {
     let shared = find(&all, &format!("{A}:policy/shared-readers"));
     assert_eq!(
         shared.principals,
-        [format!("{A}:role/app"), format!("{A}:role/batch")]
+        [
+            format!("{A}:role/app"),
+            format!("{A}:role/batch"),
+            format!("{A}:user/ci/deployer")
+        ]
     );
-    // GetItem is used by app only, Query by batch only: both stay; logs by neither.
+    // GetItem is used by app only, Query by batch only: both stay; logs by none.
     assert_eq!(
         shared.suggested.as_ref().unwrap()["Statement"][0]["Action"],
         json!(["dynamodb:GetItem", "dynamodb:Query"])
@@ -99,7 +103,7 @@ fn a_shared_policy_loses_only_what_every_holder_left_unused() {
         shared
             .reasons
             .iter()
-            .any(|r| r.contains("shared by 2 principals"))
+            .any(|r| r.contains("shared by 3 principals"))
     );
     assert!(shared.apply[0].starts_with("aws iam create-policy-version"));
 }
