@@ -212,3 +212,45 @@ fn summaries_count_granted_used_unused_and_untracked() {
     assert_eq!(app.granted, app.used + app.unused + app.untracked);
     let _: Value = json!(app.reduction_percent());
 }
+
+#[test]
+fn on_the_demo_no_suggestion_grants_more_or_drops_a_deny() {
+    use whittle_analysis::Expander;
+    use whittle_analysis::recommend::grants;
+    let expander = Expander::new(Catalog::embedded());
+    let allowed = |doc: &Value| {
+        let mut set = whittle_analysis::ActionSet::empty(expander.catalog().len());
+        grants(doc, &expander, "")
+            .iter()
+            .for_each(|g| set.union_with(&g.actions));
+        set
+    };
+    let denies = |doc: &Value| -> Vec<Value> {
+        doc["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["Effect"] == "Deny")
+            .cloned()
+            .collect()
+    };
+    let all = run(options());
+    assert!(all.recommendations.len() >= 4);
+    for r in &all.recommendations {
+        let Some(suggested) = &r.suggested else {
+            continue;
+        };
+        assert!(
+            allowed(suggested).is_subset(&allowed(&r.original)),
+            "{}",
+            r.policy.label()
+        );
+        assert_eq!(
+            denies(suggested),
+            denies(&r.original),
+            "{}",
+            r.policy.label()
+        );
+        assert!(!r.removed.is_empty(), "{}", r.policy.label());
+    }
+}
