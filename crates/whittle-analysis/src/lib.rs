@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod catalog;
 pub mod config;
+pub mod diff;
 pub mod expand;
 pub mod input;
 pub mod lint;
@@ -16,6 +17,7 @@ pub mod recommend;
 pub mod rules;
 pub mod source;
 mod suggest;
+pub mod yaml;
 
 pub use catalog::{Catalog, CatalogSource};
 pub use expand::{ActionSet, Expander};

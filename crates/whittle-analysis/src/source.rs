@@ -130,6 +130,24 @@ impl SourceFile {
     }
 
     /// Parses the text as strict JSON (no comments, no trailing commas).
+    /// Parses the file as JSON or, when it does not start like JSON, as YAML
+    /// (CloudFormation templates). A YAML file that fails to parse and does not
+    /// look like a template is reported as unrecognised rather than broken.
+    pub fn parse(&self) -> Result<Node, JsonError> {
+        let trimmed = self.text.trim_start_matches('\u{feff}').trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            return self.parse_json().map_err(|error| JsonError {
+                message: format!("invalid JSON: {}", error.message),
+                ..error
+            });
+        }
+        crate::yaml::parse_yaml(&self.text).map_err(|error| JsonError {
+            position: self.position(error.offset),
+            message: format!("invalid YAML: {}", error.message),
+        })
+    }
+
+    /// Parses the file as JSON.
     pub fn parse_json(&self) -> Result<Node, JsonError> {
         parse_json(&self.text).map_err(|error| JsonError {
             position: self.position(error.offset),

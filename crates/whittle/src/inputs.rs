@@ -18,7 +18,9 @@ pub struct Input {
 }
 
 /// Expands the command-line paths: files as given, directories walked (sorted,
-/// hidden entries skipped) for `*.json`. Missing paths are failures.
+/// hidden entries skipped) for `*.json`, `*.yaml`, `*.yml` and `*.template`
+/// (`*.tf.json` included); what each holds is recognised by content. Missing
+/// paths are failures.
 pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputFailure>) {
     let mut inputs = Vec::new();
     let mut failures = Vec::new();
@@ -54,13 +56,12 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in entries {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && is_json(entry.path()) => {
-                inputs.push(Input {
+            Ok(entry) if entry.file_type().is_file() && is_policy_source(entry.path()) => inputs
+                .push(Input {
                     display: entry.path().display().to_string(),
                     path: Some(entry.path().to_path_buf()),
                     explicit: false,
-                })
-            }
+                }),
             Ok(_) => {}
             Err(error) => {
                 let path = error.path().unwrap_or(dir).display().to_string();
@@ -70,9 +71,12 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
     }
 }
 
-fn is_json(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+fn is_policy_source(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["json", "yaml", "yml", "template"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// Reads an input as UTF-8 text (a leading byte-order mark is dropped).

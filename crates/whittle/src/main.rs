@@ -64,6 +64,8 @@ enum Command {
     Fetch(FetchArgs),
     /// Build a snapshot from AWS CLI output files.
     Import(ImportArgs),
+    /// Compare the access two versions of a set of policies grant.
+    Diff(DiffArgs),
     /// Propose trimmed policies from a snapshot's last-accessed data.
     Recommend(RecommendArgs),
     /// IAM's last-accessed operations, as the AWS CLI has them (all pages merged).
@@ -222,6 +224,37 @@ struct RecommendArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// OLD NEW (files or directories); with --base, the working-tree paths to
+    /// compare [default: .].
+    paths: Vec<PathBuf>,
+    /// Compare the working tree with this git revision, e.g. origin/main or HEAD~1.
+    #[arg(long, value_name = "GITREF")]
+    base: Option<String>,
+    /// Fail (exit 1) when a change newly grants actions of this risk category
+    /// (e.g. privilege-escalation) or matching this action pattern; repeatable.
+    #[arg(long, value_name = "CATEGORY|PATTERN")]
+    deny_new: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    format: DiffFormat,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Report formats of `whittle diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Lines for terminals and CI logs.
+    Table,
+    /// The `whittle.diff/v1` JSON document.
+    Json,
+    /// A Markdown summary for a pull-request comment.
+    Markdown,
 }
 
 /// Report formats of `whittle recommend`.
@@ -420,6 +453,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::fetch::import(&args),
         Command::AccessAdvisor(command) => commands::access_advisor::run(&command),
         Command::Recommend(args) => commands::recommend::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -336,27 +336,14 @@ impl<'c> Linter<'c> {
     /// Lints every policy document of one file and, for account exports, every
     /// user's and role's effective permissions.
     pub fn lint_file(&self, file: &SourceFile) -> FileOutcome {
+        let contents = match read_contents(file) {
+            Ok(contents) => contents,
+            Err(outcome) => return outcome,
+        };
         let failure = |position, message| InputFailure {
             path: Arc::clone(file.path()),
             position,
             message,
-        };
-        let root = match file.parse_json() {
-            Ok(root) => root,
-            Err(error) => {
-                let message = format!("invalid JSON: {}", error.message);
-                return FileOutcome::Failed(failure(Some(error.position), message));
-            }
-        };
-        let contents = match input::read(&root) {
-            Ok(contents) => contents,
-            Err(InputError::Unrecognised) => return FileOutcome::Unrecognised,
-            Err(InputError::Document(error)) => {
-                return FileOutcome::Failed(failure(
-                    Some(file.position(error.span.start)),
-                    error.message,
-                ));
-            }
         };
         let mut findings = Vec::new();
         // Principal-level analysis needs each document's permissions; a file of
@@ -376,7 +363,13 @@ impl<'c> Linter<'c> {
                 logical: logical.as_ref(),
                 policy: Some(&policy),
             };
+            let before = findings.len();
             let granted = self.lint_policy(target, document, &policy, &scope, &mut findings);
+            if let Some(assumption) = &document.assumption {
+                for finding in &mut findings[before..] {
+                    finding.notes.push(assumption.clone());
+                }
+            }
             if contents.account.is_some() {
                 permissions.push(granted);
             }
@@ -438,6 +431,42 @@ impl<'c> Linter<'c> {
             }
         }
         permissions
+    }
+}
+
+/// Parses a file (JSON, or YAML for CloudFormation templates) and finds the
+/// policy documents it holds. The error is the outcome to report: invalid, or
+/// not an input whittle knows.
+pub fn read_contents(file: &SourceFile) -> Result<input::Contents, FileOutcome> {
+    let failure = |position, message| InputFailure {
+        path: Arc::clone(file.path()),
+        position,
+        message,
+    };
+    let root = match file.parse() {
+        Ok(root) => root,
+        // YAML that is no template (a Helm chart, say) is not ours to judge.
+        Err(error)
+            if error.message.starts_with("invalid YAML")
+                && !file.text().contains("AWS::")
+                && !file.text().contains("AWSTemplateFormatVersion") =>
+        {
+            return Err(FileOutcome::Unrecognised);
+        }
+        Err(error) => {
+            return Err(FileOutcome::Failed(failure(
+                Some(error.position),
+                error.message,
+            )));
+        }
+    };
+    match input::read(&root) {
+        Ok(contents) => Ok(contents),
+        Err(InputError::Unrecognised) => Err(FileOutcome::Unrecognised),
+        Err(InputError::Document(error)) => Err(FileOutcome::Failed(failure(
+            Some(file.position(error.span.start)),
+            error.message,
+        ))),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod access_advisor;
 pub mod catalog;
+pub mod diff;
 pub mod fetch;
 pub mod lint;
 pub mod recommend;

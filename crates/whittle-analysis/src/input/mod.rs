@@ -6,6 +6,10 @@
 //! groups and roles, and the default version of every managed policy). A document
 //! may be a JSON object or a string, URL-encoded as the raw IAM API returns it.
 
+mod iac;
+
+pub use iac::INTRINSICS_NOTE;
+
 use std::collections::HashMap;
 
 use crate::source::{Node, Span, Value, parse_json};
@@ -21,6 +25,10 @@ pub enum InputKind {
     InlinePolicy,
     /// `aws iam get-account-authorization-details` output.
     AuthorizationDetails,
+    /// A CloudFormation template (JSON or YAML).
+    CloudFormation,
+    /// A Terraform plan (`terraform show -json`).
+    TerraformPlan,
 }
 
 /// The IAM resource a policy document belongs to, for findings about accounts.
@@ -61,6 +69,9 @@ pub struct EmbeddedDocument {
     pub owner: Option<Owner>,
     /// The document. If it was written as a string, every span points at the string.
     pub node: Node,
+    /// What had to be assumed to read the document (unresolved intrinsics), to
+    /// be noted on its findings.
+    pub assumption: Option<String>,
 }
 
 /// Everything an input holds.
@@ -168,6 +179,7 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
             subject: None,
             owner: None,
             node: root.clone(),
+            assumption: None,
         };
         return single(InputKind::Policy, Ok(document));
     }
@@ -210,6 +222,9 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
     ];
     if DETAIL_KEYS.iter().any(|k| root.get(k).is_some()) {
         return Ok(authorization_details(root));
+    }
+    if let Some(contents) = iac::cloudformation(root).or_else(|| iac::terraform(root)) {
+        return Ok(contents);
     }
     Err(InputError::Unrecognised)
 }
@@ -371,6 +386,7 @@ fn required(
         subject,
         owner,
         node,
+        assumption: None,
     })
 }
 

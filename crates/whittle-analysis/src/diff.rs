@@ -1,0 +1,290 @@
+//! Access diffs between two versions of a set of policies (like IAM Access
+//! Analyzer's CheckNoNewAccess): per policy, the actions added and removed at
+//! the level of expanded actions, with the risk categories of what was added,
+//! and checks that no change grants forbidden access (like CheckAccessNotGranted).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::expand::{ActionSet, Expander};
+use crate::lint::{FileOutcome, read_contents};
+use crate::permissions::{PolicyScope, policy_permissions};
+use crate::policy::Policy;
+use crate::rules::RuleSet;
+use crate::source::SourceFile;
+
+/// What one policy document allows.
+#[derive(Debug, Clone)]
+pub struct PolicyAccess {
+    /// The file, relative to the root compared.
+    pub path: String,
+    /// The document inside the file, for files holding several.
+    pub subject: Option<String>,
+    /// Actions allowed and not explicitly denied.
+    pub allowed: ActionSet,
+}
+
+impl PolicyAccess {
+    /// The key that pairs the old and new versions of a document.
+    pub fn key(&self) -> String {
+        match &self.subject {
+            Some(subject) => format!("{} {subject}", self.path),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// The documents of one file and what each allows; `Err` when the file cannot
+/// be read (a message with the position), `Ok(empty)` when it holds no policy.
+pub fn file_access(
+    path: &str,
+    file: &SourceFile,
+    expander: &Expander<'_>,
+) -> Result<Vec<PolicyAccess>, String> {
+    let contents = match read_contents(file) {
+        Ok(contents) => contents,
+        Err(FileOutcome::Unrecognised) => return Ok(Vec::new()),
+        Err(FileOutcome::Failed(failure)) => return Err(failure.to_string()),
+        Err(FileOutcome::Linted { .. }) => return Ok(Vec::new()),
+    };
+    let now = jiff::Timestamp::now();
+    Ok(contents
+        .documents
+        .iter()
+        .map(|document| {
+            let policy = Policy::parse(&document.node);
+            let scope = PolicyScope::resolve(&policy, expander, now);
+            PolicyAccess {
+                path: path.to_owned(),
+                subject: document.subject.clone(),
+                allowed: policy_permissions(&scope, expander.catalog().len()).effective(),
+            }
+        })
+        .collect())
+}
+
+/// How one policy's access changed.
+#[derive(Debug, Clone)]
+pub struct PolicyChange {
+    /// The file.
+    pub path: String,
+    /// The document inside it.
+    pub subject: Option<String>,
+    /// `added`, `removed` or `changed`.
+    pub status: &'static str,
+    /// Actions allowed now that were not before.
+    pub added: ActionSet,
+    /// Actions allowed before that are not now.
+    pub removed: ActionSet,
+    /// Risk categories (rule tags) of the added actions.
+    pub categories: BTreeSet<String>,
+}
+
+/// The risk categories and the actions that fall in each: the tags of the
+/// action-set rules, each with the union of the rule's action groups.
+pub fn categories(rules: &RuleSet, expander: &Expander<'_>) -> BTreeMap<String, ActionSet> {
+    let mut out: BTreeMap<String, ActionSet> = BTreeMap::new();
+    for rule in rules.iter() {
+        let Some(matches) = &rule.matches else {
+            continue;
+        };
+        let mut set = ActionSet::empty(expander.catalog().len());
+        for group in matches.groups() {
+            set.union_with(&expander.expand_all(group.iter().map(String::as_str)));
+        }
+        for tag in &rule.tags {
+            out.entry(tag.clone())
+                .or_insert_with(|| ActionSet::empty(expander.catalog().len()))
+                .union_with(&set);
+        }
+    }
+    out
+}
+
+/// Pairs old and new documents by file and subject and reports every change.
+pub fn compare(
+    old: &[PolicyAccess],
+    new: &[PolicyAccess],
+    categories: &BTreeMap<String, ActionSet>,
+    catalog: &Catalog,
+) -> Vec<PolicyChange> {
+    let index = |all: &[PolicyAccess]| -> BTreeMap<String, PolicyAccess> {
+        all.iter().map(|p| (p.key(), p.clone())).collect()
+    };
+    let (old, new) = (index(old), index(new));
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let empty = ActionSet::empty(catalog.len());
+    let mut changes = Vec::new();
+    for key in keys {
+        let (before, after) = (old.get(key), new.get(key));
+        let status = match (before, after) {
+            (None, Some(_)) => "added",
+            (Some(_), None) => "removed",
+            _ => "changed",
+        };
+        let was = before.map_or(&empty, |p| &p.allowed);
+        let is = after.map_or(&empty, |p| &p.allowed);
+        let mut added = is.clone();
+        added.subtract(was);
+        let mut removed = was.clone();
+        removed.subtract(is);
+        if added.is_empty() && removed.is_empty() && status == "changed" {
+            continue;
+        }
+        let touched = |set: &ActionSet| {
+            let mut both = set.clone();
+            both.intersect_with(&added);
+            !both.is_empty()
+        };
+        let either = after.or(before).expect("one side exists");
+        changes.push(PolicyChange {
+            path: either.path.clone(),
+            subject: either.subject.clone(),
+            status,
+            categories: categories
+                .iter()
+                .filter(|(_, set)| touched(set))
+                .map(|(tag, _)| tag.clone())
+                .collect(),
+            added,
+            removed,
+        });
+    }
+    changes
+}
+
+/// A forbidden grant found by `--deny-new`.
+#[derive(Debug, Clone)]
+pub struct Violation {
+    /// The policy's file and subject.
+    pub policy: String,
+    /// The category or action pattern that forbids it.
+    pub rule: String,
+    /// The actions newly granted that it forbids.
+    pub actions: Vec<String>,
+}
+
+/// Checks every change against `deny` (risk categories or action patterns).
+pub fn violations(
+    changes: &[PolicyChange],
+    deny: &[String],
+    categories: &BTreeMap<String, ActionSet>,
+    expander: &Expander<'_>,
+) -> Vec<Violation> {
+    let catalog = expander.catalog();
+    let forbidden: Vec<(String, Arc<ActionSet>)> = deny
+        .iter()
+        .map(|d| {
+            let set = categories
+                .get(d)
+                .map(|s| Arc::new(s.clone()))
+                .unwrap_or_else(|| expander.expand(d));
+            (d.clone(), set)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for change in changes {
+        for (rule, set) in &forbidden {
+            let mut hit = change.added.clone();
+            hit.intersect_with(set);
+            if hit.is_empty() {
+                continue;
+            }
+            out.push(Violation {
+                policy: match &change.subject {
+                    Some(s) => format!("{} {s}", change.path),
+                    None => change.path.clone(),
+                },
+                rule: rule.clone(),
+                actions: hit
+                    .iter()
+                    .map(|id| catalog.action(id).qualified_name.clone())
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn access(path: &str, policy: &str) -> Vec<PolicyAccess> {
+        let expander = Expander::new(Catalog::embedded());
+        file_access(path, &SourceFile::new(path, policy), &expander).unwrap()
+    }
+
+    fn names(set: &ActionSet) -> Vec<String> {
+        set.iter()
+            .map(|id| Catalog::embedded().action(id).qualified_name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn narrowing_is_a_removal_and_widening_an_addition_with_its_categories() {
+        let catalog = Catalog::embedded();
+        let expander = Expander::new(catalog);
+        let rules = RuleSet::embedded().unwrap();
+        let categories = categories(&rules, &expander);
+        let old = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#,
+        );
+        let new = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}"#,
+        );
+        let changes = compare(&old, &new, &categories, catalog);
+        assert!(changes[0].added.is_empty());
+        assert!(!changes[0].removed.is_empty());
+
+        let new = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": ["s3:*", "iam:PassRole"], "Resource": "*"}]}"#,
+        );
+        let changes = compare(&old, &new, &categories, catalog);
+        assert_eq!(names(&changes[0].added), ["iam:PassRole"]);
+        assert!(changes[0].categories.contains("privilege-escalation"));
+        let hits = violations(
+            &changes,
+            &["privilege-escalation".to_owned()],
+            &categories,
+            &expander,
+        );
+        assert_eq!(hits[0].actions, ["iam:PassRole"]);
+        let hits = violations(&changes, &["iam:Pass*".to_owned()], &categories, &expander);
+        assert_eq!(hits.len(), 1);
+        assert!(violations(&changes, &["ec2:*".to_owned()], &categories, &expander).is_empty());
+    }
+
+    #[test]
+    fn a_new_deny_or_not_action_changes_access_as_iam_would() {
+        let catalog = Catalog::embedded();
+        let categories = BTreeMap::new();
+        let old = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}"#,
+        );
+        let denied = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:Delete*", "Resource": "*"}]}"#,
+        );
+        let changes = compare(&old, &denied, &categories, catalog);
+        assert!(changes[0].added.is_empty());
+        assert!(
+            names(&changes[0].removed)
+                .iter()
+                .all(|n| n.starts_with("iam:Delete"))
+        );
+        let not_action = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}"#,
+        );
+        let changes = compare(&old, &not_action, &categories, catalog);
+        assert!(changes[0].added.count() > 10_000);
+        assert_eq!(changes[0].removed.count(), old[0].allowed.count());
+    }
+}

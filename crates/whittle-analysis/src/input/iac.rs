@@ -1,0 +1,346 @@
+//! Policies inside infrastructure as code: CloudFormation templates (JSON or
+//! YAML, whose short-form intrinsics the YAML reader has already turned into
+//! the long form) and Terraform plans (`terraform show -json`).
+//!
+//! Intrinsic functions cannot be evaluated without a deployment: `Ref`,
+//! `Fn::GetAtt`, `Fn::ImportValue` and the like become `*`, `Fn::Sub` keeps its
+//! literal text with each `${…}` as `*` (`${AWS::Partition}` as `aws`), and
+//! `Fn::Join` joins what it can. Findings in such documents say so.
+
+use super::{
+    Contents, DocumentError, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items,
+};
+use crate::source::{Member, Node, Value};
+
+/// The note added to findings in documents where intrinsics were replaced.
+pub const INTRINSICS_NOTE: &str = "this document uses CloudFormation intrinsic functions (Ref, Fn::Sub, …): unresolved parts were read as wildcards \"*\"";
+
+/// CloudFormation's IAM resources and where their identity policies are.
+const CFN_POLICIES: &[(&str, &str, DocumentKind)] = &[
+    ("AWS::IAM::Policy", "single", DocumentKind::Unknown),
+    ("AWS::IAM::ManagedPolicy", "single", DocumentKind::Managed),
+    ("AWS::IAM::RolePolicy", "single", DocumentKind::RoleInline),
+    ("AWS::IAM::UserPolicy", "single", DocumentKind::UserInline),
+    ("AWS::IAM::GroupPolicy", "single", DocumentKind::GroupInline),
+    ("AWS::IAM::Role", "list", DocumentKind::RoleInline),
+    ("AWS::IAM::User", "list", DocumentKind::UserInline),
+    ("AWS::IAM::Group", "list", DocumentKind::GroupInline),
+];
+
+/// The identity policies of a CloudFormation template, if `root` is one.
+pub fn cloudformation(root: &Node) -> Option<Contents> {
+    let Some(Value::Object(resources)) = root.get("Resources").map(|r| &r.value) else {
+        return None;
+    };
+    let is_template = root.get("AWSTemplateFormatVersion").is_some()
+        || resources.iter().any(|r| {
+            r.value
+                .get("Type")
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.starts_with("AWS::"))
+        });
+    if !is_template {
+        return None;
+    }
+    let mut contents = Contents {
+        kind: InputKind::CloudFormation,
+        documents: Vec::new(),
+        errors: Vec::new(),
+        account: None,
+    };
+    for resource in resources {
+        let Some(kind) = resource.value.get("Type").and_then(Node::as_str) else {
+            continue;
+        };
+        let Some(&(_, shape, document_kind)) = CFN_POLICIES.iter().find(|(t, ..)| *t == kind)
+        else {
+            continue;
+        };
+        let Some(properties) = resource.value.get("Properties") else {
+            continue;
+        };
+        let id = &resource.key;
+        let policies: Vec<(String, &Node)> = if shape == "single" {
+            let name = properties
+                .get("PolicyName")
+                .or_else(|| properties.get("ManagedPolicyName"))
+                .and_then(Node::as_str)
+                .map_or_else(
+                    || format!("{id} ({kind})"),
+                    |n| format!("{id} ({kind}) \"{n}\""),
+                );
+            properties
+                .get("PolicyDocument")
+                .map(|d| vec![(name, d)])
+                .unwrap_or_default()
+        } else {
+            items(properties.get("Policies"))
+                .into_iter()
+                .filter_map(|p| {
+                    let name = p.get("PolicyName").and_then(Node::as_str).unwrap_or("?");
+                    Some((
+                        format!("{id} ({kind}) policy \"{name}\""),
+                        p.get("PolicyDocument")?,
+                    ))
+                })
+                .collect()
+        };
+        for (subject, node) in policies {
+            push(&mut contents, subject, node, document_kind);
+        }
+    }
+    Some(contents)
+}
+
+/// Terraform resource types whose values hold an identity policy document.
+const TF_POLICIES: &[(&str, &str, DocumentKind)] = &[
+    ("aws_iam_policy", "policy", DocumentKind::Managed),
+    ("aws_iam_role_policy", "policy", DocumentKind::RoleInline),
+    ("aws_iam_user_policy", "policy", DocumentKind::UserInline),
+    ("aws_iam_group_policy", "policy", DocumentKind::GroupInline),
+    ("aws_iam_policy_document", "json", DocumentKind::Unknown),
+];
+
+/// The identity policies of a Terraform plan (`terraform show -json`), if `root`
+/// is one: planned values of every module, `inline_policy` blocks of roles, and
+/// rendered `aws_iam_policy_document` data sources.
+pub fn terraform(root: &Node) -> Option<Contents> {
+    root.get("format_version")?;
+    let planned = root.get("planned_values")?;
+    let mut contents = Contents {
+        kind: InputKind::TerraformPlan,
+        documents: Vec::new(),
+        errors: Vec::new(),
+        account: None,
+    };
+    let mut modules = vec![planned.get("root_module")];
+    while let Some(module) = modules.pop() {
+        let Some(module) = module else { continue };
+        modules.extend(items(module.get("child_modules")).into_iter().map(Some));
+        for resource in items(module.get("resources")) {
+            let address = resource
+                .get("address")
+                .and_then(Node::as_str)
+                .unwrap_or("?");
+            let kind = resource
+                .get("type")
+                .and_then(Node::as_str)
+                .unwrap_or_default();
+            let Some(values) = resource.get("values") else {
+                continue;
+            };
+            if let Some(&(_, key, document_kind)) = TF_POLICIES.iter().find(|(t, ..)| *t == kind)
+                && let Some(node) = values.get(key)
+            {
+                push(&mut contents, address.to_owned(), node, document_kind);
+            }
+            if kind == "aws_iam_role" {
+                for block in items(values.get("inline_policy")) {
+                    let name = block.get("name").and_then(Node::as_str).unwrap_or("?");
+                    if let Some(node) = block.get("policy") {
+                        let subject = format!("{address} inline_policy \"{name}\"");
+                        push(&mut contents, subject, node, DocumentKind::RoleInline);
+                    }
+                }
+            }
+        }
+    }
+    Some(contents)
+}
+
+/// Adds one document: an object (intrinsics resolved) or a JSON string.
+fn push(contents: &mut Contents, subject: String, node: &Node, kind: DocumentKind) {
+    let (node, resolved) = match &node.value {
+        Value::String(text) => match decode_embedded(text, node.span) {
+            Ok(node) => (node, false),
+            Err(error) => {
+                contents.errors.push(DocumentError {
+                    message: format!("{subject}: {}", error.message),
+                    ..error
+                });
+                return;
+            }
+        },
+        Value::Object(_) => {
+            let mut resolved = false;
+            (resolve(node, &mut resolved), resolved)
+        }
+        // An unknown-at-plan-time value, or null: nothing to lint.
+        _ => return,
+    };
+    contents.documents.push(EmbeddedDocument {
+        kind,
+        subject: Some(subject),
+        owner: None,
+        node,
+        assumption: resolved.then(|| INTRINSICS_NOTE.to_owned()),
+    });
+}
+
+/// The node with every intrinsic function replaced by the string it stands for
+/// (wildcards for what cannot be known); `resolved` is set when one was found.
+fn resolve(node: &Node, resolved: &mut bool) -> Node {
+    match &node.value {
+        Value::Object(members) => {
+            if let [member] = members.as_slice()
+                && is_intrinsic(&member.key)
+            {
+                *resolved = true;
+                return Node {
+                    span: node.span,
+                    value: Value::String(evaluate(&member.key, &member.value)),
+                };
+            }
+            Node {
+                span: node.span,
+                value: Value::Object(
+                    members
+                        .iter()
+                        .map(|m| Member {
+                            key: m.key.clone(),
+                            key_span: m.key_span,
+                            value: resolve(&m.value, resolved),
+                        })
+                        .collect(),
+                ),
+            }
+        }
+        Value::Array(items) => Node {
+            span: node.span,
+            value: Value::Array(items.iter().map(|n| resolve(n, resolved)).collect()),
+        },
+        _ => node.clone(),
+    }
+}
+
+fn is_intrinsic(key: &str) -> bool {
+    key == "Ref" || key.starts_with("Fn::")
+}
+
+/// What an intrinsic evaluates to, as far as a template alone tells.
+fn evaluate(function: &str, argument: &Node) -> String {
+    match function {
+        "Fn::Sub" => {
+            let template = match &argument.value {
+                Value::String(s) => s.as_str(),
+                Value::Array(items) => items.first().and_then(Node::as_str).unwrap_or("*"),
+                _ => "*",
+            };
+            substitute(template)
+        }
+        "Fn::Join" => {
+            let Value::Array(items) = &argument.value else {
+                return "*".to_owned();
+            };
+            let separator = items.first().and_then(Node::as_str).unwrap_or("");
+            match items.get(1).map(|n| &n.value) {
+                Some(Value::Array(parts)) => parts
+                    .iter()
+                    .map(|part| match &part.value {
+                        Value::String(s) => s.clone(),
+                        Value::Object(members)
+                            if members.len() == 1 && is_intrinsic(&members[0].key) =>
+                        {
+                            evaluate(&members[0].key, &members[0].value)
+                        }
+                        _ => "*".to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(separator),
+                _ => "*".to_owned(),
+            }
+        }
+        "Ref" if argument.as_str() == Some("AWS::Partition") => "aws".to_owned(),
+        _ => "*".to_owned(),
+    }
+}
+
+/// `Fn::Sub` text with `${Name}` as `*` (`${AWS::Partition}` as `aws`) and
+/// `${!Literal}` as `${Literal}`.
+fn substitute(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &after[..end];
+        match name {
+            "AWS::Partition" => out.push_str("aws"),
+            literal if literal.starts_with('!') => {
+                out.push_str("${");
+                out.push_str(&literal[1..]);
+                out.push('}');
+            }
+            _ => out.push('*'),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::parse_json;
+
+    #[test]
+    fn sub_and_join_keep_what_is_literal() {
+        assert_eq!(
+            substitute("arn:${AWS::Partition}:s3:::${Bucket}/*"),
+            "arn:aws:s3:::*/*"
+        );
+        assert_eq!(substitute("${!Literal}-x"), "${Literal}-x");
+        let join = parse_json(r#"{"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "sqs", {"Ref": "AWS::Region"}]]}"#).unwrap();
+        let mut resolved = false;
+        let out = resolve(&join, &mut resolved);
+        assert!(resolved);
+        assert_eq!(out.as_str(), Some("arn:aws:sqs:*"));
+    }
+
+    #[test]
+    fn templates_and_plans_yield_their_identity_policies() {
+        let template = parse_json(r#"{"Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {},
+                "Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": {"Fn::Sub": "arn:aws:s3:::${B}"}}]}}]}},
+            "Bucket": {"Type": "AWS::S3::Bucket"}}}"#).unwrap();
+        let contents = cloudformation(&template).unwrap();
+        assert_eq!(contents.documents.len(), 1);
+        let document = &contents.documents[0];
+        assert_eq!(
+            document.subject.as_deref(),
+            Some("Role (AWS::IAM::Role) policy \"p\"")
+        );
+        assert!(document.assumption.is_some());
+        let resource = document.node.get("Statement").unwrap();
+        let Value::Array(statements) = &resource.value else {
+            panic!()
+        };
+        assert_eq!(
+            statements[0].get("Resource").unwrap().as_str(),
+            Some("arn:aws:s3:::*")
+        );
+
+        let plan = parse_json(r#"{"format_version": "1.2", "planned_values": {"root_module": {
+            "resources": [{"address": "aws_iam_policy.p", "type": "aws_iam_policy", "values": {"policy": "{\"Statement\": []}"}}],
+            "child_modules": [{"resources": [{"address": "module.m.aws_iam_role.r", "type": "aws_iam_role",
+                "values": {"inline_policy": [{"name": "i", "policy": "{\"Statement\": []}"}]}}]}]}}}"#).unwrap();
+        let contents = terraform(&plan).unwrap();
+        let subjects: Vec<_> = contents
+            .documents
+            .iter()
+            .filter_map(|d| d.subject.as_deref())
+            .collect();
+        assert_eq!(
+            subjects,
+            [
+                "aws_iam_policy.p",
+                "module.m.aws_iam_role.r inline_policy \"i\""
+            ]
+        );
+    }
+}

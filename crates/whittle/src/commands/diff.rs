@@ -1,0 +1,324 @@
+//! `whittle diff`: access added and removed between two versions of a set of
+//! policies — two files, two directories, or the working tree against a git
+//! revision — and `--deny-new` checks for pull requests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use serde_json::json;
+use whittle_analysis::diff::{self, PolicyAccess, PolicyChange, Violation};
+use whittle_analysis::{ActionSet, Catalog, Expander, RuleSet, SourceFile};
+
+use crate::{DiffArgs, DiffFormat, cache, exit, inputs, output};
+
+/// The most actions listed per change in the table and Markdown.
+const LISTED: usize = 12;
+
+/// Runs `whittle diff`.
+pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
+    let catalog = cache::load_catalog();
+    let expander = Expander::new(&catalog);
+    let mut errors = Vec::new();
+    let (old, new) = match &args.base {
+        Some(base) => {
+            let paths = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            (
+                git_side(base, &paths, &expander, &mut errors)?,
+                tree_side(&paths, &expander, &mut errors)?,
+            )
+        }
+        None => {
+            let [old, new] = args.paths.as_slice() else {
+                bail!("give two paths (OLD NEW), or --base GITREF with the paths to compare");
+            };
+            let mut old_side = path_side(old, &expander, &mut errors);
+            let new_side = path_side(new, &expander, &mut errors);
+            // Two files compare with each other whatever their names.
+            if old.is_file() && new.is_file() {
+                old_side
+                    .iter_mut()
+                    .for_each(|p| p.path = new.display().to_string());
+            }
+            (old_side, new_side)
+        }
+    };
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    let rules = RuleSet::embedded()?;
+    let categories = diff::categories(&rules, &expander);
+    let changes = diff::compare(&old, &new, &categories, &catalog);
+    let violations = diff::violations(&changes, &args.deny_new, &categories, &expander);
+    let text = match args.format {
+        DiffFormat::Table => table(&changes, &violations, &catalog),
+        DiffFormat::Json => json_report(&changes, &violations, &catalog),
+        DiffFormat::Markdown => markdown(&changes, &violations, &catalog),
+    };
+    output::write(args.output.as_deref(), &text)?;
+    Ok(if !errors.is_empty() {
+        exit::ERROR
+    } else if !violations.is_empty() {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+/// The documents of a file or directory, paths relative to it.
+fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> Vec<PolicyAccess> {
+    let (found, failures) = inputs::collect(std::slice::from_ref(&root.to_path_buf()));
+    errors.extend(failures.iter().map(ToString::to_string));
+    let mut out = Vec::new();
+    for input in found {
+        let relative = input
+            .path
+            .as_deref()
+            .and_then(|p| p.strip_prefix(root).ok())
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| input.display.clone(), |p| p.display().to_string());
+        match inputs::read(&input) {
+            Ok(file) => match diff::file_access(&relative, &file, expander) {
+                Ok(access) => out.extend(access),
+                Err(e) if input.explicit => errors.push(e),
+                Err(e) => errors.push(e),
+            },
+            Err(failure) => errors.push(failure.to_string()),
+        }
+    }
+    out
+}
+
+/// The working tree's documents under `paths`, keyed by path from the repository root.
+fn tree_side(
+    paths: &[PathBuf],
+    expander: &Expander<'_>,
+    errors: &mut Vec<String>,
+) -> anyhow::Result<Vec<PolicyAccess>> {
+    let top = repository_root()?;
+    let (found, failures) = inputs::collect(paths);
+    errors.extend(failures.iter().map(ToString::to_string));
+    let mut out = Vec::new();
+    for input in found {
+        let Some(path) = &input.path else { continue };
+        let absolute = std::fs::canonicalize(path)
+            .with_context(|| format!("cannot resolve {}", path.display()))?;
+        let relative = absolute
+            .strip_prefix(&top)
+            .unwrap_or(&absolute)
+            .display()
+            .to_string();
+        match inputs::read(&input) {
+            Ok(file) => match diff::file_access(
+                &relative,
+                &SourceFile::new(relative.as_str(), file.text().to_owned()),
+                expander,
+            ) {
+                Ok(access) => out.extend(access),
+                Err(e) => errors.push(e),
+            },
+            Err(failure) => errors.push(failure.to_string()),
+        }
+    }
+    Ok(out)
+}
+
+/// The documents under `paths` at git revision `base`.
+fn git_side(
+    base: &str,
+    paths: &[PathBuf],
+    expander: &Expander<'_>,
+    errors: &mut Vec<String>,
+) -> anyhow::Result<Vec<PolicyAccess>> {
+    let top = repository_root()?;
+    let mut specs = Vec::new();
+    for path in paths {
+        let absolute = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(path));
+        specs.push(
+            absolute
+                .strip_prefix(&top)
+                .unwrap_or(&absolute)
+                .display()
+                .to_string(),
+        );
+    }
+    let listing = git(
+        &top,
+        &[
+            &["ls-tree", "-r", "--name-only", base, "--"][..],
+            &specs.iter().map(String::as_str).collect::<Vec<_>>(),
+        ]
+        .concat(),
+    )
+    .with_context(|| format!("cannot list the files of {base}"))?;
+    let mut out = Vec::new();
+    for name in listing.lines().filter(|n| {
+        let lower = n.to_ascii_lowercase();
+        [".json", ".yaml", ".yml", ".template"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+            && !n.split('/').any(|part| part.starts_with('.'))
+    }) {
+        let text = git(&top, &["show", &format!("{base}:{name}")])
+            .with_context(|| format!("cannot read {name} at {base}"))?;
+        let file = SourceFile::new(format!("{base}:{name}").as_str(), text);
+        match diff::file_access(name, &file, expander) {
+            Ok(access) => out.extend(access),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(out)
+}
+
+fn repository_root() -> anyhow::Result<PathBuf> {
+    let top = git(Path::new("."), &["rev-parse", "--show-toplevel"])
+        .context("--base needs a git repository")?;
+    Ok(std::fs::canonicalize(top.trim())?)
+}
+
+fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .context("cannot run git")?;
+    if !output.status.success() {
+        bail!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn names(set: &ActionSet, catalog: &Catalog) -> Vec<String> {
+    set.iter()
+        .map(|id| catalog.action(id).qualified_name.clone())
+        .collect()
+}
+
+fn listed(set: &ActionSet, catalog: &Catalog) -> String {
+    let all = names(set, catalog);
+    let shown = all
+        .iter()
+        .take(LISTED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > LISTED {
+        format!("{shown} and {} more", all.len() - LISTED)
+    } else {
+        shown
+    }
+}
+
+fn label(change: &PolicyChange) -> String {
+    match &change.subject {
+        Some(s) => format!("{} {s}", change.path),
+        None => change.path.clone(),
+    }
+}
+
+fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) -> String {
+    let mut out = String::new();
+    for change in changes {
+        out.push_str(&format!(
+            "{} ({}): +{} -{} actions{}\n",
+            label(change),
+            change.status,
+            change.added.count(),
+            change.removed.count(),
+            if change.categories.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; adds {}",
+                    change
+                        .categories
+                        .iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ));
+        if !change.added.is_empty() {
+            out.push_str(&format!("  + {}\n", listed(&change.added, catalog)));
+        }
+        if !change.removed.is_empty() {
+            out.push_str(&format!("  - {}\n", listed(&change.removed, catalog)));
+        }
+    }
+    if changes.is_empty() {
+        out.push_str("no change in access\n");
+    }
+    for v in violations {
+        out.push_str(&format!(
+            "denied: {} newly grants {} ({})\n",
+            v.policy,
+            v.actions.join(", "),
+            v.rule
+        ));
+    }
+    out
+}
+
+fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) -> String {
+    let document = json!({
+        "schema": "whittle.diff/v1",
+        "changes": changes.iter().map(|c| json!({
+            "path": c.path, "subject": c.subject, "status": c.status,
+            "added": names(&c.added, catalog), "removed": names(&c.removed, catalog),
+            "categories": c.categories,
+        })).collect::<Vec<_>>(),
+        "violations": violations.iter().map(|v| json!({"policy": v.policy, "rule": v.rule, "actions": v.actions})).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&document).expect("JSON serialises");
+    text.push('\n');
+    text
+}
+
+fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) -> String {
+    let mut out = String::from("### whittle: IAM access changes\n\n");
+    if changes.is_empty() {
+        out.push_str("No change in access.\n");
+        return out;
+    }
+    out.push_str("| Policy | Change | Added | Removed | Risk of what is added |\n| --- | --- | --- | --- | --- |\n");
+    for c in changes {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            label(c),
+            c.status,
+            c.added.count(),
+            c.removed.count(),
+            c.categories.iter().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    for c in changes.iter().filter(|c| !c.added.is_empty()) {
+        out.push_str(&format!(
+            "\n<details><summary>Added to <code>{}</code></summary>\n\n{}\n</details>\n",
+            label(c),
+            listed(&c.added, catalog)
+        ));
+    }
+    if !violations.is_empty() {
+        out.push_str("\n**Denied by `--deny-new`:**\n\n");
+        for v in violations {
+            out.push_str(&format!(
+                "- `{}` newly grants {} ({})\n",
+                v.policy,
+                v.actions.join(", "),
+                v.rule
+            ));
+        }
+    }
+    out
+}
