@@ -139,13 +139,17 @@ fn git_side(
     for path in paths {
         let absolute = std::fs::canonicalize(path)
             .unwrap_or_else(|_| std::env::current_dir().unwrap_or_default().join(path));
-        specs.push(
-            absolute
-                .strip_prefix(&top)
-                .unwrap_or(&absolute)
-                .display()
-                .to_string(),
-        );
+        let spec = absolute
+            .strip_prefix(&top)
+            .unwrap_or(&absolute)
+            .display()
+            .to_string();
+        // The repository root itself is the pathspec ".".
+        specs.push(if spec.is_empty() {
+            ".".to_owned()
+        } else {
+            spec
+        });
     }
     let listing = git(
         &top,

@@ -1,0 +1,254 @@
+//! Policies as code: lint finds the same problems in a bare policy, in a
+//! CloudFormation template (JSON and YAML) and in a Terraform plan, located in
+//! the containing file; `whittle diff` compares access, also against git.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/iac")
+        .join(name)
+}
+
+fn lint(path: &Path) -> Value {
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .args(["lint", "--format", "json", "--fail-on", "never"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// (rule, severity, message) of the findings about the "deploy" policy.
+fn deploy_findings(report: &Value) -> Vec<(String, String, String)> {
+    let mut found: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["location"]["subject"]
+                .as_str()
+                .is_none_or(|s| s.contains("deploy"))
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["severity"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// 1-based line and column of the first `needle` in `path`.
+fn position(path: &Path, needle: &str) -> (u64, u64) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let offset = text.find(needle).unwrap();
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().unwrap().chars().count() as u64 + 1;
+    (line, column)
+}
+
+#[test]
+fn the_same_policy_has_the_same_findings_in_every_form() {
+    let bare = deploy_findings(&lint(&testdata("policy.json")));
+    assert!(bare.iter().any(|f| f.0 == "unknown-action"));
+    assert!(bare.iter().any(|f| f.0 == "privesc-passrole-ec2"));
+    for form in ["template.json", "template.yaml", "plan.json"] {
+        assert_eq!(deploy_findings(&lint(&testdata(form))), bare, "{form}");
+    }
+}
+
+#[test]
+fn findings_point_into_the_containing_file() {
+    for form in ["template.yaml", "template.json", "policy.json"] {
+        let path = testdata(form);
+        let report = lint(&path);
+        let unknown = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "unknown-action")
+            .unwrap();
+        // The quote before s3:GetObjct starts the offending value.
+        let (line, column) = position(&path, "\"s3:GetObjct\"");
+        assert_eq!(unknown["location"]["line"], line, "{form}");
+        assert_eq!(unknown["location"]["column"], column, "{form}");
+    }
+    // In a plan the document is a JSON string: findings point at that string.
+    let path = testdata("plan.json");
+    let report = lint(&path);
+    let unknown = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "unknown-action")
+        .unwrap();
+    let (line, _) = position(&path, "\"policy\": \"{");
+    assert_eq!(unknown["location"]["line"], line);
+}
+
+#[test]
+fn unresolved_intrinsics_are_read_as_wildcards_and_the_finding_says_so() {
+    for form in ["template.yaml", "template.json"] {
+        let report = lint(&testdata(form));
+        let wildcard = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "service-wide-wildcard")
+            .unwrap_or_else(|| panic!("{form}: {report}"));
+        let notes = wildcard["notes"].to_string();
+        assert!(notes.contains("intrinsic functions"), "{form}: {notes}");
+        assert_eq!(
+            wildcard["location"]["subject"],
+            "BuilderRole (AWS::IAM::Role) policy \"artifacts\""
+        );
+    }
+    // The trust policy is not an identity policy: no Principal finding.
+    let report = lint(&testdata("template.yaml"));
+    assert!(!report.to_string().contains("principal-in-identity-policy"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Std::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+fn diff(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .current_dir(dir)
+        .arg("diff")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap() + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+#[test]
+fn diff_against_the_previous_commit_lists_access_and_denies_new_escalations() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir(repo.join("iam")).unwrap();
+    let policy = repo.join("iam/ci.json");
+    std::fs::write(&policy, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#).unwrap();
+    std::fs::write(
+        repo.join("template.yaml"),
+        std::fs::read_to_string(testdata("template.yaml")).unwrap(),
+    )
+    .unwrap();
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "v1"]);
+    // Narrow s3:* to s3:Get* and add iam:PassRole on every role.
+    std::fs::write(&policy, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#).unwrap();
+    git(repo, &["commit", "-q", "-am", "v2"]);
+
+    let (code, out) = diff(repo, &["--base", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(
+        changes.len(),
+        1,
+        "the unchanged template is not listed: {out}"
+    );
+    assert_eq!(changes[0]["path"], "iam/ci.json");
+    assert_eq!(changes[0]["added"], serde_json::json!(["iam:PassRole"]));
+    let removed = changes[0]["removed"].as_array().unwrap();
+    assert!(removed.iter().any(|a| a == "s3:PutObject"));
+    assert!(
+        !removed.iter().any(|a| a == "s3:GetObject"),
+        "narrowing keeps what stays"
+    );
+    assert!(
+        changes[0]["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "privilege-escalation")
+    );
+
+    let (code, out) = diff(
+        repo,
+        &["--base", "HEAD~1", "--deny-new", "privilege-escalation"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("denied: iam/ci.json newly grants iam:PassRole (privilege-escalation)"),
+        "{out}"
+    );
+    let (code, out) = diff(
+        repo,
+        &[
+            "--base",
+            "HEAD~1",
+            "--format",
+            "markdown",
+            "--deny-new",
+            "ec2:*",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("| `iam/ci.json` | changed | 1 |"), "{out}");
+}
+
+#[test]
+fn diff_of_two_files_shows_added_not_action_and_deny() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    std::fs::write(
+        &old,
+        r#"{"Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        &new,
+        r#"{"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let (code, out) = diff(dir.path(), &["old.json", "new.json", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let change = &report["changes"][0];
+    let added = change["added"].as_array().unwrap();
+    assert!(added.iter().any(|a| a == "ec2:RunInstances"));
+    assert!(
+        !added.iter().any(|a| a.as_str().unwrap().starts_with("s3:")),
+        "denied by the new Deny"
+    );
+    assert!(
+        change["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "iam:CreateUser")
+    );
+}
