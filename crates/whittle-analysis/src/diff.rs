@@ -12,7 +12,8 @@ use crate::lint::{FileOutcome, read_contents};
 use crate::permissions::{PolicyScope, policy_permissions};
 use crate::policy::Policy;
 use crate::rules::RuleSet;
-use crate::source::SourceFile;
+use crate::rules::{Rule, Severity};
+use crate::source::{Position, SourceFile};
 
 /// What one policy document allows.
 #[derive(Debug, Clone)]
@@ -23,6 +24,10 @@ pub struct PolicyAccess {
     pub subject: Option<String>,
     /// Actions allowed and not explicitly denied.
     pub allowed: ActionSet,
+    /// The file as the user named it (for locations in reports).
+    pub display: String,
+    /// Where the document starts in the file.
+    pub start: Position,
 }
 
 impl PolicyAccess {
@@ -59,6 +64,8 @@ pub fn file_access(
                 path: path.to_owned(),
                 subject: document.subject.clone(),
                 allowed: policy_permissions(&scope, expander.catalog().len()).effective(),
+                display: file.path().to_string(),
+                start: file.position(document.node.span.start),
             }
         })
         .collect())
@@ -67,8 +74,12 @@ pub fn file_access(
 /// How one policy's access changed.
 #[derive(Debug, Clone)]
 pub struct PolicyChange {
-    /// The file.
+    /// The file, relative to the root compared.
     pub path: String,
+    /// The file as named (the new version's, or the old one's if it is gone).
+    pub display: String,
+    /// Where the document starts in it.
+    pub start: Position,
     /// The document inside it.
     pub subject: Option<String>,
     /// `added`, `removed` or `changed`.
@@ -140,6 +151,8 @@ pub fn compare(
         let either = after.or(before).expect("one side exists");
         changes.push(PolicyChange {
             path: either.path.clone(),
+            display: either.display.clone(),
+            start: either.start,
             subject: either.subject.clone(),
             status,
             categories: categories
@@ -157,6 +170,8 @@ pub fn compare(
 /// A forbidden grant found by `--deny-new`.
 #[derive(Debug, Clone)]
 pub struct Violation {
+    /// The change it is found in.
+    pub change: usize,
     /// The policy's file and subject.
     pub policy: String,
     /// The category or action pattern that forbids it.
@@ -184,7 +199,7 @@ pub fn violations(
         })
         .collect();
     let mut out = Vec::new();
-    for change in changes {
+    for (index, change) in changes.iter().enumerate() {
         for (rule, set) in &forbidden {
             let mut hit = change.added.clone();
             hit.intersect_with(set);
@@ -192,6 +207,7 @@ pub fn violations(
                 continue;
             }
             out.push(Violation {
+                change: index,
                 policy: match &change.subject {
                     Some(s) => format!("{} {s}", change.path),
                     None => change.path.clone(),
@@ -203,6 +219,125 @@ pub fn violations(
                     .collect(),
             });
         }
+    }
+    out
+}
+
+/// The rules of diff findings, for SARIF.
+pub fn rules() -> Vec<Arc<Rule>> {
+    let rule = |id: &str, name: &str, severity, summary: &str, what: &str| {
+        Arc::new(Rule {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            severity,
+            tags: vec!["access-change".to_owned()],
+            summary: summary.to_owned(),
+            what: what.to_owned(),
+            why: "Reviewers see at a glance what a change lets principals do that they could not before.".to_owned(),
+            example: String::new(),
+            use_instead: String::new(),
+            matches: None,
+        })
+    };
+    vec![
+        rule(
+            "WH501",
+            "new-access",
+            Severity::Note,
+            "A change grants actions the policy did not grant before",
+            "Lists the actions a changed policy newly allows, with the risk categories they fall in.",
+        ),
+        rule(
+            "WH502",
+            "denied-new-access",
+            Severity::Error,
+            "A change grants access that --deny-new forbids",
+            "Flags a change that newly allows actions of a forbidden risk category or pattern.",
+        ),
+    ]
+}
+
+/// The changes that add access, and the violations, as findings located at
+/// each document.
+pub fn findings(
+    changes: &[PolicyChange],
+    violations: &[Violation],
+    rules: &[Arc<Rule>],
+    catalog: &Catalog,
+) -> Vec<crate::lint::Finding> {
+    use crate::lint::{Finding, Location};
+    let at = |change: &PolicyChange| Location {
+        path: Arc::from(change.display.as_str()),
+        start: change.start,
+        end: Position {
+            line: change.start.line,
+            column: change.start.column + 1,
+        },
+        subject: change.subject.clone(),
+        logical: None,
+        sid: None,
+    };
+    let mut out = Vec::new();
+    for change in changes.iter().filter(|c| !c.added.is_empty()) {
+        let names: Vec<&str> = change
+            .added
+            .iter()
+            .take(12)
+            .map(|id| catalog.action(id).qualified_name.as_str())
+            .collect();
+        let more = change.added.count().saturating_sub(names.len());
+        let risk = if change.categories.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                change
+                    .categories
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        out.push(Finding {
+            rule: Arc::clone(&rules[0]),
+            severity: if change.categories.is_empty() {
+                Severity::Note
+            } else {
+                Severity::Warning
+            },
+            message: format!(
+                "newly grants {}{}{risk}",
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            location: at(change),
+            notes: Vec::new(),
+            anchor: format!(
+                "{} {}",
+                change.path,
+                change.subject.as_deref().unwrap_or("")
+            ),
+        });
+    }
+    for violation in violations {
+        let change = &changes[violation.change];
+        out.push(Finding {
+            rule: Arc::clone(&rules[1]),
+            severity: Severity::Error,
+            message: format!(
+                "newly grants {} (denied by --deny-new {})",
+                violation.actions.join(", "),
+                violation.rule
+            ),
+            location: at(change),
+            notes: Vec::new(),
+            anchor: format!("{} {}", violation.policy, violation.rule),
+        });
     }
     out
 }

@@ -255,6 +255,8 @@ enum DiffFormat {
     Json,
     /// A Markdown summary for a pull-request comment.
     Markdown,
+    /// SARIF 2.1.0: new-access and denied-new-access findings at each policy.
+    Sarif,
 }
 
 /// Report formats of `whittle recommend`.

@@ -58,6 +58,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         DiffFormat::Table => table(&changes, &violations, &catalog),
         DiffFormat::Json => json_report(&changes, &violations, &catalog),
         DiffFormat::Markdown => markdown(&changes, &violations, &catalog),
+        DiffFormat::Sarif => sarif(&changes, &violations, &catalog)?,
     };
     output::write(args.output.as_deref(), &text)?;
     Ok(if !errors.is_empty() {
@@ -200,6 +201,31 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn sarif(
+    changes: &[PolicyChange],
+    violations: &[Violation],
+    catalog: &Catalog,
+) -> anyhow::Result<String> {
+    let rules = diff::rules();
+    let findings = diff::findings(changes, violations, &rules, catalog);
+    let base = std::env::current_dir().context("cannot read the working directory")?;
+    let prints = whittle_analysis::lint::fingerprints(&findings, &base);
+    let report = whittle_reporter::LintReport {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        catalog: catalog.sources(),
+        rules: &rules,
+        findings: &findings,
+        fingerprints: &prints,
+        failures: &[],
+        files: changes.len(),
+        documents: changes.len(),
+        skipped: 0,
+        ignored: 0,
+        baselined: 0,
+    };
+    Ok(whittle_reporter::lint_sarif(&report, &base))
 }
 
 fn names(set: &ActionSet, catalog: &Catalog) -> Vec<String> {
