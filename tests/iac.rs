@@ -252,3 +252,45 @@ fn diff_of_two_files_shows_added_not_action_and_deny() {
             .any(|a| a == "iam:CreateUser")
     );
 }
+
+/// Every whittle command line in the GitHub Action and the pre-commit hooks
+/// uses options the binary has.
+#[test]
+fn packaging_files_use_real_options() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut lines = Vec::new();
+    for file in ["action.yml", ".pre-commit-hooks.yaml"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        // Both parse as YAML (with whittle's own reader).
+        whittle_analysis::yaml::parse_yaml(&text).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        lines.extend(
+            text.lines()
+                .filter_map(|l| {
+                    l.trim()
+                        .trim_start_matches("entry:")
+                        .trim()
+                        .strip_prefix("whittle ")
+                })
+                .map(str::to_owned),
+        );
+    }
+    assert!(lines.len() >= 5, "{lines:?}");
+    for line in lines {
+        let sub = line.split_whitespace().next().unwrap();
+        if sub.starts_with('-') {
+            continue;
+        }
+        let help = Command::cargo_bin("whittle")
+            .unwrap()
+            .args([sub, "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8(help.stdout).unwrap();
+        for flag in line.split_whitespace().filter(|w| w.starts_with("--")) {
+            assert!(
+                help.contains(flag),
+                "whittle {sub} has no {flag} (in: {line})"
+            );
+        }
+    }
+}
