@@ -119,9 +119,18 @@ fn unresolved_intrinsics_are_read_as_wildcards_and_the_finding_says_so() {
             "BuilderRole (AWS::IAM::Role) policy \"artifacts\""
         );
     }
-    // The trust policy is not an identity policy: no Principal finding.
+    // The trust policy is not linted as an identity policy, and the bucket
+    // policy is linted as a resource policy: no Principal finding for either.
     let report = lint(&testdata("template.yaml"));
     assert!(!report.to_string().contains("principal-in-identity-policy"));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["location"]["subject"] == "BucketPolicy (AWS::S3::BucketPolicy)"),
+        "{report}"
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) {

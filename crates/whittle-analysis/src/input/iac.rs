@@ -1,6 +1,7 @@
 //! Policies inside infrastructure as code: CloudFormation templates (JSON or
 //! YAML, whose short-form intrinsics the YAML reader has already turned into
-//! the long form) and Terraform plans (`terraform show -json`).
+//! the long form) — identity policies, and the bucket, queue, topic and key
+//! policies — and Terraform plans (`terraform show -json`).
 //!
 //! Intrinsic functions cannot be evaluated without a deployment: `Ref`,
 //! `Fn::GetAtt`, `Fn::ImportValue` and the like become `*`, `Fn::Sub` keeps its
@@ -15,16 +16,49 @@ use crate::source::{Member, Node, Value};
 /// The note added to findings in documents where intrinsics were replaced.
 pub const INTRINSICS_NOTE: &str = "this document uses CloudFormation intrinsic functions (Ref, Fn::Sub, …): unresolved parts were read as wildcards \"*\"";
 
-/// CloudFormation's IAM resources and where their identity policies are.
+/// CloudFormation resources with policies: the property holding the document
+/// (`Policies` for a list of named policies) and what sort of policy it is.
 const CFN_POLICIES: &[(&str, &str, DocumentKind)] = &[
-    ("AWS::IAM::Policy", "single", DocumentKind::Unknown),
-    ("AWS::IAM::ManagedPolicy", "single", DocumentKind::Managed),
-    ("AWS::IAM::RolePolicy", "single", DocumentKind::RoleInline),
-    ("AWS::IAM::UserPolicy", "single", DocumentKind::UserInline),
-    ("AWS::IAM::GroupPolicy", "single", DocumentKind::GroupInline),
-    ("AWS::IAM::Role", "list", DocumentKind::RoleInline),
-    ("AWS::IAM::User", "list", DocumentKind::UserInline),
-    ("AWS::IAM::Group", "list", DocumentKind::GroupInline),
+    ("AWS::IAM::Policy", "PolicyDocument", DocumentKind::Unknown),
+    (
+        "AWS::IAM::ManagedPolicy",
+        "PolicyDocument",
+        DocumentKind::Managed,
+    ),
+    (
+        "AWS::IAM::RolePolicy",
+        "PolicyDocument",
+        DocumentKind::RoleInline,
+    ),
+    (
+        "AWS::IAM::UserPolicy",
+        "PolicyDocument",
+        DocumentKind::UserInline,
+    ),
+    (
+        "AWS::IAM::GroupPolicy",
+        "PolicyDocument",
+        DocumentKind::GroupInline,
+    ),
+    ("AWS::IAM::Role", "Policies", DocumentKind::RoleInline),
+    ("AWS::IAM::User", "Policies", DocumentKind::UserInline),
+    ("AWS::IAM::Group", "Policies", DocumentKind::GroupInline),
+    (
+        "AWS::S3::BucketPolicy",
+        "PolicyDocument",
+        DocumentKind::Resource,
+    ),
+    (
+        "AWS::SQS::QueuePolicy",
+        "PolicyDocument",
+        DocumentKind::Resource,
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        "PolicyDocument",
+        DocumentKind::Resource,
+    ),
+    ("AWS::KMS::Key", "KeyPolicy", DocumentKind::Resource),
 ];
 
 /// The identity policies of a CloudFormation template, if `root` is one.
@@ -52,7 +86,7 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
         let Some(kind) = resource.value.get("Type").and_then(Node::as_str) else {
             continue;
         };
-        let Some(&(_, shape, document_kind)) = CFN_POLICIES.iter().find(|(t, ..)| *t == kind)
+        let Some(&(_, property, document_kind)) = CFN_POLICIES.iter().find(|(t, ..)| *t == kind)
         else {
             continue;
         };
@@ -60,7 +94,7 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
             continue;
         };
         let id = &resource.key;
-        let policies: Vec<(String, &Node)> = if shape == "single" {
+        let policies: Vec<(String, &Node)> = if property != "Policies" {
             let name = properties
                 .get("PolicyName")
                 .or_else(|| properties.get("ManagedPolicyName"))
@@ -70,7 +104,7 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
                     |n| format!("{id} ({kind}) \"{n}\""),
                 );
             properties
-                .get("PolicyDocument")
+                .get(property)
                 .map(|d| vec![(name, d)])
                 .unwrap_or_default()
         } else {
@@ -256,8 +290,15 @@ fn evaluate(function: &str, argument: &Node) -> String {
 }
 
 /// `Fn::Sub` text with `${Name}` as `*` (`${AWS::Partition}` as `aws`) and
-/// `${!Literal}` as `${Literal}`.
+/// `${!Literal}` as `${Literal}`. A value that starts with an unknown (such as
+/// `${Bucket.Arn}/*`) could be anything: it is `*` as a whole.
 fn substitute(template: &str) -> String {
+    if template.starts_with("${")
+        && !template.starts_with("${AWS::Partition}")
+        && !template.starts_with("${!")
+    {
+        return "*".to_owned();
+    }
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -295,6 +336,7 @@ mod tests {
             "arn:aws:s3:::*/*"
         );
         assert_eq!(substitute("${!Literal}-x"), "${Literal}-x");
+        assert_eq!(substitute("${Bucket.Arn}/*"), "*");
         let join = parse_json(r#"{"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "sqs", {"Ref": "AWS::Region"}]]}"#).unwrap();
         let mut resolved = false;
         let out = resolve(&join, &mut resolved);

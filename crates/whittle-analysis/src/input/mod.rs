@@ -55,6 +55,9 @@ pub enum DocumentKind {
     GroupInline,
     /// An inline policy of a role.
     RoleInline,
+    /// A resource-based policy (a bucket, queue, topic or key policy), which
+    /// names its principals.
+    Resource,
 }
 
 /// A policy document found in an input, ready to be parsed as a policy.

@@ -26,6 +26,8 @@ impl Check for PolicySizeExceeded {
             DocumentKind::UserInline => (2_048, "an inline policy of a user"),
             DocumentKind::GroupInline => (5_120, "an inline policy of a group"),
             DocumentKind::RoleInline => (LARGEST, "an inline policy of a role"),
+            // Each service has its own quota for resource-based policies.
+            DocumentKind::Resource => return,
             DocumentKind::Unknown => {
                 if size > LARGEST {
                     out.at(opening).emit(format!(

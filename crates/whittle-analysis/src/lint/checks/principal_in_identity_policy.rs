@@ -1,10 +1,11 @@
 //! `principal-in-identity-policy`: a `Principal` or `NotPrincipal` element in an
 //! identity policy, which IAM rejects.
 
+use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
 
-/// Flags `Principal`/`NotPrincipal` in the documents whittle lints, all of which
-/// are identity policies (attached to users, groups and roles).
+/// Flags `Principal`/`NotPrincipal` in identity policies (every document but the
+/// resource-based policies of templates).
 pub struct PrincipalInIdentityPolicy;
 
 impl Check for PrincipalInIdentityPolicy {
@@ -13,6 +14,10 @@ impl Check for PrincipalInIdentityPolicy {
     }
 
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
+        // Resource-based policies name their principals.
+        if cx.kind == DocumentKind::Resource {
+            return;
+        }
         for statement in &cx.policy.statements {
             let Some(principal) = &statement.principal else {
                 continue;
