@@ -303,3 +303,28 @@ fn packaging_files_use_real_options() {
         }
     }
 }
+
+#[test]
+fn directory_walks_skip_what_git_ignores() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q"]);
+    std::fs::write(repo.join(".gitignore"), "vendor/\n").unwrap();
+    std::fs::create_dir(repo.join("vendor")).unwrap();
+    let admin = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    std::fs::write(repo.join("vendor/admin.json"), admin).unwrap();
+    std::fs::write(
+        repo.join("mine.yaml"),
+        std::fs::read_to_string(testdata("template.yaml")).unwrap(),
+    )
+    .unwrap();
+    let report = lint(repo);
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().all(|p| p.ends_with("mine.yaml")), "{paths:?}");
+    assert!(!paths.is_empty());
+}

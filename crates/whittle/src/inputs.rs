@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
+use ignore::WalkBuilder;
 use whittle_analysis::{InputFailure, SourceFile};
 
 /// An input to lint: named explicitly, or found while walking a directory.
@@ -50,23 +50,35 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputFailure>) {
 }
 
 fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
-    let entries = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    // Hidden entries are skipped, and so is what git ignores (build output,
+    // vendored dependencies) in a git checkout.
+    let entries = WalkBuilder::new(dir)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .hidden(true)
+        .parents(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .ignore(false)
+        .build();
     for entry in entries {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && is_policy_source(entry.path()) => inputs
-                .push(Input {
+            Ok(entry)
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && is_policy_source(entry.path()) =>
+            {
+                inputs.push(Input {
                     display: entry.path().display().to_string(),
                     path: Some(entry.path().to_path_buf()),
                     explicit: false,
-                }),
-            Ok(_) => {}
-            Err(error) => {
-                let path = error.path().unwrap_or(dir).display().to_string();
-                failures.push(failure(path, format!("cannot read: {error}")));
+                })
             }
+            Ok(_) => {}
+            // The error names the path it is about.
+            Err(error) => failures.push(failure(
+                dir.display().to_string(),
+                format!("cannot read: {error}"),
+            )),
         }
     }
 }
