@@ -265,3 +265,33 @@ fn aws_cli_output_imported_then_recommended_has_the_documented_shape() {
         "{statuses:?}"
     );
 }
+
+#[test]
+fn a_snapshot_can_be_linted_like_the_export_it_holds() {
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .args(["lint", "--format", "json", "--fail-on", "never"])
+        .arg(snapshot())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    // The group's NotAction policy, found inside the snapshot's export.
+    let not_action = findings
+        .iter()
+        .find(|f| f["rule"] == "allow-not-action")
+        .unwrap();
+    assert_eq!(
+        not_action["location"]["subject"],
+        "group/devs inline policy \"dev-tools\""
+    );
+    // Account analysis runs too: findings on managed policies name who holds them.
+    assert!(
+        findings.iter().any(|f| {
+            let notes = f["notes"].to_string();
+            notes.contains("held by") && notes.contains("role arn:aws:iam::123456789012:role/app")
+        }),
+        "{report}"
+    );
+}

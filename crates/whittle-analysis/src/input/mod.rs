@@ -226,6 +226,12 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
     if DETAIL_KEYS.iter().any(|k| root.get(k).is_some()) {
         return Ok(authorization_details(root));
     }
+    // A whittle snapshot holds an account export under `authorization_details`.
+    if root.get("schema").and_then(Node::as_str) == Some("whittle.snapshot/v1")
+        && let Some(details) = root.get("authorization_details")
+    {
+        return Ok(authorization_details(details));
+    }
     if let Some(contents) = iac::cloudformation(root).or_else(|| iac::terraform(root)) {
         return Ok(contents);
     }
