@@ -1,7 +1,8 @@
 //! Access diffs between two versions of a set of policies (like IAM Access
 //! Analyzer's CheckNoNewAccess): per policy, the actions added and removed at
-//! the level of expanded actions, with the risk categories of what was added,
-//! and checks that no change grants forbidden access (like CheckAccessNotGranted).
+//! the level of expanded actions, and those widened from named resources to
+//! every resource, with the risk categories of the new access, and checks that
+//! no change grants forbidden access (like CheckAccessNotGranted).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub struct PolicyAccess {
     pub subject: Option<String>,
     /// Actions allowed and not explicitly denied.
     pub allowed: ActionSet,
+    /// Of those, the actions allowed on every resource.
+    pub anywhere: ActionSet,
     /// The file as the user named it (for locations in reports).
     pub display: String,
     /// Where the document starts in the file.
@@ -60,10 +63,12 @@ pub fn file_access(
         .map(|document| {
             let policy = Policy::parse(&document.node);
             let scope = PolicyScope::resolve(&policy, expander, now);
+            let permissions = policy_permissions(&scope, expander.catalog().len());
             PolicyAccess {
                 path: path.to_owned(),
                 subject: document.subject.clone(),
-                allowed: policy_permissions(&scope, expander.catalog().len()).effective(),
+                allowed: permissions.effective(),
+                anywhere: permissions.effective_on_any_resource(),
                 display: file.path().to_string(),
                 start: file.position(document.node.span.start),
             }
@@ -88,7 +93,9 @@ pub struct PolicyChange {
     pub added: ActionSet,
     /// Actions allowed before that are not now.
     pub removed: ActionSet,
-    /// Risk categories (rule tags) of the added actions.
+    /// Actions allowed before on named resources only, now on every resource.
+    pub widened: ActionSet,
+    /// Risk categories (rule tags) of the added and widened actions.
     pub categories: BTreeSet<String>,
 }
 
@@ -140,12 +147,17 @@ pub fn compare(
         added.subtract(was);
         let mut removed = was.clone();
         removed.subtract(is);
-        if added.is_empty() && removed.is_empty() && status == "changed" {
+        let mut widened = after.map_or_else(|| empty.clone(), |p| p.anywhere.clone());
+        widened.subtract(before.map_or(&empty, |p| &p.anywhere));
+        widened.intersect_with(was);
+        if added.is_empty() && removed.is_empty() && widened.is_empty() && status == "changed" {
             continue;
         }
+        let mut new_access = added.clone();
+        new_access.union_with(&widened);
         let touched = |set: &ActionSet| {
             let mut both = set.clone();
-            both.intersect_with(&added);
+            both.intersect_with(&new_access);
             !both.is_empty()
         };
         let either = after.or(before).expect("one side exists");
@@ -162,6 +174,7 @@ pub fn compare(
                 .collect(),
             added,
             removed,
+            widened,
         });
     }
     changes
@@ -202,6 +215,7 @@ pub fn violations(
     for (index, change) in changes.iter().enumerate() {
         for (rule, set) in &forbidden {
             let mut hit = change.added.clone();
+            hit.union_with(&change.widened);
             hit.intersect_with(set);
             if hit.is_empty() {
                 continue;
@@ -278,14 +292,18 @@ pub fn findings(
         sid: None,
     };
     let mut out = Vec::new();
-    for change in changes.iter().filter(|c| !c.added.is_empty()) {
-        let names: Vec<&str> = change
-            .added
+    for change in changes
+        .iter()
+        .filter(|c| !c.added.is_empty() || !c.widened.is_empty())
+    {
+        let mut new_access = change.added.clone();
+        new_access.union_with(&change.widened);
+        let names: Vec<&str> = new_access
             .iter()
             .take(12)
             .map(|id| catalog.action(id).qualified_name.as_str())
             .collect();
-        let more = change.added.count().saturating_sub(names.len());
+        let more = new_access.count().saturating_sub(names.len());
         let risk = if change.categories.is_empty() {
             String::new()
         } else {
@@ -392,6 +410,37 @@ mod tests {
         let hits = violations(&changes, &["iam:Pass*".to_owned()], &categories, &expander);
         assert_eq!(hits.len(), 1);
         assert!(violations(&changes, &["ec2:*".to_owned()], &categories, &expander).is_empty());
+    }
+
+    #[test]
+    fn widening_a_resource_to_every_resource_is_new_access() {
+        let catalog = Catalog::embedded();
+        let expander = Expander::new(catalog);
+        let categories = categories(&RuleSet::embedded().unwrap(), &expander);
+        let old = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/app"}]}"#,
+        );
+        let new = access(
+            "p.json",
+            r#"{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#,
+        );
+        let changes = compare(&old, &new, &categories, catalog);
+        assert!(changes[0].added.is_empty());
+        assert_eq!(names(&changes[0].widened), ["iam:PassRole"]);
+        let hits = violations(
+            &changes,
+            &["privilege-escalation".to_owned()],
+            &categories,
+            &expander,
+        );
+        assert_eq!(hits[0].actions, ["iam:PassRole"]);
+        // And back: narrowing the resource is no new access.
+        assert!(
+            compare(&new, &old, &categories, catalog)
+                .iter()
+                .all(|c| c.added.is_empty() && c.widened.is_empty())
+        );
     }
 
     #[test]

@@ -133,6 +133,9 @@ pub async fn fetch(
     });
 
     let mut last_checkpoint = Instant::now();
+    // A big account's snapshot takes a while to write: never spend more than a
+    // tenth of the time writing checkpoints.
+    let mut checkpoint_gap = options.checkpoint_interval;
     let mut results = futures::stream::iter(to_run)
         .map(|(arn, kind)| async move {
             let _permit = match &options.budget {
@@ -162,12 +165,14 @@ pub async fn fetch(
             }
         }
         if let Some(path) = &options.checkpoint
-            && last_checkpoint.elapsed() >= options.checkpoint_interval
+            && last_checkpoint.elapsed() >= checkpoint_gap
         {
             stamp(&mut snapshot, iam, started);
             // A checkpoint that cannot be written only costs a resume; the
             // final write reports the problem.
+            let writing = Instant::now();
             let _ = snapshot.write(path);
+            checkpoint_gap = options.checkpoint_interval.max(writing.elapsed() * 10);
             last_checkpoint = Instant::now();
         }
     }

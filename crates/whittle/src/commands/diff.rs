@@ -285,6 +285,12 @@ fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) 
         if !change.removed.is_empty() {
             out.push_str(&format!("  - {}\n", listed(&change.removed, catalog)));
         }
+        if !change.widened.is_empty() {
+            out.push_str(&format!(
+                "  ~ now on every resource: {}\n",
+                listed(&change.widened, catalog)
+            ));
+        }
     }
     if changes.is_empty() {
         out.push_str("no change in access\n");
@@ -306,6 +312,7 @@ fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Cat
         "changes": changes.iter().map(|c| json!({
             "path": c.path, "subject": c.subject, "status": c.status,
             "added": names(&c.added, catalog), "removed": names(&c.removed, catalog),
+            "widened": names(&c.widened, catalog),
             "categories": c.categories,
         })).collect::<Vec<_>>(),
         "violations": violations.iter().map(|v| json!({"policy": v.policy, "rule": v.rule, "actions": v.actions})).collect::<Vec<_>>(),
@@ -321,14 +328,15 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
         out.push_str("No change in access.\n");
         return out;
     }
-    out.push_str("| Policy | Change | Added | Removed | Risk of what is added |\n| --- | --- | --- | --- | --- |\n");
+    out.push_str("| Policy | Change | Added | Removed | Widened to every resource | Risk of the new access |\n| --- | --- | --- | --- | --- | --- |\n");
     for c in changes {
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} |\n",
             label(c),
             c.status,
             c.added.count(),
             c.removed.count(),
+            c.widened.count(),
             c.categories.iter().cloned().collect::<Vec<_>>().join(", ")
         ));
     }
