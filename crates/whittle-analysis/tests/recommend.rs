@@ -254,3 +254,25 @@ fn on_the_demo_no_suggestion_grants_more_or_drops_a_deny() {
         assert!(!r.removed.is_empty(), "{}", r.policy.label());
     }
 }
+
+#[test]
+fn selecting_one_principal_still_protects_what_other_holders_use() {
+    // batch alone never used dynamodb:GetItem, but app (not selected) did.
+    let all = run(RecommendOptions {
+        principals: vec![format!("{A}:role/batch")],
+        ..options()
+    });
+    assert_eq!(all.principals.len(), 1);
+    let shared = find(&all, &format!("{A}:policy/shared-readers"));
+    assert!(
+        !removed(shared).contains(&"dynamodb:GetItem"),
+        "{:?}",
+        removed(shared)
+    );
+    assert!(
+        all.recommendations
+            .iter()
+            .all(|r| r.principals.iter().any(|p| p.ends_with("role/batch"))),
+        "only policies the selected principal holds"
+    );
+}

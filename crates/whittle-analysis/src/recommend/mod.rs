@@ -353,7 +353,9 @@ pub fn recommend(
         .collect();
     let own = |arn: &str| snapshot.report(arn).filter(|r| fresh(r));
 
-    for user in details.user_detail_list.iter().filter(|u| selected(&u.arn)) {
+    // Every principal counts as a holder, selected or not: a shared policy must
+    // keep what any of its holders uses.
+    for user in &details.user_detail_list {
         let (status, index) = status_of(&user.arn, user.create_date, &user.tags);
         principals.insert(
             &user.arn,
@@ -408,7 +410,7 @@ pub fn recommend(
             }
         }
     }
-    for role in details.role_detail_list.iter().filter(|r| selected(&r.arn)) {
+    for role in &details.role_detail_list {
         let (status, index) = status_of(&role.arn, role.create_date, &role.tags);
         principals.insert(
             &role.arn,
@@ -443,6 +445,9 @@ pub fn recommend(
     let mut recommendations = Vec::new();
     let mut granted_by: HashMap<&str, ActionSet> = HashMap::new();
     for unit in units.values() {
+        if !unit.holders.iter().any(|h| selected(h)) {
+            continue;
+        }
         let grants = grants(unit.document, &expander, &options.keep_sid_prefix);
         let mut granted = ActionSet::empty(catalog.len());
         grants.iter().for_each(|g| granted.union_with(&g.actions));
@@ -468,6 +473,7 @@ pub fn recommend(
 
     let summaries = principals
         .values()
+        .filter(|p| selected(p.arn))
         .map(|p| {
             let empty = ActionSet::empty(catalog.len());
             let granted = granted_by.get(p.arn).unwrap_or(&empty);
