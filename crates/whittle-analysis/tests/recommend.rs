@@ -276,3 +276,35 @@ fn selecting_one_principal_still_protects_what_other_holders_use() {
         "only policies the selected principal holds"
     );
 }
+
+#[test]
+fn a_suggestion_larger_than_iams_quota_says_so() {
+    let user = format!("{A}:user/wide");
+    let text = json!({
+        "schema": "whittle.snapshot/v1", "account_id": "123456789012",
+        "fetched_at": "2026-11-19T00:00:00Z", "complete": true,
+        "tool": {"name": "whittle", "version": "test", "catalog": null},
+        "source": {"kind": "import", "files": []},
+        "authorization_details": {"UserDetailList": [{
+            "UserName": "wide", "Arn": user, "CreateDate": "2024-01-01T00:00:00Z",
+            "UserPolicyList": [{"PolicyName": "everything-but-iam", "PolicyDocument":
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}}]}]},
+        "reports": [{"arn": user, "kind": "user", "job_id": null, "last_accessed": {
+            "JobStatus": "COMPLETED", "JobCreationDate": "2026-11-19T00:00:00Z",
+            "JobCompletionDate": "2026-11-19T00:00:00Z",
+            "ServicesLastAccessed": [{"ServiceName": "Amazon EC2", "ServiceNamespace": "ec2"}]}}],
+        "errors": [], "stats": {"api_calls": 0, "wall_time_ms": 0}
+    });
+    let snapshot = Snapshot::parse("wide", &text.to_string()).unwrap();
+    let all = recommend(&snapshot, Catalog::embedded(), &options()).unwrap();
+    // ec2 goes; every service the report does not list stays, by name.
+    let r = &all.recommendations[0];
+    assert!(removed(r).iter().all(|a| a.starts_with("ec2:")));
+    assert!(
+        r.reasons
+            .iter()
+            .any(|x| x.contains("more than IAM allows for a user's inline policies")),
+        "{:?}",
+        r.reasons
+    );
+}

@@ -714,6 +714,23 @@ fn recommend_unit(
             .action_id(&r.action)
             .is_some_and(|id| !still.contains(id))
     });
+    if let Some(doc) = &suggested {
+        let size = serde_json::to_string(doc)
+            .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count());
+        let (quota, what) = match &unit.policy {
+            PolicyRef::Managed { .. } => (6_144, "a managed policy"),
+            PolicyRef::Inline { owner, .. } => match owner_parts(owner).0 {
+                "user" => (2_048, "a user's inline policies"),
+                "group" => (5_120, "a group's inline policies"),
+                _ => (10_240, "a role's inline policies"),
+            },
+        };
+        if size > quota {
+            reasons.push(format!(
+                "the suggestion has {size} characters without whitespace, more than IAM allows for {what} ({quota}): split it, or keep wildcards where whole services are wanted"
+            ));
+        }
+    }
     let apply = apply_steps(unit, suggested.is_none());
     if let PolicyRef::Managed {
         aws_managed: true, ..
