@@ -133,8 +133,6 @@ pub async fn fetch(
     });
 
     let mut last_checkpoint = Instant::now();
-    // A big account's snapshot takes a while to write: never spend more than a
-    // tenth of the time writing checkpoints.
     let mut checkpoint_gap = options.checkpoint_interval;
     let mut results = futures::stream::iter(to_run)
         .map(|(arn, kind)| async move {
@@ -146,7 +144,34 @@ pub async fn fetch(
             (arn, outcome)
         })
         .buffer_unordered(options.concurrency.max(1));
-    while let Some((arn, outcome)) = results.next().await {
+    // Reports not yet in a checkpoint; they are written once the gap has
+    // passed, even while the next job is still running.
+    let mut dirty = false;
+    loop {
+        let next = if dirty && options.checkpoint.is_some() {
+            let wait = checkpoint_gap.saturating_sub(last_checkpoint.elapsed());
+            tokio::time::timeout(wait, results.next()).await
+        } else {
+            Ok(results.next().await)
+        };
+        let Ok(next) = next else {
+            // The gap passed with no job ending: write what is done.
+            if let Some(path) = &options.checkpoint {
+                checkpoint_gap = checkpoint(
+                    &mut snapshot,
+                    iam,
+                    started,
+                    path,
+                    options.checkpoint_interval,
+                );
+                last_checkpoint = Instant::now();
+            }
+            dirty = false;
+            continue;
+        };
+        let Some((arn, outcome)) = next else {
+            break;
+        };
         match outcome {
             Ok(report) => {
                 progress(Event::JobDone {
@@ -164,16 +189,19 @@ pub async fn fetch(
                 snapshot.errors.push(failure.problem);
             }
         }
+        dirty = true;
         if let Some(path) = &options.checkpoint
             && last_checkpoint.elapsed() >= checkpoint_gap
         {
-            stamp(&mut snapshot, iam, started);
-            // A checkpoint that cannot be written only costs a resume; the
-            // final write reports the problem.
-            let writing = Instant::now();
-            let _ = snapshot.write(path);
-            checkpoint_gap = options.checkpoint_interval.max(writing.elapsed() * 10);
+            checkpoint_gap = checkpoint(
+                &mut snapshot,
+                iam,
+                started,
+                path,
+                options.checkpoint_interval,
+            );
             last_checkpoint = Instant::now();
+            dirty = false;
         }
     }
     drop(results);
@@ -181,6 +209,23 @@ pub async fn fetch(
     snapshot.complete = true;
     stamp(&mut snapshot, iam, started);
     snapshot
+}
+
+/// Writes a checkpoint; returns the gap to leave before the next one, so that
+/// writing takes at most a tenth of the time (a big account's snapshot is large).
+fn checkpoint(
+    snapshot: &mut Snapshot,
+    iam: &IamClient,
+    started: Instant,
+    path: &Path,
+    interval: Duration,
+) -> Duration {
+    stamp(snapshot, iam, started);
+    let writing = Instant::now();
+    // A checkpoint that cannot be written only costs a resume; the final write
+    // reports the problem.
+    let _ = snapshot.write(path);
+    interval.max(writing.elapsed() * 10)
 }
 
 fn stamp(snapshot: &mut Snapshot, iam: &IamClient, started: Instant) {
