@@ -100,16 +100,18 @@ pub struct PolicyChange {
 }
 
 /// The risk categories and the actions that fall in each: the tags of the
-/// action-set rules, each with the union of the rule's action groups.
+/// action-set rules, each with the union of the rule's action groups (limited
+/// to the access levels the rule names).
 pub fn categories(rules: &RuleSet, expander: &Expander<'_>) -> BTreeMap<String, ActionSet> {
     let mut out: BTreeMap<String, ActionSet> = BTreeMap::new();
     for rule in rules.iter() {
         let Some(matches) = &rule.matches else {
             continue;
         };
+        let compiled = crate::lint::action_rules::ActionRule::compile(matches, expander);
         let mut set = ActionSet::empty(expander.catalog().len());
-        for group in matches.groups() {
-            set.union_with(&expander.expand_all(group.iter().map(String::as_str)));
+        for group in compiled.groups() {
+            set.union_with(group);
         }
         for tag in &rule.tags {
             out.entry(tag.clone())
@@ -400,6 +402,9 @@ mod tests {
         let changes = compare(&old, &new, &categories, catalog);
         assert_eq!(names(&changes[0].added), ["iam:PassRole"]);
         assert!(changes[0].categories.contains("privilege-escalation"));
+        // iam:PassRole changes no resource policy: categories follow the rules'
+        // access levels.
+        assert!(!changes[0].categories.contains("resource-exposure"));
         let hits = violations(
             &changes,
             &["privilege-escalation".to_owned()],

@@ -61,6 +61,11 @@ impl ActionRule {
         }
     }
 
+    /// The compiled action sets, one per group.
+    pub fn groups(&self) -> &[ActionSet] {
+        &self.groups
+    }
+
     /// True when the rule only counts grants on every resource.
     pub fn any_resource(&self) -> bool {
         self.any_resource

@@ -2,7 +2,7 @@
 //! checks and action-set rules alike — and, for account exports, over every user's
 //! and role's effective permissions. Findings carry exact locations.
 
-mod action_rules;
+pub(crate) mod action_rules;
 pub mod checks;
 mod fingerprint;
 mod principals;
