@@ -357,89 +357,61 @@ pub fn recommend(
     // keep what any of its holders uses.
     for user in &details.user_detail_list {
         let (status, index) = status_of(&user.arn, user.create_date, &user.tags);
-        principals.insert(
-            &user.arn,
-            Principal {
-                arn: &user.arn,
-                kind: EntityKind::User,
-                status,
-                index,
-            },
+        let principal = Principal {
+            arn: &user.arn,
+            kind: EntityKind::User,
+            status,
+            index,
+        };
+        principals.insert(&user.arn, principal);
+        let holder = &user.arn;
+        hold(
+            &mut units,
+            &managed,
+            &own,
+            holder,
+            &user.user_policy_list,
+            &user.attached_managed_policies,
+            holder,
+            None,
         );
-        for policy in &user.user_policy_list {
-            hold_inline(
-                &mut units,
-                &user.arn,
-                &policy.policy_name,
-                &policy.policy_document,
-                &user.arn,
-                None,
-            );
-        }
-        for attached in &user.attached_managed_policies {
-            hold_managed(
+        for group in user
+            .group_list
+            .iter()
+            .filter_map(|name| groups.get(name.as_str()))
+        {
+            let report = own(&group.arn);
+            hold(
                 &mut units,
                 &managed,
-                &attached.policy_arn,
-                &user.arn,
-                own(&attached.policy_arn),
+                &own,
+                &group.arn,
+                &group.group_policy_list,
+                &group.attached_managed_policies,
+                holder,
+                report,
             );
-        }
-        for name in &user.group_list {
-            let Some(group) = groups.get(name.as_str()) else {
-                continue;
-            };
-            for policy in &group.group_policy_list {
-                hold_inline(
-                    &mut units,
-                    &group.arn,
-                    &policy.policy_name,
-                    &policy.policy_document,
-                    &user.arn,
-                    own(&group.arn),
-                );
-            }
-            for attached in &group.attached_managed_policies {
-                hold_managed(
-                    &mut units,
-                    &managed,
-                    &attached.policy_arn,
-                    &user.arn,
-                    own(&attached.policy_arn),
-                );
-            }
         }
     }
     for role in &details.role_detail_list {
         let (status, index) = status_of(&role.arn, role.create_date, &role.tags);
-        principals.insert(
+        let principal = Principal {
+            arn: &role.arn,
+            kind: EntityKind::Role,
+            status,
+            index,
+        };
+        principals.insert(&role.arn, principal);
+        hold(
+            &mut units,
+            &managed,
+            &own,
             &role.arn,
-            Principal {
-                arn: &role.arn,
-                kind: EntityKind::Role,
-                status,
-                index,
-            },
+            &role.role_policy_list,
+            &role.attached_managed_policies,
+            &role.arn,
+            None,
         );
-        for policy in &role.role_policy_list {
-            hold_inline(
-                &mut units,
-                &role.arn,
-                &policy.policy_name,
-                &policy.policy_document,
-                &role.arn,
-                None,
-            );
-        }
-        for attached in &role.attached_managed_policies {
-            hold_managed(
-                &mut units,
-                &managed,
-                &attached.policy_arn,
-                &role.arn,
-                own(&attached.policy_arn),
-            );
-        }
     }
 
     let mut recommendations = Vec::new();
@@ -531,6 +503,40 @@ pub fn recommend(
         principals: summaries,
         unused_roles,
     })
+}
+
+/// Records that `holder` gets the inline and attached policies of `owner`
+/// (itself, or one of its groups, whose own report is `owner_report`).
+#[allow(clippy::too_many_arguments)]
+fn hold<'s>(
+    units: &mut BTreeMap<PolicyRef, Unit<'s>>,
+    managed: &HashMap<&str, &'s ManagedPolicyDetail>,
+    own: &dyn Fn(&str) -> Option<&'s Report>,
+    owner: &'s str,
+    inline: &'s [whittle_model::PolicyDetail],
+    attached: &'s [whittle_model::AttachedPolicy],
+    holder: &'s str,
+    owner_report: Option<&'s Report>,
+) {
+    for policy in inline {
+        hold_inline(
+            units,
+            owner,
+            &policy.policy_name,
+            &policy.policy_document,
+            holder,
+            owner_report,
+        );
+    }
+    for policy in attached {
+        hold_managed(
+            units,
+            managed,
+            &policy.policy_arn,
+            holder,
+            own(&policy.policy_arn),
+        );
+    }
 }
 
 fn hold_inline<'s>(
@@ -664,6 +670,13 @@ fn recommend_unit(
     {
         reasons.push(why.clone());
     }
+    // What statements left as they are (opted out) grant stays granted, even
+    // when other statements drop it: it is not reported as removed.
+    let mut fixed = ActionSet::empty(catalog.len());
+    grants
+        .iter()
+        .filter(|g| g.fixed)
+        .for_each(|g| fixed.union_with(&g.actions));
     let mut removed_set = ActionSet::empty(catalog.len());
     let mut removed = Vec::new();
     let mut untracked = BTreeSet::new();
@@ -674,6 +687,9 @@ fn recommend_unit(
         let verdicts: Vec<Usage> = indexes.iter().map(|i| i.classify(catalog, id)).collect();
         if verdicts.iter().all(|u| u.is_unused()) {
             removed_set.insert(id);
+            if fixed.contains(id) {
+                continue;
+            }
             removed.push(Removal {
                 action: catalog.action(id).qualified_name.clone(),
                 usage: verdicts[0],
@@ -699,21 +715,6 @@ fn recommend_unit(
     if suggested.as_ref() == Some(unit.document) {
         return None;
     }
-    // Report only what actually leaves the document.
-    let still: ActionSet = {
-        let mut set = ActionSet::empty(catalog.len());
-        if let Some(doc) = &suggested {
-            for g in rewrite::grants(doc, expander, &options.keep_sid_prefix) {
-                set.union_with(&g.actions);
-            }
-        }
-        set
-    };
-    removed.retain(|r| {
-        catalog
-            .action_id(&r.action)
-            .is_some_and(|id| !still.contains(id))
-    });
     if let Some(doc) = &suggested {
         let size = serde_json::to_string(doc)
             .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count());
