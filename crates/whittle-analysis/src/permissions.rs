@@ -209,8 +209,6 @@ pub struct Permissions {
     /// Actions some applicable Allow statement grants on every resource of a
     /// type (`role/*`) or on every resource.
     pub allowed_broadly: ActionSet,
-    /// Actions only inert Allow statements grant (they can never be used).
-    pub inert: ActionSet,
     /// Actions an unconditional Deny on every resource removes: an explicit Deny
     /// beats any Allow.
     pub denied: ActionSet,
@@ -223,7 +221,6 @@ impl Permissions {
             allowed: ActionSet::empty(len),
             allowed_on_any_resource: ActionSet::empty(len),
             allowed_broadly: ActionSet::empty(len),
-            inert: ActionSet::empty(len),
             denied: ActionSet::empty(len),
         }
     }
@@ -233,7 +230,6 @@ impl Permissions {
         for statement in &scope.statements {
             match statement.effect {
                 Effect::Allow => {
-                    self.inert.union_with(&statement.inert_actions);
                     self.allowed.union_with(&statement.actions);
                     if statement.any_resource {
                         self.allowed_on_any_resource.union_with(&statement.actions);
@@ -256,7 +252,6 @@ impl Permissions {
         self.allowed_on_any_resource
             .union_with(&other.allowed_on_any_resource);
         self.allowed_broadly.union_with(&other.allowed_broadly);
-        self.inert.union_with(&other.inert);
         self.denied.union_with(&other.denied);
     }
 
@@ -267,7 +262,6 @@ impl Permissions {
         self.allowed.intersect_with(&ceiling);
         self.allowed_on_any_resource.intersect_with(&ceiling);
         self.allowed_broadly.intersect_with(&ceiling);
-        self.inert.intersect_with(&ceiling);
     }
 
     /// What can actually be used: allowed and not explicitly denied.
@@ -287,14 +281,6 @@ impl Permissions {
     /// What can actually be used on every resource of some type.
     pub fn effective_broadly(&self) -> ActionSet {
         let mut set = self.allowed_broadly.clone();
-        set.subtract(&self.denied);
-        set
-    }
-
-    /// Actions granted only by statements that can never apply (and not denied).
-    pub fn inert_only(&self) -> ActionSet {
-        let mut set = self.inert.clone();
-        set.subtract(&self.allowed);
         set.subtract(&self.denied);
         set
     }

@@ -129,13 +129,16 @@ impl SourceFile {
         }
     }
 
-    /// Parses the text as strict JSON (no comments, no trailing commas).
-    /// Parses the file as JSON or, when it does not start like JSON, as YAML
-    /// (CloudFormation templates). A YAML file that fails to parse and does not
-    /// look like a template is reported as unrecognised rather than broken.
-    pub fn parse(&self) -> Result<Node, JsonError> {
+    /// True when the text does not start like JSON: it is read as YAML.
+    pub fn is_yaml(&self) -> bool {
         let trimmed = self.text.trim_start_matches('\u{feff}').trim_start();
-        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        !(trimmed.starts_with('{') || trimmed.starts_with('['))
+    }
+
+    /// Parses the file as JSON or, when it does not start like JSON, as YAML
+    /// (CloudFormation templates).
+    pub fn parse(&self) -> Result<Node, JsonError> {
+        if !self.is_yaml() {
             return self.parse_json().map_err(|error| JsonError {
                 message: format!("invalid JSON: {}", error.message),
                 ..error
@@ -147,7 +150,7 @@ impl SourceFile {
         })
     }
 
-    /// Parses the file as JSON.
+    /// Parses the text as strict JSON (no comments, no trailing commas).
     pub fn parse_json(&self) -> Result<Node, JsonError> {
         parse_json(&self.text).map_err(|error| JsonError {
             position: self.position(error.offset),
@@ -378,7 +381,8 @@ fn quoted_len(s: &str) -> usize {
         .sum::<usize>()
 }
 
-fn lowercase_first(s: &str) -> String {
+/// `s` with its first character in lowercase, for error messages.
+pub(crate) fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
-use crate::source::{Member, Node, RawJsonError, Span, Value};
+use crate::source::{Member, Node, RawJsonError, Span, Value, lowercase_first};
 
 /// The deepest nesting of arrays and objects accepted (intrinsic functions
 /// count as an object level each), so that no input can exhaust the stack of
@@ -670,14 +670,6 @@ fn error_at(offset: usize, message: &str) -> RawJsonError {
     RawJsonError {
         offset,
         message: message.to_owned(),
-    }
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

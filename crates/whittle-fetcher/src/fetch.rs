@@ -12,7 +12,8 @@ use futures::StreamExt;
 use jiff::Timestamp;
 use tokio::sync::Semaphore;
 use whittle_model::{
-    AuthorizationDetails, EntityKind, Problem, Report, Snapshot, SnapshotError, Source, Stats, Tool,
+    AuthorizationDetails, EntityKind, Problem, Report, Snapshot, SnapshotError, Source, Stats,
+    Tool, account_of,
 };
 
 use crate::client::IamClient;
@@ -109,7 +110,10 @@ pub async fn fetch(
             });
         }
     }
-    snapshot.account_id = account_id(&snapshot.authorization_details, &options.principals);
+    snapshot.account_id = snapshot
+        .authorization_details
+        .account_id()
+        .or_else(|| options.principals.iter().find_map(|arn| account_of(arn)));
 
     let targets = targets(&snapshot.authorization_details, options);
     let mut reusable: HashMap<&str, &Report> = options
@@ -154,43 +158,25 @@ pub async fn fetch(
         } else {
             Ok(results.next().await)
         };
-        let Ok(next) = next else {
-            // The gap passed with no job ending: write what is done.
-            if let Some(path) = &options.checkpoint {
-                checkpoint_gap = checkpoint(
-                    &mut snapshot,
-                    iam,
-                    started,
-                    path,
-                    options.checkpoint_interval,
-                );
-                last_checkpoint = Instant::now();
-            }
-            dirty = false;
-            continue;
-        };
-        let Some((arn, outcome)) = next else {
-            break;
-        };
-        match outcome {
-            Ok(report) => {
-                progress(Event::JobDone {
-                    arn: &arn,
-                    problem: None,
-                });
-                snapshot.reports.push(report);
-            }
-            Err(failure) => {
-                progress(Event::JobDone {
-                    arn: &arn,
-                    problem: Some(&failure.problem),
-                });
-                snapshot.reports.extend(failure.report);
-                snapshot.errors.push(failure.problem);
-            }
+        // `Err`: the gap passed with no job ending, so the checkpoint is due.
+        if let Ok(next) = next {
+            let Some((arn, outcome)) = next else {
+                break;
+            };
+            let (report, problem) = match outcome {
+                Ok(report) => (Some(report), None),
+                Err(failure) => (failure.report, Some(failure.problem)),
+            };
+            progress(Event::JobDone {
+                arn: &arn,
+                problem: problem.as_ref(),
+            });
+            snapshot.reports.extend(report);
+            snapshot.errors.extend(problem);
+            dirty = true;
         }
-        dirty = true;
         if let Some(path) = &options.checkpoint
+            && dirty
             && last_checkpoint.elapsed() >= checkpoint_gap
         {
             checkpoint_gap = checkpoint(
@@ -313,21 +299,6 @@ fn targets(details: &AuthorizationDetails, options: &FetchOptions) -> Vec<(Strin
     let mut seen = std::collections::HashSet::new();
     targets.retain(|(arn, _)| seen.insert(arn.clone()));
     targets
-}
-
-/// The account id, from the first customer ARN found.
-fn account_id(details: &AuthorizationDetails, principals: &[String]) -> Option<String> {
-    let arns = details
-        .user_detail_list
-        .iter()
-        .map(|u| u.arn.as_str())
-        .chain(details.role_detail_list.iter().map(|r| r.arn.as_str()))
-        .chain(details.group_detail_list.iter().map(|g| g.arn.as_str()))
-        .chain(details.policies.iter().map(|p| p.arn.as_str()))
-        .chain(principals.iter().map(String::as_str));
-    arns.filter_map(|arn| arn.split(':').nth(4))
-        .find(|account| account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-        .map(str::to_owned)
 }
 
 /// Where a fetch into `out` checkpoints its progress: `<out>.partial`.

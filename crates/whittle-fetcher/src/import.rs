@@ -52,7 +52,7 @@ pub fn import(
     files.extend(last_accessed.iter().map(|(_, p)| p.display().to_string()));
     let mut snapshot = Snapshot::new(tool, Source::Import { files });
     snapshot.authorization_details = read_details(authorization_details)?;
-    snapshot.account_id = account_id(&snapshot.authorization_details);
+    snapshot.account_id = snapshot.authorization_details.account_id();
     let mut problems = Vec::new();
     for (arn, path) in last_accessed {
         let Some(kind) = EntityKind::of_arn(arn) else {
@@ -156,16 +156,4 @@ fn read_last_accessed(path: &Path) -> Result<LastAccessedDetails, ImportError> {
         ));
     }
     serde_json::from_value(value).map_err(|e| ImportError::new(path, e.to_string()))
-}
-
-fn account_id(details: &AuthorizationDetails) -> Option<String> {
-    details
-        .user_detail_list
-        .iter()
-        .map(|u| u.arn.as_str())
-        .chain(details.role_detail_list.iter().map(|r| r.arn.as_str()))
-        .chain(details.group_detail_list.iter().map(|g| g.arn.as_str()))
-        .filter_map(|arn| arn.split(':').nth(4))
-        .find(|a| a.len() == 12)
-        .map(str::to_owned)
 }

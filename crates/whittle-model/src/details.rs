@@ -24,6 +24,29 @@ pub struct AuthorizationDetails {
     pub policies: Vec<ManagedPolicyDetail>,
 }
 
+impl AuthorizationDetails {
+    /// The 12-digit account id, from the first ARN of a user, role, group or
+    /// customer managed policy.
+    pub fn account_id(&self) -> Option<String> {
+        self.user_detail_list
+            .iter()
+            .map(|u| u.arn.as_str())
+            .chain(self.role_detail_list.iter().map(|r| r.arn.as_str()))
+            .chain(self.group_detail_list.iter().map(|g| g.arn.as_str()))
+            .chain(self.policies.iter().map(|p| p.arn.as_str()))
+            .find_map(account_of)
+    }
+}
+
+/// The account id of an IAM ARN, if it names one (`aws` for AWS managed
+/// policies does not).
+pub fn account_of(arn: &str) -> Option<String> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_owned)
+}
+
 /// An IAM user.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use details::{
     AttachedPolicy, AuthorizationDetails, GroupDetail, InstanceProfile, ManagedPolicyDetail,
     PermissionsBoundary, PolicyDetail, PolicyVersion, RoleDetail, RoleLastUsed, Tag, UserDetail,
-    decode_document,
+    account_of, decode_document,
 };
 pub use last_accessed::{
     EntitiesDetails, EntityDetails, EntityInfo, ErrorDetails, JobStatus, LastAccessedDetails,

@@ -37,8 +37,7 @@ pub fn recommend_diff(all: &Recommendations) -> String {
             "/dev/null".to_owned()
         };
         out.push_str(&format!("# {}\n", title(r)));
-        for reason in r
-            .removed_summary()
+        for reason in removed_summary(r)
             .into_iter()
             .chain(r.reasons.iter().cloned())
         {
@@ -63,31 +62,25 @@ pub fn recommend_diff(all: &Recommendations) -> String {
     out
 }
 
-/// Helpers on recommendations used by several renderers.
-trait Summary {
-    fn removed_summary(&self) -> Vec<String>;
-}
-
-impl Summary for Recommendation {
-    fn removed_summary(&self) -> Vec<String> {
-        let mut lines = vec![match &self.suggested {
-            None => format!(
-                "every action is unused: {}",
-                match &self.policy {
-                    PolicyRef::Inline { .. } => "delete the inline policy",
-                    PolicyRef::Managed { .. } => "detach the policy",
-                }
-            ),
-            Some(_) => format!("{} actions removed", self.removed.len()),
-        }];
-        if !self.kept_untracked.is_empty() {
-            lines.push(format!(
-                "kept because IAM does not track them in services that were used (unknown is not unused): {}",
-                self.kept_untracked.join(", ")
-            ));
-        }
-        lines
+/// What a recommendation removes and keeps, in lines for the diff and table.
+fn removed_summary(r: &Recommendation) -> Vec<String> {
+    let mut lines = vec![match &r.suggested {
+        None => format!(
+            "every action is unused: {}",
+            match &r.policy {
+                PolicyRef::Inline { .. } => "delete the inline policy",
+                PolicyRef::Managed { .. } => "detach the policy",
+            }
+        ),
+        Some(_) => format!("{} actions removed", r.removed.len()),
+    }];
+    if !r.kept_untracked.is_empty() {
+        lines.push(format!(
+            "kept because IAM does not track them in services that were used (unknown is not unused): {}",
+            r.kept_untracked.join(", ")
+        ));
     }
+    lines
 }
 
 /// The `whittle.recommend/v1` JSON document.
@@ -223,7 +216,7 @@ pub fn recommend_table(all: &Recommendations, width: u16) -> String {
         out.push_str(&format!(
             "  {}: {}\n",
             title(r),
-            r.removed_summary().join("; ")
+            removed_summary(r).join("; ")
         ));
     }
     for role in &all.unused_roles {

@@ -446,8 +446,8 @@ pub fn read_contents(file: &SourceFile) -> Result<input::Contents, FileOutcome> 
     let root = match file.parse() {
         Ok(root) => root,
         // YAML that is no template (a Helm chart, say) is not ours to judge.
-        Err(error)
-            if error.message.starts_with("invalid YAML")
+        Err(_)
+            if file.is_yaml()
                 && !file.text().contains("AWS::")
                 && !file.text().contains("AWSTemplateFormatVersion") =>
         {

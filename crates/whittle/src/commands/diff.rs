@@ -85,7 +85,6 @@ fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> 
         match inputs::read(&input) {
             Ok(file) => match diff::file_access(&relative, &file, expander) {
                 Ok(access) => out.extend(access),
-                Err(e) if input.explicit => errors.push(e),
                 Err(e) => errors.push(e),
             },
             Err(failure) => errors.push(failure.to_string()),
