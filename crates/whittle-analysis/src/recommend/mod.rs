@@ -664,7 +664,7 @@ fn recommend_unit(
         }
     }
 
-    let grace = grace_kept(unit, expander, options);
+    let grace = grace_kept(unit, granted, expander, options);
     if let Some((kept, why)) = &grace
         && !kept.is_empty()
     {
@@ -757,6 +757,7 @@ fn recommend_unit(
 /// over the previous version (all of them, for a first version), kept.
 fn grace_kept(
     unit: &Unit<'_>,
+    granted: &ActionSet,
     expander: &Expander<'_>,
     options: &RecommendOptions,
 ) -> Option<(ActionSet, String)> {
@@ -766,14 +767,8 @@ fn grace_kept(
     if created < options.as_of - days(options.grace_days) {
         return None;
     }
-    let granted = |doc: &Value| {
-        let mut set = ActionSet::empty(expander.catalog().len());
-        for g in rewrite::grants(doc, expander, "") {
-            set.union_with(&g.actions);
-        }
-        set
-    };
-    let mut new = granted(&current.document);
+    // `granted` is what the default version (the unit's document) grants.
+    let mut new = granted.clone();
     let previous = policy
         .policy_version_list
         .iter()
@@ -781,7 +776,9 @@ fn grace_kept(
         .filter(|v| v.create_date.is_some_and(|c| c <= created))
         .max_by_key(|v| v.create_date);
     if let Some(previous) = previous {
-        new.subtract(&granted(&previous.document));
+        for g in rewrite::grants(&previous.document, expander, "") {
+            new.subtract(&g.actions);
+        }
     }
     let why = format!(
         "{} actions first granted by version {} (created {created}, within the {}-day grace period) are kept: they have not had time to be used",
