@@ -384,6 +384,44 @@ fn rules_and_explain() {
         .args(["explain", "no-such-rule"])
         .assert()
         .code(2);
+    // The rules of recommend and diff are listed and explained like lint's.
+    whittle(dir.path())
+        .arg("rules")
+        .assert()
+        .stdout(predicate::str::is_match(r"WH402 +unused-action +recommend +warning").unwrap())
+        .stdout(predicate::str::is_match(r"WH502 +denied-new-access +diff +error").unwrap())
+        .stdout(predicate::str::is_match(r"WH101 +full-admin-access +lint +error").unwrap());
+    whittle(dir.path())
+        .args(["explain", "unused-action"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Reported by `whittle recommend`"))
+        .stdout(predicate::str::contains("untracked"));
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_crash() {
+    // `whittle rules | head -1`: the reader closes the pipe before whittle writes.
+    for args in [
+        &["rules"][..],
+        &["explain", "WH101"],
+        &["--version"],
+        &["catalog", "info"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("whittle"))
+            .args(args)
+            .env("WHITTLE_CACHE_DIR", dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
 }
 
 /// Serves the recorded service reference on loopback, with its URLs pointed at

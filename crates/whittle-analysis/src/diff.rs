@@ -12,8 +12,7 @@ use crate::expand::{ActionSet, Expander};
 use crate::lint::{FileOutcome, read_contents};
 use crate::permissions::{PolicyScope, policy_permissions};
 use crate::policy::Policy;
-use crate::rules::RuleSet;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleCommand, RuleSet, Severity};
 use crate::source::{Position, SourceFile};
 
 /// What one policy document allows.
@@ -239,49 +238,18 @@ pub fn violations(
     out
 }
 
-/// The rules of diff findings, for SARIF.
-pub fn rules() -> Vec<Arc<Rule>> {
-    let rule = |id: &str, name: &str, severity, summary: &str, what: &str| {
-        Arc::new(Rule {
-            id: id.to_owned(),
-            name: name.to_owned(),
-            severity,
-            tags: vec!["access-change".to_owned()],
-            summary: summary.to_owned(),
-            what: what.to_owned(),
-            why: "Reviewers see at a glance what a change lets principals do that they could not before.".to_owned(),
-            example: String::new(),
-            use_instead: String::new(),
-            matches: None,
-        })
-    };
-    vec![
-        rule(
-            "WH501",
-            "new-access",
-            Severity::Note,
-            "A change grants actions the policy did not grant before",
-            "Lists the actions a changed policy newly allows, with the risk categories they fall in.",
-        ),
-        rule(
-            "WH502",
-            "denied-new-access",
-            Severity::Error,
-            "A change grants access that --deny-new forbids",
-            "Flags a change that newly allows actions of a forbidden risk category or pattern.",
-        ),
-    ]
-}
-
 /// The changes that add access, and the violations, as findings located at
-/// each document.
+/// each document. Returns the diff rules of `rules` (`new-access`,
+/// `denied-new-access`) with the findings; a rule missing from `rules`
+/// reports nothing. New access in a risk category is raised to a warning.
 pub fn findings(
     changes: &[PolicyChange],
     violations: &[Violation],
-    rules: &[Arc<Rule>],
+    rules: &RuleSet,
     catalog: &Catalog,
-) -> Vec<crate::lint::Finding> {
+) -> (Vec<Arc<Rule>>, Vec<crate::lint::Finding>) {
     use crate::lint::{Finding, Location};
+    let (new_access_rule, denied_rule) = (rules.get("new-access"), rules.get("denied-new-access"));
     let at = |change: &PolicyChange| Location {
         path: Arc::from(change.display.as_str()),
         start: change.start,
@@ -294,9 +262,12 @@ pub fn findings(
         sid: None,
     };
     let mut out = Vec::new();
-    for change in changes
+    let changed = changes
         .iter()
-        .filter(|c| !c.added.is_empty() || !c.widened.is_empty())
+        .filter(|c| !c.added.is_empty() || !c.widened.is_empty());
+    for (rule, change) in new_access_rule
+        .iter()
+        .flat_map(|rule| changed.clone().map(move |change| (rule, change)))
     {
         let mut new_access = change.added.clone();
         new_access.union_with(&change.widened);
@@ -320,11 +291,11 @@ pub fn findings(
             )
         };
         out.push(Finding {
-            rule: Arc::clone(&rules[0]),
+            rule: Arc::clone(rule),
             severity: if change.categories.is_empty() {
-                Severity::Note
+                rule.severity
             } else {
-                Severity::Warning
+                rule.severity.max(Severity::Warning)
             },
             message: format!(
                 "newly grants {}{}{risk}",
@@ -344,11 +315,14 @@ pub fn findings(
             ),
         });
     }
-    for violation in violations {
+    for (rule, violation) in denied_rule
+        .iter()
+        .flat_map(|rule| violations.iter().map(move |violation| (rule, violation)))
+    {
         let change = &changes[violation.change];
         out.push(Finding {
-            rule: Arc::clone(&rules[1]),
-            severity: Severity::Error,
+            rule: Arc::clone(rule),
+            severity: rule.severity,
             message: format!(
                 "newly grants {} (denied by --deny-new {})",
                 violation.actions.join(", "),
@@ -359,7 +333,7 @@ pub fn findings(
             anchor: format!("{} {}", violation.policy, violation.rule),
         });
     }
-    out
+    (rules.sorted_of(RuleCommand::Diff), out)
 }
 
 #[cfg(test)]

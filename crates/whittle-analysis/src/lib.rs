@@ -23,5 +23,5 @@ pub use catalog::{Catalog, CatalogSource};
 pub use expand::{ActionSet, Expander};
 pub use lint::{FileOutcome, Finding, InputFailure, Linter, Location};
 pub use policy::Policy;
-pub use rules::{Rule, RuleSet, Severity};
+pub use rules::{Rule, RuleCommand, RuleSet, Severity};
 pub use source::{Position, SourceFile, Span};

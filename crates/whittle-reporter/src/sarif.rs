@@ -147,9 +147,13 @@ fn help(rule: &Rule) -> MultiformatMessageString {
         "What it does\n{what}\n\nWhy is this bad?\n{why}\n\n\
          Example\n{example}\n\nUse instead\n{use_instead}"
     );
+    // Examples are policy documents, or commands (`aws iam delete-role …`).
+    let fence = |code: &str| if code.starts_with('{') { "json" } else { "sh" };
     let markdown = format!(
         "## What it does\n\n{what}\n\n## Why is this bad?\n\n{why}\n\n\
-         ## Example\n\n```json\n{example}\n```\n\n## Use instead\n\n```json\n{use_instead}\n```"
+         ## Example\n\n```{}\n{example}\n```\n\n## Use instead\n\n```{}\n{use_instead}\n```",
+        fence(example),
+        fence(use_instead)
     );
     MultiformatMessageString::builder()
         .text(text)

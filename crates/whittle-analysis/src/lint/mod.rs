@@ -20,7 +20,7 @@ use crate::expand::{ActionSet, Expander};
 use crate::input::{self, DocumentKind, InputError, InputKind, PrincipalKind};
 use crate::permissions::{Permissions, PolicyScope};
 use crate::policy::{Policy, Statement};
-use crate::rules::{Rule, RuleError, RuleSet, Severity};
+use crate::rules::{Rule, RuleCommand, RuleError, RuleSet, Severity};
 use crate::source::{Node, Position, SourceFile, Span};
 
 /// What kind of IAM resource a logical location names.
@@ -293,7 +293,7 @@ pub struct Linter<'c> {
 }
 
 impl<'c> Linter<'c> {
-    /// A linter running every rule of `rules`: each code rule with its check,
+    /// A linter running every lint rule of `rules`: each code rule with its check,
     /// each action-set rule compiled against the catalog.
     pub fn new(
         catalog: &'c Catalog,
@@ -304,7 +304,7 @@ impl<'c> Linter<'c> {
         let mut all_checks = checks::all();
         let mut checks = Vec::new();
         let mut action_rules = Vec::new();
-        for rule in rules.iter() {
+        for rule in rules.of(RuleCommand::Lint) {
             if let Some(matches) = &rule.matches {
                 action_rules.push((Arc::clone(rule), ActionRule::compile(matches, &expander)));
                 continue;

@@ -7,55 +7,24 @@ use std::sync::Arc;
 
 use crate::lint::{Finding, Location, Logical, LogicalKind};
 use crate::recommend::{PolicyRef, Recommendations, Usage};
-use crate::rules::{Rule, Severity};
+use crate::rules::{Rule, RuleCommand, RuleSet};
 use crate::source::Position;
 
-fn rule(id: &str, name: &str, summary: &str, what: &str, why: &str) -> Arc<Rule> {
-    Arc::new(Rule {
-        id: id.to_owned(),
-        name: name.to_owned(),
-        severity: Severity::Warning,
-        tags: vec!["least-privilege".to_owned(), "usage".to_owned()],
-        summary: summary.to_owned(),
-        what: what.to_owned(),
-        why: why.to_owned(),
-        example: String::new(),
-        use_instead: String::new(),
-        matches: None,
-    })
-}
-
-/// The rules of recommendation findings.
-pub fn rules() -> Vec<Arc<Rule>> {
-    vec![
-        rule(
-            "WH401",
-            "unused-service",
-            "A policy grants a service its principals did not use inside the window",
-            "Flags the services a policy grants that IAM's last-accessed data shows unused by every principal holding it.",
-            "Permissions nobody uses only widen what a stolen credential can do.",
-        ),
-        rule(
-            "WH402",
-            "unused-action",
-            "A policy grants tracked actions its principals did not use inside the window",
-            "Flags actions IAM tracks at action level that were not used inside the window, in services that were.",
-            "Unused actions of a used service are the finest cut least privilege can make.",
-        ),
-        rule(
-            "WH403",
-            "unused-role",
-            "A role was not used inside the window",
-            "Flags roles whose RoleLastUsed is older than the window, or absent for a role older than it.",
-            "An unused role is attack surface with no purpose: delete it rather than trim it.",
-        ),
-    ]
-}
-
 /// One finding per policy and rule, plus one per unused role. `path` is the
-/// snapshot file the findings point into.
-pub fn findings(all: &Recommendations, path: &str) -> (Vec<Arc<Rule>>, Vec<Finding>) {
-    let rules = rules();
+/// snapshot file the findings point into. Returns the recommend rules of
+/// `rules` (`rules/unused-*.toml`) with the findings; a rule missing from
+/// `rules` (disabled) reports nothing.
+pub fn findings(
+    all: &Recommendations,
+    path: &str,
+    rules: &RuleSet,
+) -> (Vec<Arc<Rule>>, Vec<Finding>) {
+    let rule = |name: &str| rules.get(name).cloned();
+    let (unused_service, unused_action, unused_role) = (
+        rule("unused-service"),
+        rule("unused-action"),
+        rule("unused-role"),
+    );
     let at = |logical: Logical, subject: String| Location {
         path: Arc::from(path),
         start: Position { line: 1, column: 1 },
@@ -91,11 +60,13 @@ pub fn findings(all: &Recommendations, path: &str) -> (Vec<Arc<Rule>>, Vec<Findi
         }
         let subject = r.policy.label().to_owned();
         let holders = format!("held by {}", r.principals.join(", "));
-        if !services.is_empty() {
+        if let Some(rule) = &unused_service
+            && !services.is_empty()
+        {
             let names: Vec<&str> = services.keys().copied().collect();
             findings.push(Finding {
-                rule: Arc::clone(&rules[0]),
-                severity: Severity::Warning,
+                rule: Arc::clone(rule),
+                severity: rule.severity,
                 message: format!(
                     "{} grants services unused since {}: {}",
                     subject,
@@ -107,10 +78,12 @@ pub fn findings(all: &Recommendations, path: &str) -> (Vec<Arc<Rule>>, Vec<Findi
                 anchor: format!("{subject} {}", names.join(",")),
             });
         }
-        if !actions.is_empty() {
+        if let Some(rule) = &unused_action
+            && !actions.is_empty()
+        {
             findings.push(Finding {
-                rule: Arc::clone(&rules[1]),
-                severity: Severity::Warning,
+                rule: Arc::clone(rule),
+                severity: rule.severity,
                 message: format!(
                     "{} grants tracked actions unused since {}: {}",
                     subject,
@@ -123,15 +96,18 @@ pub fn findings(all: &Recommendations, path: &str) -> (Vec<Arc<Rule>>, Vec<Findi
             });
         }
     }
-    for role in &all.unused_roles {
+    let roles = unused_role
+        .iter()
+        .flat_map(|rule| all.unused_roles.iter().map(move |role| (rule, role)));
+    for (rule, role) in roles {
         let logical = Logical {
             kind: LogicalKind::Principal,
             arn: role.arn.clone(),
             name: None,
         };
         findings.push(Finding {
-            rule: Arc::clone(&rules[2]),
-            severity: Severity::Warning,
+            rule: Arc::clone(rule),
+            severity: rule.severity,
             message: format!(
                 "{}: {}; delete it rather than trim it",
                 role.arn, role.reason
@@ -141,5 +117,5 @@ pub fn findings(all: &Recommendations, path: &str) -> (Vec<Arc<Rule>>, Vec<Findi
             anchor: role.arn.clone(),
         });
     }
-    (rules, findings)
+    (rules.sorted_of(RuleCommand::Recommend), findings)
 }

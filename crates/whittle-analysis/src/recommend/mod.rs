@@ -22,7 +22,7 @@ use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
 use crate::catalog::Catalog;
 use crate::expand::{ActionSet, Expander};
-pub use findings::{findings, rules};
+pub use findings::findings;
 pub use rewrite::{StatementGrant, grants, rewrite};
 pub use usage::{Usage, UsageIndex};
 

@@ -77,10 +77,43 @@ pub struct Rule {
     pub example: String,
     /// The same policy written so that it does not.
     pub use_instead: String,
+    /// The command whose findings the rule names: `lint` (the default),
+    /// `recommend` or `diff`.
+    #[serde(default, skip_serializing_if = "RuleCommand::is_lint")]
+    pub command: RuleCommand,
     /// For action-set rules: the actions whose grant the rule reports. Rules
     /// without it are implemented by a check in code.
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
     pub matches: Option<ActionMatch>,
+}
+
+/// The command that reports a rule's findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleCommand {
+    /// `whittle lint`: a check in code or an action set.
+    #[default]
+    Lint,
+    /// `whittle recommend`: findings about unused access, from a snapshot.
+    Recommend,
+    /// `whittle diff`: findings about access a change adds.
+    Diff,
+}
+
+impl RuleCommand {
+    /// The command's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleCommand::Lint => "lint",
+            RuleCommand::Recommend => "recommend",
+            RuleCommand::Diff => "diff",
+        }
+    }
+
+    /// Whether this is `lint`, the default.
+    pub fn is_lint(&self) -> bool {
+        *self == RuleCommand::Lint
+    }
 }
 
 /// The action patterns an action-set rule looks for.
@@ -211,6 +244,12 @@ impl RuleSet {
                 rule.name
             )));
         }
+        if rule.matches.is_some() && !rule.command.is_lint() {
+            return Err(invalid(format!(
+                "rule \"{}\": only lint rules take a [match] section",
+                rule.name
+            )));
+        }
         if let Some(matches) = &rule.matches
             && (matches.groups().is_empty() || matches.groups().iter().any(|g| g.is_empty()))
         {
@@ -248,6 +287,18 @@ impl RuleSet {
     /// All rules, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Rule>> {
         self.rules.iter()
+    }
+
+    /// The rules whose findings `command` reports.
+    pub fn of(&self, command: RuleCommand) -> impl Iterator<Item = &Arc<Rule>> {
+        self.rules.iter().filter(move |r| r.command == command)
+    }
+
+    /// The rules whose findings `command` reports, ordered by id.
+    pub fn sorted_of(&self, command: RuleCommand) -> Vec<Arc<Rule>> {
+        let mut rules: Vec<Arc<Rule>> = self.of(command).cloned().collect();
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        rules
     }
 
     /// The rule called `name_or_id` (a kebab-case name or an id, any case).

@@ -1,5 +1,6 @@
 //! `whittle catalog expand|update|info`.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -52,19 +53,21 @@ pub fn expand(patterns: &[String], complement: bool, count: bool) -> anyhow::Res
 /// Prints the catalog's sources, size and cache location.
 pub fn info() -> anyhow::Result<u8> {
     let catalog = cache::load_catalog();
+    let mut text = String::new();
     for (i, source) in catalog.sources().iter().enumerate() {
         let role = if i == 0 { "embedded" } else { "cached update" };
-        println!("source ({role}): {source}");
+        writeln!(text, "source ({role}): {source}")?;
     }
-    println!("services: {}", catalog.services().len());
-    println!("actions: {}", catalog.len());
+    writeln!(text, "services: {}", catalog.services().len())?;
+    writeln!(text, "actions: {}", catalog.len())?;
     let path = cache::catalog_path()?;
     let state = if path.exists() {
         "in use"
     } else {
         "none yet; run `whittle catalog update`"
     };
-    println!("cache: {} ({state})", path.display());
+    writeln!(text, "cache: {} ({state})", path.display())?;
+    output::write(None, &text)?;
     Ok(exit::OK)
 }
 

@@ -58,7 +58,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         DiffFormat::Table => table(&changes, &violations, &catalog),
         DiffFormat::Json => json_report(&changes, &violations, &catalog),
         DiffFormat::Markdown => markdown(&changes, &violations, &catalog),
-        DiffFormat::Sarif => sarif(&changes, &violations, &catalog)?,
+        DiffFormat::Sarif => sarif(&changes, &violations, &rules, &catalog)?,
     };
     output::write(args.output.as_deref(), &text)?;
     Ok(if !errors.is_empty() {
@@ -205,10 +205,10 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
 fn sarif(
     changes: &[PolicyChange],
     violations: &[Violation],
+    rules: &RuleSet,
     catalog: &Catalog,
 ) -> anyhow::Result<String> {
-    let rules = diff::rules();
-    let findings = diff::findings(changes, violations, &rules, catalog);
+    let (rules, findings) = diff::findings(changes, violations, rules, catalog);
     let base = std::env::current_dir().context("cannot read the working directory")?;
     let prints = whittle_analysis::lint::fingerprints(&findings, &base);
     let report = whittle_reporter::LintReport {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::ValueEnum;
 use whittle_analysis::baseline::Baseline;
 use whittle_analysis::lint::{LintOptions, fingerprints};
-use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, Severity};
+use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, RuleCommand, Severity};
 use whittle_reporter::LintReport;
 
 use super::rules;
@@ -54,7 +54,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     for failure in &run.failures {
         eprintln!("error: {failure}");
     }
-    let all_rules: Vec<_> = rules.iter().cloned().collect();
+    let all_rules: Vec<_> = rules.of(RuleCommand::Lint).cloned().collect();
     let report = LintReport {
         tool_version: env!("CARGO_PKG_VERSION"),
         catalog: catalog.sources(),

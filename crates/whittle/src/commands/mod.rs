@@ -8,20 +8,26 @@ pub mod lint;
 pub mod recommend;
 pub mod rules;
 
-use crate::{cache, exit};
+use crate::{cache, exit, output};
 
 /// Prints whittle's version and the catalog's source and date.
 pub fn version() -> u8 {
     let catalog = cache::load_catalog();
-    println!("whittle {}", env!("CARGO_PKG_VERSION"));
+    let mut text = format!("whittle {}\n", env!("CARGO_PKG_VERSION"));
     for (i, source) in catalog.sources().iter().enumerate() {
         let role = if i == 0 { "embedded" } else { "cached update" };
-        println!("action catalog ({role}): {source}");
+        text.push_str(&format!("action catalog ({role}): {source}\n"));
     }
-    println!(
-        "{} services, {} actions",
+    text.push_str(&format!(
+        "{} services, {} actions\n",
         catalog.services().len(),
         catalog.len()
-    );
-    exit::OK
+    ));
+    match output::write(None, &text) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::ERROR
+        }
+    }
 }

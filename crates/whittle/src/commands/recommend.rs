@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use whittle_analysis::RuleSet;
 use whittle_analysis::recommend::{self, RecommendOptions, Recommendations};
 use whittle_model::Snapshot;
 use whittle_reporter::LintReport;
@@ -67,7 +68,7 @@ fn sarif(
     catalog: &whittle_analysis::Catalog,
 ) -> anyhow::Result<String> {
     let path = snapshot.display().to_string();
-    let (rules, findings) = recommend::findings(all, &path);
+    let (rules, findings) = recommend::findings(all, &path, &RuleSet::embedded()?);
     let base = std::env::current_dir().context("cannot read the working directory")?;
     let prints = whittle_analysis::lint::fingerprints(&findings, &base);
     let report = LintReport {

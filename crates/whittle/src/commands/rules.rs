@@ -1,11 +1,13 @@
 //! `whittle rules` and `whittle explain`, and loading the rules every command
 //! applies: the embedded ones, user rule directories, and whittle.toml.
 
+use std::fmt::Write as _;
+
 use anyhow::{Context, bail};
 use whittle_analysis::RuleSet;
 use whittle_analysis::config::Config;
 
-use crate::{RuleArgs, exit};
+use crate::{RuleArgs, exit, output};
 
 /// The configuration in effect and the rules it selects: embedded rules, then
 /// whittle.toml's `rules-dirs`, then `--rules`; then `disable` and `[severity]`.
@@ -38,22 +40,27 @@ fn available(args: &RuleArgs) -> anyhow::Result<(Config, RuleSet)> {
     Ok((config, rules))
 }
 
-/// Lists the rules in effect: id, name, severity, tags and summary.
+/// Lists the rules in effect: id, name, the command that reports it, severity,
+/// summary and tags.
 pub fn list(args: &RuleArgs) -> anyhow::Result<u8> {
     let (_, rules) = load(args)?;
     let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
     let mut sorted: Vec<_> = rules.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut text = String::new();
     for rule in sorted {
-        println!(
-            "{:<6} {:<width$}  {:<7}  {}  [{}]",
+        writeln!(
+            text,
+            "{:<6} {:<width$}  {:<9}  {:<7}  {}  [{}]",
             rule.id,
             rule.name,
+            rule.command.as_str(),
             rule.severity,
             rule.summary,
             rule.tags.join(", ")
-        );
+        )?;
     }
+    output::write(None, &text)?;
     Ok(exit::OK)
 }
 
@@ -63,15 +70,20 @@ pub fn explain(name: &str, args: &RuleArgs) -> anyhow::Result<u8> {
     let Some(rule) = rules.get(name) else {
         bail!("no rule is called \"{name}\"; `whittle rules` lists them");
     };
-    println!("{} ({}): {}", rule.name, rule.id, rule.summary);
-    println!(
-        "Default severity: {}. Tags: {}.",
+    let text = format!(
+        "{} ({}): {}\nReported by `whittle {}`. Default severity: {}. Tags: {}.\n\n\
+         What it does\n{}\n\nWhy is this bad?\n{}\n\nExample\n{}\n\nUse instead\n{}\n",
+        rule.name,
+        rule.id,
+        rule.summary,
+        rule.command.as_str(),
         rule.severity,
-        rule.tags.join(", ")
+        rule.tags.join(", "),
+        rule.what.trim_end(),
+        rule.why.trim_end(),
+        rule.example.trim_end(),
+        rule.use_instead.trim_end()
     );
-    println!("\nWhat it does\n{}", rule.what.trim_end());
-    println!("\nWhy is this bad?\n{}", rule.why.trim_end());
-    println!("\nExample\n{}", rule.example.trim_end());
-    println!("\nUse instead\n{}", rule.use_instead.trim_end());
+    output::write(None, &text)?;
     Ok(exit::OK)
 }
