@@ -73,6 +73,55 @@ fn the_same_policy_has_the_same_findings_in_every_form() {
     }
 }
 
+/// (rule, message, whether it points at the Federated principal's value) of
+/// the findings in trust policies.
+fn trust_findings(path: &Path) -> Vec<(String, String, bool)> {
+    let report = lint(path);
+    let (line, column) = position(path, "arn:aws:iam::123456789012:oidc-provider/");
+    let mut found: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["location"]["subject"]
+                .as_str()
+                .is_none_or(|s| s.contains("trust") || s.contains("assume_role_policy"))
+        })
+        .map(|f| {
+            // The value starts at its quote in JSON, at the ARN itself in plain YAML.
+            let at = f["location"]["line"] == line
+                && (f["location"]["column"] == column || f["location"]["column"] == column - 1);
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+                at,
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn trust_policies_are_linted_by_their_own_grammar_in_every_form() {
+    // A role trusting GitHub's OIDC provider with no `sub` condition: any
+    // repository on github.com could assume it. The EC2 service trust of the
+    // builder role is fine, and no trust policy lacks a Resource by mistake.
+    let bare = trust_findings(&testdata("trust.json"));
+    assert_eq!(bare.len(), 1, "{bare:?}");
+    assert_eq!(bare[0].0, "oidc-trust-without-subject");
+    assert!(bare[0].2, "{bare:?}");
+    for form in ["template.json", "template.yaml"] {
+        assert_eq!(trust_findings(&testdata(form)), bare, "{form}");
+    }
+    // In a plan the document is a JSON string: same finding, at that string.
+    let plan = trust_findings(&testdata("plan.json"));
+    assert_eq!(
+        plan.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>(),
+        bare.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn findings_point_into_the_containing_file() {
     for form in ["template.yaml", "template.json", "policy.json"] {

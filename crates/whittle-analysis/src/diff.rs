@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::expand::{ActionSet, Expander};
+use crate::input::DocumentKind;
 use crate::lint::{FileOutcome, read_contents};
 use crate::permissions::{PolicyScope, policy_permissions};
 use crate::policy::Policy;
@@ -42,8 +43,8 @@ impl PolicyAccess {
     }
 }
 
-/// The documents of one file and what each allows; `Err` when the file cannot
-/// be read (a message with the position), `Ok(empty)` when it holds no policy.
+/// The documents of one file (trust policies aside) and what each allows;
+/// `Err` when the file cannot be read (a message with the position), `Ok(empty)` when it holds no policy.
 pub fn file_access(
     path: &str,
     file: &SourceFile,
@@ -56,9 +57,12 @@ pub fn file_access(
         Err(FileOutcome::Linted { .. }) => return Ok(Vec::new()),
     };
     let now = jiff::Timestamp::now();
+    // A trust policy says who may assume a role, not what the role may do:
+    // it grants no actions to compare.
     Ok(contents
         .documents
         .iter()
+        .filter(|document| document.kind != DocumentKind::Trust)
         .map(|document| {
             let policy = Policy::parse(&document.node);
             let scope = PolicyScope::resolve(&policy, expander, now);

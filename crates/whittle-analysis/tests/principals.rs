@@ -197,3 +197,39 @@ fn statements_that_can_never_apply_grant_nothing_and_say_why() {
         assert!(about_role.is_empty(), "{about_role:#?}");
     }
 }
+
+#[test]
+fn trust_policies_are_linted_as_trust_policies_and_name_their_role() {
+    let findings = lint("trust-policies.json");
+    // partner-audit's trust policy (URL-encoded, as the IAM API returns it) lets
+    // any AWS principal assume the role; the others trust a pinned GitHub
+    // repository and Lambda. None is judged as an identity policy.
+    let trust: Vec<_> = findings
+        .iter()
+        .filter(|f| {
+            f.location
+                .logical
+                .as_ref()
+                .is_some_and(|l| l.kind == LogicalKind::TrustPolicy)
+        })
+        .collect();
+    assert_eq!(trust.len(), 1, "{findings:#?}");
+    assert_eq!(trust[0].rule.name, "public-resource-policy");
+    assert!(trust[0].message.contains("assume the role"));
+    let logical = trust[0].location.logical.as_ref().unwrap();
+    assert_eq!(logical.arn, format!("{ACCOUNT}/partner-audit"));
+    assert_eq!(
+        trust[0].location.subject.as_deref(),
+        Some("role/partner-audit trust policy")
+    );
+    for rule in [
+        "malformed-policy",
+        "principal-in-identity-policy",
+        "oidc-trust-without-subject",
+    ] {
+        assert!(
+            !findings.iter().any(|f| f.rule.name == rule),
+            "{rule}: {findings:#?}"
+        );
+    }
+}

@@ -2,7 +2,6 @@
 //! field names, one object per finding, positions 1-based.
 
 use serde::Serialize;
-use whittle_analysis::lint::LogicalKind;
 use whittle_analysis::{Finding, InputFailure, Severity};
 
 use crate::LintReport;
@@ -145,10 +144,7 @@ fn finding<'a>(f: &'a Finding, fingerprint: Option<&'a str>) -> JsonFinding<'a> 
             subject: f.location.subject.as_deref(),
             sid: f.location.sid.as_deref(),
             resource: f.location.logical.as_ref().map(|l| JsonResource {
-                kind: match l.kind {
-                    LogicalKind::Policy => "policy",
-                    LogicalKind::Principal => "principal",
-                },
+                kind: l.kind.as_str(),
                 arn: &l.arn,
                 inline_policy: l.name.as_deref(),
             }),

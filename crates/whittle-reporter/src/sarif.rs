@@ -209,7 +209,7 @@ fn result(
     }
     if let Some(logical) = &l.logical {
         location.logical_locations = Some(vec![logical_location(logical)]);
-        properties.insert("subjectKind".to_owned(), json!(subject_kind(logical.kind)));
+        properties.insert("subjectKind".to_owned(), json!(logical.kind.as_str()));
     }
     let mut result = SarifResult::builder()
         .rule_id(&finding.rule.id)
@@ -231,25 +231,20 @@ fn result(
     result
 }
 
-fn subject_kind(kind: LogicalKind) -> &'static str {
-    match kind {
-        LogicalKind::Policy => "policy",
-        LogicalKind::Principal => "principal",
-    }
-}
-
 /// The IAM resource a finding is about, as a logical location of kind `resource`.
 fn logical_location(logical: &Logical) -> LogicalLocation {
-    let name = match &logical.name {
-        Some(inline) => inline.as_str(),
-        // The last segment of an IAM ARN is the resource's name (`role/path/name`).
-        None => logical
-            .arn
-            .rsplit(['/', ':'])
-            .next()
-            .unwrap_or(&logical.arn),
+    // The last segment of an IAM ARN is the resource's name (`role/path/name`).
+    let last = logical
+        .arn
+        .rsplit(['/', ':'])
+        .next()
+        .unwrap_or(&logical.arn);
+    let name = match (&logical.name, logical.kind) {
+        (Some(inline), _) => inline.clone(),
+        (None, LogicalKind::TrustPolicy) => format!("{last} trust policy"),
+        (None, _) => last.to_owned(),
     };
-    let kind = BTreeMap::from([("subjectKind".to_owned(), json!(subject_kind(logical.kind)))]);
+    let kind = BTreeMap::from([("subjectKind".to_owned(), json!(logical.kind.as_str()))]);
     LogicalLocation::builder()
         .fully_qualified_name(fully_qualified_name(logical))
         .name(name)
@@ -259,13 +254,15 @@ fn logical_location(logical: &Logical) -> LogicalLocation {
 }
 
 /// A managed policy or principal is named by its ARN. An inline policy has no ARN
-/// of its own, so it is named `<holder ARN>#inline-policy:<policy name>`: IAM names
-/// allow neither `#` nor `:` and the suffix holds no `/`, so the result can never
-/// be, or collide with, the ARN of a resource under some IAM path.
+/// of its own, so it is named `<holder ARN>#inline-policy:<policy name>`, and a
+/// role's trust policy `<role ARN>#trust-policy`: IAM names allow neither `#`
+/// nor `:` and the suffix holds no `/`, so the result can never be, or collide
+/// with, the ARN of a resource under some IAM path.
 fn fully_qualified_name(logical: &Logical) -> String {
-    match &logical.name {
-        Some(inline) => format!("{}#inline-policy:{inline}", logical.arn),
-        None => logical.arn.clone(),
+    match (&logical.name, logical.kind) {
+        (Some(inline), _) => format!("{}#inline-policy:{inline}", logical.arn),
+        (None, LogicalKind::TrustPolicy) => format!("{}#trust-policy", logical.arn),
+        (None, _) => logical.arn.clone(),
     }
 }
 

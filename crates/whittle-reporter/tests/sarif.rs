@@ -206,6 +206,28 @@ fn principal_results_name_the_principal_as_a_logical_location() {
 }
 
 #[test]
+fn trust_policy_results_name_the_role_and_say_it_is_its_trust_policy() {
+    let path = "testdata/accounts/trust-policies.json";
+    let text = std::fs::read_to_string(
+        support::account_export_path().with_file_name("trust-policies.json"),
+    )
+    .expect("fixture");
+    let findings = support::lint(path, &text);
+    let log = sarif(&findings, &support::all_rules());
+    let trust = results(&log)
+        .iter()
+        .find(|r| r["properties"]["subjectKind"] == "trust-policy")
+        .expect("a result about a trust policy");
+    let logical = &trust["locations"][0]["logicalLocations"][0];
+    assert_eq!(
+        logical["fullyQualifiedName"],
+        "arn:aws:iam::123456789012:role/partner-audit#trust-policy"
+    );
+    assert_eq!(logical["name"], "partner-audit trust policy");
+    assert_eq!(logical["kind"], "resource");
+}
+
+#[test]
 fn every_rule_is_listed_with_its_documentation() {
     let rules = support::all_rules();
     let log = policy_sarif(POLICY);

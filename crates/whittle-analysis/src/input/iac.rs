@@ -41,6 +41,11 @@ const CFN_POLICIES: &[(&str, &str, DocumentKind)] = &[
         DocumentKind::GroupInline,
     ),
     ("AWS::IAM::Role", "Policies", DocumentKind::RoleInline),
+    (
+        "AWS::IAM::Role",
+        "AssumeRolePolicyDocument",
+        DocumentKind::Trust,
+    ),
     ("AWS::IAM::User", "Policies", DocumentKind::UserInline),
     ("AWS::IAM::Group", "Policies", DocumentKind::GroupInline),
     (
@@ -86,44 +91,64 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
         let Some(kind) = resource.value.get("Type").and_then(Node::as_str) else {
             continue;
         };
-        let Some(&(_, property, document_kind)) = CFN_POLICIES.iter().find(|(t, ..)| *t == kind)
-        else {
-            continue;
-        };
         let Some(properties) = resource.value.get("Properties") else {
             continue;
         };
-        let id = &resource.key;
-        let policies: Vec<(String, &Node)> = if property != "Policies" {
-            let name = properties
+        for &(_, property, document_kind) in CFN_POLICIES.iter().filter(|(t, ..)| *t == kind) {
+            push_resource(
+                &mut contents,
+                &resource.key,
+                kind,
+                properties,
+                property,
+                document_kind,
+            );
+        }
+    }
+    Some(contents)
+}
+
+/// Adds the documents of one property of a CloudFormation resource.
+fn push_resource(
+    contents: &mut Contents,
+    id: &str,
+    kind: &str,
+    properties: &Node,
+    property: &str,
+    document_kind: DocumentKind,
+) {
+    let policies: Vec<(String, &Node)> = if property == "Policies" {
+        items(properties.get("Policies"))
+            .into_iter()
+            .filter_map(|p| {
+                let name = p.get("PolicyName").and_then(Node::as_str).unwrap_or("?");
+                Some((
+                    format!("{id} ({kind}) policy \"{name}\""),
+                    p.get("PolicyDocument")?,
+                ))
+            })
+            .collect()
+    } else {
+        let name = if document_kind == DocumentKind::Trust {
+            format!("{id} ({kind}) trust policy")
+        } else {
+            properties
                 .get("PolicyName")
                 .or_else(|| properties.get("ManagedPolicyName"))
                 .and_then(Node::as_str)
                 .map_or_else(
                     || format!("{id} ({kind})"),
                     |n| format!("{id} ({kind}) \"{n}\""),
-                );
-            properties
-                .get(property)
-                .map(|d| vec![(name, d)])
-                .unwrap_or_default()
-        } else {
-            items(properties.get("Policies"))
-                .into_iter()
-                .filter_map(|p| {
-                    let name = p.get("PolicyName").and_then(Node::as_str).unwrap_or("?");
-                    Some((
-                        format!("{id} ({kind}) policy \"{name}\""),
-                        p.get("PolicyDocument")?,
-                    ))
-                })
-                .collect()
+                )
         };
-        for (subject, node) in policies {
-            push(&mut contents, subject, node, document_kind);
-        }
+        properties
+            .get(property)
+            .map(|d| vec![(name, d)])
+            .unwrap_or_default()
+    };
+    for (subject, node) in policies {
+        push(contents, subject, node, document_kind);
     }
-    Some(contents)
 }
 
 /// Terraform resource types whose values hold an identity policy document.
@@ -133,6 +158,7 @@ const TF_POLICIES: &[(&str, &str, DocumentKind)] = &[
     ("aws_iam_user_policy", "policy", DocumentKind::UserInline),
     ("aws_iam_group_policy", "policy", DocumentKind::GroupInline),
     ("aws_iam_policy_document", "json", DocumentKind::Unknown),
+    ("aws_iam_role", "assume_role_policy", DocumentKind::Trust),
 ];
 
 /// The identity policies of a Terraform plan (`terraform show -json`), if `root`
@@ -166,7 +192,12 @@ pub fn terraform(root: &Node) -> Option<Contents> {
             if let Some(&(_, key, document_kind)) = TF_POLICIES.iter().find(|(t, ..)| *t == kind)
                 && let Some(node) = values.get(key)
             {
-                push(&mut contents, address.to_owned(), node, document_kind);
+                let subject = if document_kind == DocumentKind::Trust {
+                    format!("{address} {key}")
+                } else {
+                    address.to_owned()
+                };
+                push(&mut contents, subject, node, document_kind);
             }
             if kind == "aws_iam_role" {
                 for block in items(values.get("inline_policy")) {
@@ -201,6 +232,14 @@ fn push(contents: &mut Contents, subject: String, node: &Node, kind: DocumentKin
         }
         // An unknown-at-plan-time value, or null: nothing to lint.
         _ => return,
+    };
+    // A rendered aws_iam_policy_document serves as an identity, resource or
+    // trust policy: its statements tell.
+    let kind = match kind {
+        DocumentKind::Unknown if !resolved && node.get("Statement").is_some() => {
+            DocumentKind::infer(&node)
+        }
+        kind => kind,
     };
     contents.documents.push(EmbeddedDocument {
         kind,
@@ -345,18 +384,29 @@ mod tests {
     }
 
     #[test]
-    fn templates_and_plans_yield_their_identity_policies() {
+    fn templates_and_plans_yield_their_identity_and_trust_policies() {
         let template = parse_json(r#"{"Resources": {
-            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {
+                "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
                 "Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": {"Fn::Sub": "arn:aws:s3:::${B}"}}]}}]}},
             "Bucket": {"Type": "AWS::S3::Bucket"}}}"#).unwrap();
         let contents = cloudformation(&template).unwrap();
-        assert_eq!(contents.documents.len(), 1);
-        let document = &contents.documents[0];
+        let found: Vec<_> = contents
+            .documents
+            .iter()
+            .map(|d| (d.subject.as_deref().unwrap(), d.kind))
+            .collect();
         assert_eq!(
-            document.subject.as_deref(),
-            Some("Role (AWS::IAM::Role) policy \"p\"")
+            found,
+            [
+                (
+                    "Role (AWS::IAM::Role) policy \"p\"",
+                    DocumentKind::RoleInline
+                ),
+                ("Role (AWS::IAM::Role) trust policy", DocumentKind::Trust)
+            ]
         );
+        let document = &contents.documents[0];
         assert!(document.assumption.is_some());
         let resource = document.node.get("Statement").unwrap();
         let Value::Array(statements) = &resource.value else {
@@ -370,18 +420,32 @@ mod tests {
         let plan = parse_json(r#"{"format_version": "1.2", "planned_values": {"root_module": {
             "resources": [{"address": "aws_iam_policy.p", "type": "aws_iam_policy", "values": {"policy": "{\"Statement\": []}"}}],
             "child_modules": [{"resources": [{"address": "module.m.aws_iam_role.r", "type": "aws_iam_role",
-                "values": {"inline_policy": [{"name": "i", "policy": "{\"Statement\": []}"}]}}]}]}}}"#).unwrap();
+                "values": {"assume_role_policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Service\": \"ecs-tasks.amazonaws.com\"}, \"Action\": \"sts:AssumeRole\"}]}",
+                    "inline_policy": [{"name": "i", "policy": "{\"Statement\": []}"}]}},
+                {"address": "data.aws_iam_policy_document.bucket", "type": "aws_iam_policy_document", "values": {"json":
+                    "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}"}}]}]}}}"#).unwrap();
         let contents = terraform(&plan).unwrap();
-        let subjects: Vec<_> = contents
+        let found: Vec<_> = contents
             .documents
             .iter()
-            .filter_map(|d| d.subject.as_deref())
+            .map(|d| (d.subject.as_deref().unwrap(), d.kind))
             .collect();
         assert_eq!(
-            subjects,
+            found,
             [
-                "aws_iam_policy.p",
-                "module.m.aws_iam_role.r inline_policy \"i\""
+                ("aws_iam_policy.p", DocumentKind::Managed),
+                (
+                    "module.m.aws_iam_role.r assume_role_policy",
+                    DocumentKind::Trust
+                ),
+                (
+                    "module.m.aws_iam_role.r inline_policy \"i\"",
+                    DocumentKind::RoleInline
+                ),
+                (
+                    "data.aws_iam_policy_document.bucket",
+                    DocumentKind::Resource
+                )
             ]
         );
     }

@@ -58,6 +58,39 @@ pub enum DocumentKind {
     /// A resource-based policy (a bucket, queue, topic or key policy), which
     /// names its principals.
     Resource,
+    /// A role's trust policy (AssumeRolePolicyDocument): who may assume the
+    /// role. It names principals and has no Resource.
+    Trust,
+}
+
+impl DocumentKind {
+    /// What a document of unknown sort is, read from its grammar: IAM requires a
+    /// principal in every statement of a resource-based policy and allows none in
+    /// an identity policy, and a trust policy has no Resource. A document whose
+    /// statements do not all name principals stays [`DocumentKind::Unknown`]
+    /// (an identity policy, perhaps with a stray Principal).
+    pub fn infer(node: &Node) -> DocumentKind {
+        let statements = match node.get("Statement") {
+            Some(single) if matches!(single.value, Value::Object(_)) => vec![single],
+            list => items(list),
+        };
+        let has = |statement: &Node, key: &str| {
+            statement.get(key).is_some() || statement.get(&format!("Not{key}")).is_some()
+        };
+        if statements.is_empty() || !statements.iter().all(|s| has(s, "Principal")) {
+            DocumentKind::Unknown
+        } else if statements.iter().any(|s| has(s, "Resource")) {
+            DocumentKind::Resource
+        } else {
+            DocumentKind::Trust
+        }
+    }
+
+    /// Whether the document names its principals (a resource-based or trust
+    /// policy) rather than applying to whoever holds it.
+    pub fn names_principals(self) -> bool {
+        matches!(self, DocumentKind::Resource | DocumentKind::Trust)
+    }
 }
 
 /// A policy document found in an input, ready to be parsed as a policy.
@@ -178,7 +211,7 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
     // missing instead of calling the file unrecognised.
     if root.get("Statement").is_some() || root.get("Version").is_some() {
         let document = EmbeddedDocument {
-            kind: DocumentKind::Unknown,
+            kind: DocumentKind::infer(root),
             subject: None,
             owner: None,
             node: root.clone(),
@@ -281,6 +314,27 @@ fn authorization_details(root: &Node) -> Contents {
                         inline.push(contents.documents.len());
                         contents.documents.push(document);
                     }
+                    Err(error) => contents.errors.push(error),
+                }
+            }
+            if kind == "role"
+                && let Some(trust) = entity.get("AssumeRolePolicyDocument")
+            {
+                let subject = format!("role/{name} trust policy");
+                let owner = Owner {
+                    arn: arn.clone(),
+                    inline_name: None,
+                };
+                match required(
+                    entity,
+                    "AssumeRolePolicyDocument",
+                    Some(subject),
+                    Some(owner),
+                ) {
+                    Ok(document) if trust.value != Value::Null => {
+                        contents.documents.push(document.of(DocumentKind::Trust));
+                    }
+                    Ok(_) => {}
                     Err(error) => contents.errors.push(error),
                 }
             }

@@ -30,6 +30,19 @@ pub enum LogicalKind {
     Policy,
     /// A user or role: "this principal can do X".
     Principal,
+    /// A role's trust policy: "X can assume this role". The ARN is the role's.
+    TrustPolicy,
+}
+
+impl LogicalKind {
+    /// The kind's name in reports: `policy`, `principal` or `trust-policy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogicalKind::Policy => "policy",
+            LogicalKind::Principal => "principal",
+            LogicalKind::TrustPolicy => "trust-policy",
+        }
+    }
 }
 
 /// The IAM resource a finding is about, for findings on account exports.
@@ -350,10 +363,18 @@ impl<'c> Linter<'c> {
         // loose policies does not, and keeps none.
         let mut permissions = Vec::new();
         for document in &contents.documents {
-            let policy = Policy::parse(&document.node);
+            let policy = if document.kind == DocumentKind::Trust {
+                Policy::parse_trust(&document.node)
+            } else {
+                Policy::parse(&document.node)
+            };
             let scope = PolicyScope::resolve(&policy, &self.expander, self.options.now);
             let logical = document.owner.as_ref().map(|owner| Logical {
-                kind: LogicalKind::Policy,
+                kind: if document.kind == DocumentKind::Trust {
+                    LogicalKind::TrustPolicy
+                } else {
+                    LogicalKind::Policy
+                },
                 arn: owner.arn.clone(),
                 name: owner.inline_name.clone(),
             });
@@ -421,8 +442,11 @@ impl<'c> Linter<'c> {
         let permissions =
             crate::permissions::policy_permissions(scope, self.expander.catalog().len());
         // An administrator policy can do everything each risk rule looks for;
-        // full-admin-access says so once instead of every rule repeating it.
-        if permissions.effective_on_any_resource().is_full() {
+        // full-admin-access says so once instead of every rule repeating it. A
+        // trust policy grants no actions to a holder: the action-set rules do
+        // not apply.
+        if document.kind == DocumentKind::Trust || permissions.effective_on_any_resource().is_full()
+        {
             return permissions;
         }
         for (rule, action_rule) in &self.action_rules {

@@ -9,7 +9,7 @@ mod condition;
 mod parse;
 
 pub use condition::{ConditionOperator, SetQualifier};
-pub use parse::parse_policy;
+pub use parse::{Grammar, parse_policy, parse_with};
 
 use crate::source::{Node, Span, Spanned};
 
@@ -32,6 +32,11 @@ impl Policy {
     /// Parses `node` as a policy document; never fails, see [`Policy::problems`].
     pub fn parse(node: &Node) -> Self {
         parse_policy(node)
+    }
+
+    /// Parses `node` as a role's trust policy, whose statements have no Resource.
+    pub fn parse_trust(node: &Node) -> Self {
+        parse_with(node, Grammar::Trust)
     }
 }
 

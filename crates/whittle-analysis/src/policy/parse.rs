@@ -24,10 +24,30 @@ const PRINCIPAL_TYPES: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser
 /// The policy language versions IAM accepts.
 pub(crate) const VERSIONS: &[&str] = &["2012-10-17", "2008-10-17"];
 
+/// Which grammar a document follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Grammar {
+    /// Identity and resource-based policies: every statement has a Resource or
+    /// NotResource.
+    #[default]
+    Policy,
+    /// A role's trust policy: the role is the resource, so statements have no
+    /// Resource.
+    Trust,
+}
+
 /// Parses `node` as an IAM policy document. Never fails: grammar violations are
 /// returned in [`Policy::problems`] next to everything that could be read.
 pub fn parse_policy(node: &Node) -> Policy {
-    let mut parser = Parser::default();
+    parse_with(node, Grammar::Policy)
+}
+
+/// Parses `node` as a document of `grammar`; see [`parse_policy`].
+pub fn parse_with(node: &Node, grammar: Grammar) -> Policy {
+    let mut parser = Parser {
+        grammar,
+        problems: Vec::new(),
+    };
     let mut policy = Policy {
         span: node.span,
         version: None,
@@ -83,6 +103,7 @@ pub fn parse_policy(node: &Node) -> Policy {
 
 #[derive(Default)]
 struct Parser {
+    grammar: Grammar,
     problems: Vec<Problem>,
 }
 
@@ -154,7 +175,24 @@ impl Parser {
         let effect = self.effect(node)?;
         let principal = self.principal(node);
         let action = self.element(node, "Action", true);
-        let resource = self.element(node, "Resource", false);
+        let resource = match self.grammar {
+            Grammar::Policy => self.element(node, "Resource", false),
+            Grammar::Trust => {
+                if let Some(member) = node
+                    .as_object()
+                    .and_then(|m| m.iter().find(|m| m.key.ends_with("Resource")))
+                {
+                    self.problem(
+                        member.key_span,
+                        format!(
+                            "a trust policy has no \"{}\": the role it belongs to is the resource, and IAM rejects the document",
+                            member.key
+                        ),
+                    );
+                }
+                None
+            }
+        };
         let conditions = node
             .get("Condition")
             .map(|c| self.conditions(c))

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use whittle_analysis::lint::{LintOptions, fingerprints};
 use whittle_analysis::{
-    Catalog, CatalogSource, FileOutcome, Finding, InputFailure, Linter, Position, Rule, RuleSet,
-    SourceFile,
+    Catalog, CatalogSource, FileOutcome, Finding, InputFailure, Linter, Position, Rule,
+    RuleCommand, RuleSet, SourceFile,
 };
 use whittle_reporter::LintReport;
 
@@ -52,11 +52,11 @@ pub fn lint(path: &str, text: &str) -> Vec<Finding> {
     }
 }
 
-/// Every embedded rule, as the CLI passes them.
+/// Every embedded lint rule, as `whittle lint` passes them.
 pub fn all_rules() -> Vec<Arc<Rule>> {
     RuleSet::embedded()
         .expect("the embedded rules are valid")
-        .iter()
+        .of(RuleCommand::Lint)
         .cloned()
         .collect()
 }

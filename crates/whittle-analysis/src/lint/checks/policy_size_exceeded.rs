@@ -10,6 +10,10 @@ const LARGEST: usize = 10_240;
 /// The managed-policy quota, also above the user and group inline quotas.
 const MANAGED: usize = 6_144;
 
+/// A role trust policy's default quota, and the most it can be raised to.
+const TRUST_DEFAULT: usize = 2_048;
+const TRUST_MAX: usize = 4_096;
+
 /// Compares the document's size without whitespace with IAM's quotas.
 pub struct PolicySizeExceeded;
 
@@ -28,6 +32,21 @@ impl Check for PolicySizeExceeded {
             DocumentKind::RoleInline => (LARGEST, "an inline policy of a role"),
             // Each service has its own quota for resource-based policies.
             DocumentKind::Resource => return,
+            DocumentKind::Trust => {
+                if size > TRUST_MAX {
+                    out.at(opening).emit(format!(
+                        "the trust policy has {size} characters without whitespace; IAM allows at most {TRUST_MAX} even with a raised quota"
+                    ));
+                } else if size > TRUST_DEFAULT {
+                    out.at(opening)
+                        .severity(Severity::Warning)
+                        .note(format!("the quota \"Role trust policy length\" can be raised to {TRUST_MAX} through Service Quotas"))
+                        .emit(format!(
+                            "the trust policy has {size} characters without whitespace: over IAM's default quota of {TRUST_DEFAULT}"
+                        ));
+                }
+                return;
+            }
             DocumentKind::Unknown => {
                 if size > LARGEST {
                     out.at(opening).emit(format!(

@@ -1,11 +1,11 @@
 //! `principal-in-identity-policy`: a `Principal` or `NotPrincipal` element in an
 //! identity policy, which IAM rejects.
 
-use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
 
-/// Flags `Principal`/`NotPrincipal` in identity policies (every document but the
-/// resource-based policies of templates).
+/// Flags `Principal`/`NotPrincipal` in identity policies: every document but
+/// resource-based and trust policies (those of templates and account exports, and
+/// bare documents whose every statement names a principal).
 pub struct PrincipalInIdentityPolicy;
 
 impl Check for PrincipalInIdentityPolicy {
@@ -14,8 +14,8 @@ impl Check for PrincipalInIdentityPolicy {
     }
 
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        // Resource-based policies name their principals.
-        if cx.kind == DocumentKind::Resource {
+        // Resource-based and trust policies name their principals.
+        if cx.kind.names_principals() {
             return;
         }
         for statement in &cx.policy.statements {

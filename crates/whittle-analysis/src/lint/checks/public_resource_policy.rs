@@ -1,6 +1,8 @@
-//! `public-resource-policy`: a resource-based policy that lets everyone in,
-//! with no condition to narrow who.
+//! `public-resource-policy`: a resource-based policy that lets everyone in, or a
+//! trust policy that lets everyone assume the role, with no condition to narrow
+//! who.
 
+use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
 use crate::policy::Principal;
 
@@ -36,6 +38,14 @@ impl Check for PublicResourcePolicy {
             } else {
                 "everyone"
             };
+            if cx.kind == DocumentKind::Trust {
+                out.at(principal.key_span)
+                    .note("name the accounts or roles that may assume it, or add a Condition such as aws:PrincipalOrgID or sts:ExternalId")
+                    .emit(format!(
+                        "the trust policy lets {who} assume the role — any principal of any AWS account — with no condition"
+                    ));
+                continue;
+            }
             out.at(principal.key_span)
                 .note("add a Condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn, or name the principals")
                 .emit(format!(
