@@ -68,7 +68,12 @@ fn the_same_policy_has_the_same_findings_in_every_form() {
     let bare = deploy_findings(&lint(&testdata("policy.json")));
     assert!(bare.iter().any(|f| f.0 == "unknown-action"));
     assert!(bare.iter().any(|f| f.0 == "privesc-passrole-ec2"));
-    for form in ["template.json", "template.yaml", "plan.json"] {
+    for form in [
+        "template.json",
+        "template.yaml",
+        "plan.json",
+        "main.tf.json",
+    ] {
         assert_eq!(deploy_findings(&lint(&testdata(form))), bare, "{form}");
     }
 }
@@ -111,7 +116,9 @@ fn trust_policies_are_linted_by_their_own_grammar_in_every_form() {
     assert_eq!(bare.len(), 1, "{bare:?}");
     assert_eq!(bare[0].0, "oidc-trust-without-subject");
     assert!(bare[0].2, "{bare:?}");
-    for form in ["template.json", "template.yaml"] {
+    // A .tf.json configuration renders the data source's statement blocks:
+    // the finding points at the identifier inside them.
+    for form in ["template.json", "template.yaml", "main.tf.json"] {
         assert_eq!(trust_findings(&testdata(form)), bare, "{form}");
     }
     // In a plan the document is a JSON string: same finding, at that string.
@@ -168,6 +175,20 @@ fn unresolved_intrinsics_are_read_as_wildcards_and_the_finding_says_so() {
             "BuilderRole (AWS::IAM::Role) policy \"artifacts\""
         );
     }
+    // Terraform interpolations inside a .tf.json policy string are read the same way.
+    let report = lint(&testdata("main.tf.json"));
+    let wildcard = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "service-wide-wildcard")
+        .unwrap_or_else(|| panic!("main.tf.json: {report}"));
+    assert_eq!(wildcard["location"]["subject"], "aws_iam_policy.artifacts");
+    assert!(
+        wildcard["notes"]
+            .to_string()
+            .contains("Terraform interpolations")
+    );
     // The trust policy is not linted as an identity policy, and the bucket
     // policy is linted as a resource policy: no Principal finding for either.
     let report = lint(&testdata("template.yaml"));

@@ -35,7 +35,10 @@ fn corpus() -> Vec<(String, Value)> {
     map.into_iter().collect()
 }
 
-/// A deterministic export: role i holds corpus documents chosen by a simple
+/// Every role's trust policy, URL-encoded as the IAM API returns it.
+const TRUST: &str = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22lambda.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D";
+
+/// A deterministic export: role i has a trust policy and holds corpus documents chosen by a simple
 /// linear congruential sequence, so every run lints the same account.
 fn export(corpus: &[(String, Value)]) -> String {
     let mut seed: u64 = 0x5eed;
@@ -68,6 +71,7 @@ fn export(corpus: &[(String, Value)]) -> String {
                 .collect();
             json!({
                 "RoleName": format!("role-{i}"), "Arn": format!("arn:aws:iam::123456789012:role/role-{i}"),
+                "AssumeRolePolicyDocument": TRUST,
                 "RolePolicyList": inline, "AttachedManagedPolicies": attached
             })
         })

@@ -151,8 +151,9 @@ fn push_resource(
     }
 }
 
-/// Terraform resource types whose values hold an identity policy document.
-const TF_POLICIES: &[(&str, &str, DocumentKind)] = &[
+/// Terraform resource types whose values hold a policy document, the argument
+/// holding it and what sort of policy it is.
+pub(super) const TF_POLICIES: &[(&str, &str, DocumentKind)] = &[
     ("aws_iam_policy", "policy", DocumentKind::Managed),
     ("aws_iam_role_policy", "policy", DocumentKind::RoleInline),
     ("aws_iam_user_policy", "policy", DocumentKind::UserInline),

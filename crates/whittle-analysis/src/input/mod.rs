@@ -7,6 +7,7 @@
 //! may be a JSON object or a string, URL-encoded as the raw IAM API returns it.
 
 mod iac;
+mod tf_config;
 
 pub use iac::INTRINSICS_NOTE;
 
@@ -29,6 +30,8 @@ pub enum InputKind {
     CloudFormation,
     /// A Terraform plan (`terraform show -json`).
     TerraformPlan,
+    /// A Terraform configuration in JSON syntax (`*.tf.json`).
+    TerraformConfig,
 }
 
 /// The IAM resource a policy document belongs to, for findings about accounts.
@@ -265,7 +268,10 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
     {
         return Ok(authorization_details(details));
     }
-    if let Some(contents) = iac::cloudformation(root).or_else(|| iac::terraform(root)) {
+    if let Some(contents) = iac::cloudformation(root)
+        .or_else(|| iac::terraform(root))
+        .or_else(|| tf_config::terraform_config(root))
+    {
         return Ok(contents);
     }
     Err(InputError::Unrecognised)

@@ -1,0 +1,465 @@
+//! Policies in Terraform's JSON configuration syntax (`*.tf.json`): the policy
+//! arguments of IAM resources, written as JSON strings, and the statement blocks
+//! of `aws_iam_policy_document` data sources, read as the policy they render.
+//!
+//! Interpolations (`${var.bucket}`) cannot be evaluated without a plan: inside a
+//! string they become `*`, and findings in such documents say so. An argument
+//! that is one whole expression (`${jsonencode(…)}`,
+//! `${data.aws_iam_policy_document.x.json}`) holds no document to read here: a
+//! plan (`terraform show -json`) has it rendered.
+
+use super::iac::TF_POLICIES;
+use super::{Contents, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items};
+use crate::source::{Member, Node, Span, Value};
+
+/// The note added to findings in documents where interpolations were replaced.
+pub const INTERPOLATION_NOTE: &str =
+    "this document uses Terraform interpolations (${…}): they were read as wildcards \"*\"";
+
+/// The policies of a Terraform JSON configuration, if `root` is one.
+pub fn terraform_config(root: &Node) -> Option<Contents> {
+    if root.get("format_version").is_some() {
+        return None;
+    }
+    let resources = entries(root.get("resource"));
+    let data = entries(root.get("data"));
+    let is_aws = |e: &(&str, Span, &Node)| e.0.starts_with("aws_");
+    if !resources.iter().chain(&data).any(is_aws) {
+        return None;
+    }
+    let mut contents = Contents {
+        kind: InputKind::TerraformConfig,
+        documents: Vec::new(),
+        errors: Vec::new(),
+        account: None,
+    };
+    for (kind, _, instances) in resources {
+        for (name, _, args) in entries(Some(instances)) {
+            let address = format!("{kind}.{name}");
+            for args in blocks(args) {
+                if let Some(&(_, key, document_kind)) =
+                    TF_POLICIES.iter().find(|(t, ..)| *t == kind)
+                    && let Some(node) = args.get(key)
+                {
+                    let subject = if document_kind == DocumentKind::Trust {
+                        format!("{address} {key}")
+                    } else {
+                        address.clone()
+                    };
+                    push_string(&mut contents, subject, node, document_kind);
+                }
+                if kind == "aws_iam_role" {
+                    for block in args.get("inline_policy").map(blocks).unwrap_or_default() {
+                        let policy_name = block.get("name").and_then(Node::as_str).unwrap_or("?");
+                        if let Some(node) = block.get("policy") {
+                            let subject = format!("{address} inline_policy \"{policy_name}\"");
+                            push_string(&mut contents, subject, node, DocumentKind::RoleInline);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (kind, _, instances) in data {
+        if kind != "aws_iam_policy_document" {
+            continue;
+        }
+        for (name, _, args) in entries(Some(instances)) {
+            for args in blocks(args) {
+                let mut interpolated = false;
+                let node = policy_document(args, &mut interpolated);
+                contents.documents.push(EmbeddedDocument {
+                    kind: DocumentKind::infer(&node),
+                    subject: Some(format!("data.{kind}.{name}")),
+                    owner: None,
+                    node,
+                    assumption: interpolated.then(|| INTERPOLATION_NOTE.to_owned()),
+                });
+            }
+        }
+    }
+    Some(contents)
+}
+
+/// The members of a block map such as `resource` or `resource.aws_iam_role`:
+/// an object, or (as Terraform also accepts) an array of objects.
+fn entries(node: Option<&Node>) -> Vec<(&str, Span, &Node)> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    let objects = match &node.value {
+        Value::Object(_) => vec![node],
+        _ => items(Some(node)),
+    };
+    objects
+        .into_iter()
+        .filter_map(Node::as_object)
+        .flatten()
+        .map(|m| (m.key.as_str(), m.key_span, &m.value))
+        .collect()
+}
+
+/// One block (an object) or several (an array of objects).
+fn blocks(node: &Node) -> Vec<&Node> {
+    match &node.value {
+        Value::Object(_) => vec![node],
+        _ => items(Some(node))
+            .into_iter()
+            .filter(|n| matches!(n.value, Value::Object(_)))
+            .collect(),
+    }
+}
+
+/// Adds a document written as a JSON string, with its interpolations read as
+/// `*`. A string that is one whole expression is skipped: only a plan knows it.
+fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: DocumentKind) {
+    let Some(text) = node.as_str() else { return };
+    if whole_expression(text) {
+        return;
+    }
+    let (text, interpolated) = interpolate(text);
+    match decode_embedded(&text, node.span) {
+        Ok(document) => contents.documents.push(EmbeddedDocument {
+            kind,
+            subject: Some(subject),
+            owner: None,
+            node: document,
+            assumption: interpolated.then(|| INTERPOLATION_NOTE.to_owned()),
+        }),
+        Err(error) => contents.errors.push(super::DocumentError {
+            message: format!("{subject}: {}", error.message),
+            ..error
+        }),
+    }
+}
+
+/// `${…}` with nothing around it.
+fn whole_expression(text: &str) -> bool {
+    let text = text.trim();
+    text.starts_with("${") && interpolation_end(text, 0) == Some(text.len())
+}
+
+/// Where the interpolation starting at `start` (at its `$`) ends: one past its
+/// closing brace, braces and quoted strings inside counted.
+fn interpolation_end(text: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in text[start + 1..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '{' if !quoted => depth += 1,
+            '}' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(start + 1 + i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `text` with every `${…}` replaced by `*` and every `$${` (a literal `${`)
+/// unescaped; true when something was replaced.
+fn interpolate(text: &str) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut replaced = false;
+    let mut rest = 0;
+    while let Some(found) = text[rest..].find("${") {
+        let at = rest + found;
+        if at > 0 && text[..at].ends_with('$') {
+            // `$${` is a literal `${`: keep one `$`.
+            out.push_str(&text[rest..at - 1]);
+            out.push_str("${");
+            rest = at + 2;
+            continue;
+        }
+        out.push_str(&text[rest..at]);
+        match interpolation_end(text, at) {
+            Some(end) => {
+                out.push('*');
+                replaced = true;
+                rest = end;
+            }
+            None => {
+                out.push_str(&text[at..]);
+                rest = text.len();
+            }
+        }
+    }
+    out.push_str(&text[rest..]);
+    (out, replaced)
+}
+
+/// The policy an `aws_iam_policy_document` data source renders, built from its
+/// blocks with each element at the argument it comes from, so that findings
+/// point into the configuration.
+fn policy_document(args: &Node, interpolated: &mut bool) -> Node {
+    let mut members = vec![member(
+        "Version",
+        args.get("version").map_or(args.span, |v| v.span),
+        string(args.get("version"), "2012-10-17", args.span, interpolated),
+    )];
+    let statements: Vec<Node> = args
+        .get("statement")
+        .map(blocks)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|block| statement(block, interpolated))
+        .collect();
+    let span = args.get("statement").map_or(args.span, |s| s.span);
+    members.push(member(
+        "Statement",
+        span,
+        Node {
+            span,
+            value: Value::Array(statements),
+        },
+    ));
+    Node {
+        span: args.span,
+        value: Value::Object(members),
+    }
+}
+
+fn statement(block: &Node, interpolated: &mut bool) -> Node {
+    let mut members = Vec::new();
+    if let Some(sid) = block.get("sid") {
+        members.push(member(
+            "Sid",
+            sid.span,
+            string(Some(sid), "", sid.span, interpolated),
+        ));
+    }
+    let effect = block.get("effect");
+    members.push(member(
+        "Effect",
+        effect.map_or(block.span, |e| e.span),
+        string(effect, "Allow", block.span, interpolated),
+    ));
+    for (key, element) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
+        if let Some((key_span, node)) = key_span(block, key) {
+            members.push(member(element, key_span, principals(node, interpolated)));
+        }
+    }
+    for (key, element) in [
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ] {
+        if let Some((key_span, node)) = key_span(block, key) {
+            members.push(member(element, key_span, strings(node, interpolated)));
+        }
+    }
+    if let Some((key_span, node)) = key_span(block, "condition") {
+        members.push(member(
+            "Condition",
+            key_span,
+            conditions(node, interpolated),
+        ));
+    }
+    Node {
+        span: block.span,
+        value: Value::Object(members),
+    }
+}
+
+/// `principals { type = "AWS", identifiers = [...] }` blocks as a Principal:
+/// `{"AWS": [...], "Service": [...]}`, or `"*"` for type `*`.
+fn principals(node: &Node, interpolated: &mut bool) -> Node {
+    let mut by_type: Vec<Member> = Vec::new();
+    for block in blocks(node) {
+        let kind = block.get("type").and_then(Node::as_str).unwrap_or("AWS");
+        let identifiers = block
+            .get("identifiers")
+            .map(|n| strings(n, interpolated))
+            .unwrap_or(Node {
+                span: block.span,
+                value: Value::Array(Vec::new()),
+            });
+        if kind == "*" {
+            return Node {
+                span: block.span,
+                value: Value::String("*".to_owned()),
+            };
+        }
+        append(&mut by_type, kind, block.span, identifiers);
+    }
+    Node {
+        span: node.span,
+        value: Value::Object(by_type),
+    }
+}
+
+/// `condition { test, variable, values }` blocks as a Condition block.
+fn conditions(node: &Node, interpolated: &mut bool) -> Node {
+    let mut by_test: Vec<Member> = Vec::new();
+    for block in blocks(node) {
+        let (Some(test), Some(variable)) = (block.get("test"), block.get("variable")) else {
+            continue;
+        };
+        let (Some(test_name), Some(variable_name)) = (test.as_str(), variable.as_str()) else {
+            continue;
+        };
+        let values = block
+            .get("values")
+            .map(|n| strings(n, interpolated))
+            .unwrap_or(Node {
+                span: block.span,
+                value: Value::Array(Vec::new()),
+            });
+        let entry = member(variable_name, variable.span, values);
+        match by_test.iter_mut().find(|m| m.key == test_name) {
+            Some(existing) => {
+                if let Value::Object(keys) = &mut existing.value.value {
+                    keys.push(entry);
+                }
+            }
+            None => by_test.push(member(
+                test_name,
+                test.span,
+                Node {
+                    span: block.span,
+                    value: Value::Object(vec![entry]),
+                },
+            )),
+        }
+    }
+    Node {
+        span: node.span,
+        value: Value::Object(by_test),
+    }
+}
+
+/// Adds `values` under `key`, joining the values of a key already present.
+fn append(members: &mut Vec<Member>, key: &str, span: Span, values: Node) {
+    match members.iter_mut().find(|m| m.key == key) {
+        Some(existing) => {
+            if let (Value::Array(have), Value::Array(more)) =
+                (&mut existing.value.value, values.value)
+            {
+                have.extend(more);
+            }
+        }
+        None => members.push(member(key, span, values)),
+    }
+}
+
+/// A list of strings (or one string) with interpolations read as `*`.
+fn strings(node: &Node, interpolated: &mut bool) -> Node {
+    let values = match &node.value {
+        Value::Array(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    Node {
+        span: node.span,
+        value: Value::Array(
+            values
+                .into_iter()
+                .map(|v| string(Some(v), "", v.span, interpolated))
+                .collect(),
+        ),
+    }
+}
+
+/// A string argument with interpolations read as `*`, or `default` when absent.
+fn string(node: Option<&Node>, default: &str, span: Span, interpolated: &mut bool) -> Node {
+    let value = match node.map(|n| &n.value) {
+        Some(Value::String(text)) => {
+            let (text, replaced) = interpolate(text);
+            *interpolated |= replaced;
+            Value::String(text)
+        }
+        Some(other) => other.clone(),
+        None => Value::String(default.to_owned()),
+    };
+    Node {
+        span: node.map_or(span, |n| n.span),
+        value,
+    }
+}
+
+fn key_span<'n>(block: &'n Node, key: &str) -> Option<(Span, &'n Node)> {
+    block
+        .as_object()?
+        .iter()
+        .find(|m| m.key == key)
+        .map(|m| (m.key_span, &m.value))
+}
+
+fn member(key: &str, key_span: Span, value: Node) -> Member {
+    Member {
+        key: key.to_owned(),
+        key_span,
+        value,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::parse_json;
+
+    #[test]
+    fn interpolations_become_wildcards_and_escapes_are_kept() {
+        assert_eq!(
+            interpolate(r#"arn:aws:s3:::${var.bucket}/*"#),
+            ("arn:aws:s3:::*/*".to_owned(), true)
+        );
+        assert_eq!(
+            interpolate(r#"${lookup(var.m, "k", "}")}-x"#),
+            ("*-x".to_owned(), true)
+        );
+        assert_eq!(
+            interpolate("$${aws:username}"),
+            ("${aws:username}".to_owned(), false)
+        );
+        assert!(whole_expression(
+            "${jsonencode({Version = \"2012-10-17\"})}"
+        ));
+        assert!(!whole_expression("${var.a}-${var.b}"));
+    }
+
+    #[test]
+    fn policy_documents_are_rendered_from_their_blocks() {
+        let root = parse_json(
+            r#"{"data": {"aws_iam_policy_document": {"trust": {"statement": [{
+                "actions": ["sts:AssumeRole"],
+                "principals": [{"type": "Service", "identifiers": ["ecs-tasks.amazonaws.com"]}],
+                "condition": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["${var.account}"]}]
+            }]}}}}"#,
+        )
+        .unwrap();
+        let contents = terraform_config(&root).unwrap();
+        let [document] = contents.documents.as_slice() else {
+            panic!("{:?}", contents.documents)
+        };
+        assert_eq!(document.kind, DocumentKind::Trust);
+        assert_eq!(
+            document.subject.as_deref(),
+            Some("data.aws_iam_policy_document.trust")
+        );
+        assert!(document.assumption.is_some());
+        let statement = &document.node.get("Statement").unwrap();
+        let Value::Array(statements) = &statement.value else {
+            panic!()
+        };
+        let first = &statements[0];
+        assert_eq!(first.get("Effect").unwrap().as_str(), Some("Allow"));
+        let principal = first.get("Principal").unwrap();
+        assert!(principal.get("Service").is_some());
+        let condition = first.get("Condition").unwrap().get("StringEquals").unwrap();
+        let Value::Array(values) = &condition.get("aws:SourceAccount").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(values[0].as_str(), Some("*"));
+    }
+}
