@@ -256,6 +256,28 @@ fn every_rule_is_listed_with_its_documentation() {
         assert!(markdown.contains(section), "help lacks {section}");
     }
     assert!(markdown.contains("```json\n{"));
+    // Code scanning ranks security alerts by security-severity, which it reads
+    // only with the `security` tag; validity rules are not security alerts.
+    assert_eq!(admin["properties"]["security-severity"], "9.0");
+    assert!(
+        admin["properties"]["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("security"))
+    );
+    let level = |id: &str| {
+        descriptors
+            .iter()
+            .find(|d| d["id"] == id)
+            .map(|d| d["properties"]["security-severity"].clone())
+            .unwrap_or_else(|| panic!("{id} is listed"))
+    };
+    assert_eq!(level("WH102"), "5.0", "service-wide-wildcard is a warning");
+    assert_eq!(
+        level("WH001"),
+        Value::Null,
+        "malformed-policy is about validity"
+    );
 }
 
 #[test]
