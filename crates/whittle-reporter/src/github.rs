@@ -1,6 +1,6 @@
 //! GitHub Actions annotations: one workflow command per finding (`::error file=…`),
 //! so findings show up on the pull request's changed lines without a code-scanning
-//! upload, then the table's summary line.
+//! upload, up to GitHub's limit per step, then the table's summary line.
 
 use std::path::Path;
 
@@ -14,14 +14,53 @@ use crate::{ArtifactPath, LintReport, message_with_notes, table};
 /// File paths are relative to `base` (the working directory, which in a workflow
 /// is the checkout). Findings on standard input carry no `file`; their position
 /// goes into the message instead.
+///
+/// GitHub shows at most [`ANNOTATIONS_PER_KIND`] errors, warnings and notices
+/// per step and drops the rest silently. Past that, findings are plain log lines
+/// (`path:line:column: severity rule: message`), and a first notice says how
+/// many are not annotated.
 pub fn lint_github(report: &LintReport<'_>, base: &Path) -> String {
+    let commands: Vec<(&str, String)> = report
+        .findings
+        .iter()
+        .map(|f| (kind(f.severity), finding_command(f, base)))
+        .chain(
+            report
+                .failures
+                .iter()
+                .map(|f| ("error", failure_command(f, base))),
+        )
+        .collect();
+    let count = |kind: &str| commands.iter().filter(|(k, _)| *k == kind).count();
+    let over: usize = ["error", "warning", "notice"]
+        .iter()
+        .map(|kind| count(kind).saturating_sub(ANNOTATIONS_PER_KIND))
+        .sum();
     let mut out = String::new();
-    for finding in report.findings {
-        out.push_str(&finding_command(finding, base));
+    let mut shown = std::collections::HashMap::new();
+    if over > 0 {
+        // The notice takes one of the notices' places; notices past it overflow too.
+        let over = over + usize::from(count("notice") >= ANNOTATIONS_PER_KIND);
+        out.push_str(&command_line(
+            "notice",
+            &[("title", "whittle".to_owned())],
+            &format!(
+                "{over} findings are listed in the log only: GitHub annotates at most {ANNOTATIONS_PER_KIND} errors, warnings and notices per step. Upload --format sarif to code scanning to see every finding."
+            ),
+        ));
         out.push('\n');
+        shown.insert("notice", 1);
     }
-    for failure in report.failures {
-        out.push_str(&failure_command(failure, base));
+    for (index, (kind, command)) in commands.iter().enumerate() {
+        let annotated = shown.entry(*kind).or_insert(0usize);
+        if *annotated < ANNOTATIONS_PER_KIND {
+            *annotated += 1;
+            out.push_str(command);
+        } else if let Some(finding) = report.findings.get(index) {
+            out.push_str(&log_line(finding));
+        } else {
+            out.push_str(&report.failures[index - report.findings.len()].to_string());
+        }
         out.push('\n');
     }
     out.push_str(&table::summary(report));
@@ -29,13 +68,34 @@ pub fn lint_github(report: &LintReport<'_>, base: &Path) -> String {
     out
 }
 
-fn finding_command(finding: &Finding, base: &Path) -> String {
-    let l = &finding.location;
-    let command = match finding.severity {
+/// Annotations of one kind (error, warning, notice) GitHub shows per step.
+pub const ANNOTATIONS_PER_KIND: usize = 10;
+
+fn kind(severity: Severity) -> &'static str {
+    match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Note => "notice",
-    };
+    }
+}
+
+/// A finding past GitHub's annotation limit, as a plain log line.
+fn log_line(finding: &Finding) -> String {
+    let l = &finding.location;
+    format!(
+        "{}:{}: {} {} ({}): {}",
+        l.path,
+        l.start,
+        finding.severity,
+        finding.rule.name,
+        finding.rule.id,
+        finding.message.replace(['\r', '\n'], " ")
+    )
+}
+
+fn finding_command(finding: &Finding, base: &Path) -> String {
+    let l = &finding.location;
+    let command = kind(finding.severity);
     let mut message = message_with_notes(finding);
     let mut properties = Vec::new();
     match ArtifactPath::new(&l.path, base).to_slash_path() {

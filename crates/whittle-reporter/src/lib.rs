@@ -12,7 +12,7 @@ mod recommend;
 mod sarif;
 mod table;
 
-pub use github::lint_github;
+pub use github::{ANNOTATIONS_PER_KIND, lint_github};
 pub use json::lint_json;
 pub use last_accessed::{entities_table, last_accessed_table};
 pub use recommend::{pretty, recommend_diff, recommend_json, recommend_table, title};

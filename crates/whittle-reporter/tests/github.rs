@@ -54,3 +54,43 @@ fn findings_on_stdin_carry_their_position_in_the_message() {
         )
     );
 }
+
+#[test]
+fn findings_past_githubs_limit_per_step_are_log_lines_and_a_notice_counts_them() {
+    let findings = support::lint(POLICY_PATH, POLICY);
+    let error = findings
+        .iter()
+        .find(|f| f.severity == whittle_analysis::Severity::Error)
+        .expect("the policy has an error")
+        .clone();
+    let mut many = vec![error; whittle_reporter::ANNOTATIONS_PER_KIND + 2];
+    many.extend(
+        findings
+            .iter()
+            .filter(|f| f.severity == whittle_analysis::Severity::Warning)
+            .cloned(),
+    );
+    let warnings = many.len() - whittle_reporter::ANNOTATIONS_PER_KIND - 2;
+    let text = render(&many);
+    let lines: Vec<&str> = text.lines().collect();
+    // Two findings and the unreadable inputs (errors too) are past the limit.
+    let over = 2 + support::failures().len();
+    assert!(
+        lines[0].starts_with(&format!(
+            "::notice title=whittle::{over} findings are listed in the log only"
+        )),
+        "{text}"
+    );
+    let errors = lines.iter().filter(|l| l.starts_with("::error")).count();
+    assert_eq!(errors, whittle_reporter::ANNOTATIONS_PER_KIND, "{text}");
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::warning")).count(),
+        warnings
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(POLICY_PATH) && l.contains(" error ")),
+        "{text}"
+    );
+}
