@@ -35,6 +35,9 @@ pub struct StatementScope {
     /// True when the Resource covers every resource of some type (`role/*`), or
     /// every resource.
     pub whole_type: bool,
+    /// True when its Resource names only the calling user's own IAM resources
+    /// (`…:user/${aws:username}`, `…:mfa/${aws:username}`).
+    pub self_only: bool,
     /// True when it has a Condition block.
     pub conditional: bool,
     /// Why some or all of its actions can never apply, if so.
@@ -87,6 +90,10 @@ impl StatementScope {
             inert_actions,
             any_resource,
             whole_type,
+            self_only: statement
+                .resource
+                .as_ref()
+                .is_some_and(|r| !r.negated && r.values.iter().all(|v| names_self(&v.value))),
             conditional: !statement.conditions.is_empty(),
             inert,
         })
@@ -199,6 +206,20 @@ impl PolicyScope {
     }
 }
 
+/// An IAM user or MFA device ARN whose name is the caller's own:
+/// `arn:aws:iam::*:user/${aws:username}`, with any path.
+fn names_self(value: &str) -> bool {
+    let Some(resource) = value
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.splitn(5, ':').nth(4))
+    else {
+        return false;
+    };
+    let iam = value.split(':').nth(2) == Some("iam");
+    iam && (resource.starts_with("user/") || resource.starts_with("mfa/"))
+        && resource.rsplit('/').next() == Some("${aws:username}")
+}
+
 /// Allowed and denied actions of a policy or of a principal's policies together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Permissions {
@@ -209,6 +230,9 @@ pub struct Permissions {
     /// Actions some applicable Allow statement grants on every resource of a
     /// type (`role/*`) or on every resource.
     pub allowed_broadly: ActionSet,
+    /// Actions some applicable Allow statement grants on more than the calling
+    /// user's own IAM resources.
+    pub allowed_beyond_self: ActionSet,
     /// Actions an unconditional Deny on every resource removes: an explicit Deny
     /// beats any Allow.
     pub denied: ActionSet,
@@ -221,6 +245,7 @@ impl Permissions {
             allowed: ActionSet::empty(len),
             allowed_on_any_resource: ActionSet::empty(len),
             allowed_broadly: ActionSet::empty(len),
+            allowed_beyond_self: ActionSet::empty(len),
             denied: ActionSet::empty(len),
         }
     }
@@ -237,6 +262,9 @@ impl Permissions {
                     if statement.whole_type {
                         self.allowed_broadly.union_with(&statement.actions);
                     }
+                    if !statement.self_only {
+                        self.allowed_beyond_self.union_with(&statement.actions);
+                    }
                 }
                 Effect::Deny if statement.any_resource && !statement.conditional => {
                     self.denied.union_with(&statement.actions);
@@ -252,6 +280,8 @@ impl Permissions {
         self.allowed_on_any_resource
             .union_with(&other.allowed_on_any_resource);
         self.allowed_broadly.union_with(&other.allowed_broadly);
+        self.allowed_beyond_self
+            .union_with(&other.allowed_beyond_self);
         self.denied.union_with(&other.denied);
     }
 
@@ -262,6 +292,7 @@ impl Permissions {
         self.allowed.intersect_with(&ceiling);
         self.allowed_on_any_resource.intersect_with(&ceiling);
         self.allowed_broadly.intersect_with(&ceiling);
+        self.allowed_beyond_self.intersect_with(&ceiling);
     }
 
     /// What can actually be used: allowed and not explicitly denied.
@@ -274,6 +305,13 @@ impl Permissions {
     /// What can actually be used on every resource.
     pub fn effective_on_any_resource(&self) -> ActionSet {
         let mut set = self.allowed_on_any_resource.clone();
+        set.subtract(&self.denied);
+        set
+    }
+
+    /// What can actually be used on more than the caller's own IAM resources.
+    pub fn effective_beyond_self(&self) -> ActionSet {
+        let mut set = self.allowed_beyond_self.clone();
         set.subtract(&self.denied);
         set
     }
@@ -307,6 +345,27 @@ mod tests {
 
     fn permissions(text: &str) -> Permissions {
         policy_permissions(&scope(text), Catalog::embedded().len())
+    }
+
+    #[test]
+    fn grants_on_the_callers_own_user_are_told_apart() {
+        let own = permissions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey",
+                "Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:user/people/${aws:username}"]}]}"#,
+        );
+        assert!(!own.allowed.is_empty());
+        assert!(own.effective_beyond_self().is_empty());
+        for other in [
+            "arn:aws:iam::*:user/*",
+            "arn:aws:iam::*:user/${aws:username}-admin",
+            "arn:aws:s3:::bucket/${aws:username}",
+            "*",
+        ] {
+            let p = permissions(&format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"{other}"}}]}}"#
+            ));
+            assert!(!p.effective_beyond_self().is_empty(), "{other}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub struct ActionRule {
     groups: Vec<ActionSet>,
     any_resource: bool,
     lower_on_named_resources: bool,
+    ignore_self_service: bool,
 }
 
 /// What an action-set rule found.
@@ -58,6 +59,7 @@ impl ActionRule {
             groups,
             any_resource: matches.any_resource,
             lower_on_named_resources: matches.lower_on_named_resources,
+            ignore_self_service: matches.ignore_self_service,
         }
     }
 
@@ -79,6 +81,8 @@ impl ActionRule {
         }
         let usable = if self.any_resource {
             permissions.effective_on_any_resource()
+        } else if self.ignore_self_service {
+            permissions.effective_beyond_self()
         } else {
             permissions.effective()
         };
@@ -98,6 +102,8 @@ impl ActionRule {
     fn might_match(&self, p: &Permissions) -> bool {
         let base = if self.any_resource {
             &p.allowed_on_any_resource
+        } else if self.ignore_self_service {
+            &p.allowed_beyond_self
         } else {
             &p.allowed
         };

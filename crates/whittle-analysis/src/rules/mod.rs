@@ -141,6 +141,11 @@ pub struct ActionMatch {
     /// default: a rule's severity is what its author wrote.
     #[serde(default)]
     pub lower_on_named_resources: bool,
+    /// Ignore grants only on the calling user's own IAM resources
+    /// (`…:user/${aws:username}`): for actions that gain nothing when a user
+    /// performs them on itself, such as creating its own access keys.
+    #[serde(default)]
+    pub ignore_self_service: bool,
 }
 
 impl ActionMatch {
