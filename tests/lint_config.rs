@@ -164,8 +164,37 @@ sids = ["breakglass*"]
         .unwrap();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
-        report["summary"]["findings"], 1,
-        "paths are matched as given on the command line: ../legacy is not legacy/**"
+        (
+            &report["summary"]["findings"],
+            &report["summary"]["ignored"]
+        ),
+        (&Value::from(0), &Value::from(1)),
+        "paths also match relative to whittle.toml: ../legacy from policies/ is legacy/**"
+    );
+    let absolute = project.path().join("legacy/admin.json");
+    let output = project
+        .whittle()
+        .current_dir(&sub)
+        .args(["lint", "--format", "json"])
+        .arg(&absolute)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["ignored"], 1,
+        "and so does an absolute path"
+    );
+    project.write("elsewhere/legacy/admin.json", ADMIN);
+    let output = project
+        .whittle()
+        .current_dir(project.path().join("elsewhere"))
+        .args(["lint", "legacy/admin.json", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["ignored"], 1,
+        "as typed, legacy/admin.json still matches legacy/**"
     );
 
     // `disable` removes a rule; the command line's --fail-on wins over the file.

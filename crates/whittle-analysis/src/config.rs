@@ -11,7 +11,7 @@
 //!
 //! [[ignore]]
 //! rules = ["service-wide-wildcard"]   # optional: all rules when absent
-//! paths = ["legacy/**"]               # optional: globs on the file path
+//! paths = ["legacy/**"]               # optional: globs on the file path, as given or from this file's directory
 //! sids = ["BreakGlass*"]              # optional: statement Sids (IAM wildcards)
 //! arns = ["arn:aws:iam::*:role/break-glass"]  # optional: policy or principal ARNs
 //! reason = "reviewed in SEC-123"
@@ -213,7 +213,25 @@ impl Config {
                 arns: patterns(&entry.arns, "arns")?,
             });
         }
-        Ok(Ignores { entries })
+        // Paths match as given on the command line, or relative to the
+        // directory of whittle.toml wherever whittle runs from.
+        let root = self
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|dir| {
+                if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                }
+            })
+            .and_then(|dir| std::fs::canonicalize(dir).ok());
+        Ok(Ignores {
+            entries,
+            root,
+            cwd: std::env::current_dir().ok(),
+        })
     }
 }
 
@@ -228,15 +246,24 @@ struct CompiledIgnore {
 /// The compiled `[[ignore]]` entries of a configuration.
 pub struct Ignores {
     entries: Vec<CompiledIgnore>,
+    /// The directory of whittle.toml, resolved.
+    root: Option<PathBuf>,
+    /// The working directory, which relative paths of findings start from.
+    cwd: Option<PathBuf>,
 }
 
 impl Ignores {
     /// True when some entry accepts `finding`.
     pub fn matches(&self, finding: &Finding) -> bool {
+        let location = &finding.location;
+        let typed = location.path.trim_start_matches("./");
+        let from_root = self.from_root(&location.path);
         self.entries.iter().any(|entry| {
-            let location = &finding.location;
+            let path_matches = entry.any_path
+                || entry.paths.is_match(typed)
+                || from_root.as_ref().is_some_and(|p| entry.paths.is_match(p));
             (entry.rules.is_empty() || entry.rules.contains(&finding.rule.name))
-                && (entry.any_path || entry.paths.is_match(location.path.trim_start_matches("./")))
+                && path_matches
                 && (entry.sids.is_empty()
                     || location
                         .sid
@@ -248,5 +275,18 @@ impl Ignores {
                         .as_ref()
                         .is_some_and(|l| entry.arns.iter().any(|m| m.is_match(&l.arn))))
         })
+    }
+
+    /// `path` relative to the directory of whittle.toml, when it is inside it.
+    fn from_root(&self, path: &str) -> Option<PathBuf> {
+        let root = self.root.as_ref()?;
+        let path = Path::new(path);
+        let absolute = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.cwd.as_ref()?.join(path)
+        };
+        let resolved = std::fs::canonicalize(&absolute).ok()?;
+        resolved.strip_prefix(root).ok().map(Path::to_owned)
     }
 }
