@@ -158,6 +158,31 @@ fn sarif_names_unused_services_actions_and_roles_by_arn() {
         shared["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
         "arn:aws:iam::123456789012:policy/shared-readers"
     );
+    // Each result points at its policy's or role's entry in the snapshot.
+    let snapshot = std::fs::read_to_string(self::snapshot()).unwrap();
+    let line_of = |needle: &str| {
+        let offset = snapshot.find(needle).unwrap();
+        snapshot[..offset].matches('\n').count() as u64 + 1
+    };
+    let start_line =
+        |r: &Value| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64();
+    assert_eq!(
+        start_line(shared),
+        Some(line_of(
+            "\"Arn\": \"arn:aws:iam::123456789012:policy/shared-readers\""
+        ))
+    );
+    let inline = results
+        .iter()
+        .find(|r| {
+            r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                == "arn:aws:iam::123456789012:role/app#inline-policy:app-access"
+        })
+        .unwrap();
+    assert_eq!(
+        start_line(inline),
+        Some(line_of("\"PolicyName\": \"app-access\""))
+    );
 }
 
 #[test]

@@ -257,7 +257,7 @@ impl Ignores {
     pub fn matches(&self, finding: &Finding) -> bool {
         let location = &finding.location;
         let typed = location.path.trim_start_matches("./");
-        let from_root = self.from_root(&location.path);
+        let from_root = self.relative_to_root(&location.path);
         self.entries.iter().any(|entry| {
             let path_matches = entry.any_path
                 || entry.paths.is_match(typed)
@@ -278,7 +278,7 @@ impl Ignores {
     }
 
     /// `path` relative to the directory of whittle.toml, when it is inside it.
-    fn from_root(&self, path: &str) -> Option<PathBuf> {
+    fn relative_to_root(&self, path: &str) -> Option<PathBuf> {
         let root = self.root.as_ref()?;
         let path = Path::new(path);
         let absolute = if path.is_absolute() {

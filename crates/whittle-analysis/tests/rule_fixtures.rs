@@ -41,7 +41,7 @@ fn recommend(rules: &RuleSet, path: &Path) -> Vec<Finding> {
     };
     let all = recommend::recommend(&snapshot, Catalog::embedded(), &options)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    recommend::findings(&all, &path.display().to_string(), rules).1
+    recommend::findings(&all, &source(path), rules).1
 }
 
 /// `path` is the `.old.json` half of a pair.

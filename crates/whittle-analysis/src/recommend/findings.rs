@@ -8,15 +8,16 @@ use std::sync::Arc;
 use crate::lint::{Finding, Location, Logical, LogicalKind};
 use crate::recommend::{PolicyRef, Recommendations, Usage};
 use crate::rules::{Rule, RuleCommand, RuleSet};
-use crate::source::Position;
+use crate::source::{SourceFile, Span};
 
-/// One finding per policy and rule, plus one per unused role. `path` is the
-/// snapshot file the findings point into. Returns the recommend rules of
-/// `rules` (`rules/unused-*.toml`) with the findings; a rule missing from
-/// `rules` (disabled) reports nothing.
+/// One finding per policy and rule, plus one per unused role, located in
+/// `snapshot` (the file the recommendations come from) at the policy's or
+/// role's entry. Returns the recommend rules of `rules`
+/// (`rules/unused-*.toml`) with the findings; a rule missing from `rules`
+/// (disabled) reports nothing.
 pub fn findings(
     all: &Recommendations,
-    path: &str,
+    snapshot: &SourceFile,
     rules: &RuleSet,
 ) -> (Vec<Arc<Rule>>, Vec<Finding>) {
     let rule = |name: &str| rules.get(name).cloned();
@@ -25,13 +26,16 @@ pub fn findings(
         rule("unused-action"),
         rule("unused-role"),
     );
-    let at = |logical: Logical, subject: String| Location {
-        path: Arc::from(path),
-        start: Position { line: 1, column: 1 },
-        end: Position { line: 1, column: 2 },
-        subject: Some(subject),
-        logical: Some(logical),
-        sid: None,
+    let at = |logical: Logical, subject: String| {
+        let span = entry(snapshot.text(), &logical.arn, logical.name.as_deref());
+        Location {
+            path: Arc::clone(snapshot.path()),
+            start: snapshot.position(span.start),
+            end: snapshot.position(span.end),
+            subject: Some(subject),
+            logical: Some(logical),
+            sid: None,
+        }
     };
     let mut findings = Vec::new();
     for r in &all.recommendations {
@@ -118,4 +122,27 @@ pub fn findings(
         });
     }
     (rules.sorted_of(RuleCommand::Recommend), findings)
+}
+
+/// Where the entry of `arn` is in the snapshot's text: its `"Arn"` member (a
+/// managed policy's or a role's), and for an inline policy the `"PolicyName"`
+/// after its owner's; the start of the file when neither is found.
+fn entry(text: &str, arn: &str, inline: Option<&str>) -> Span {
+    let quoted = |value: &str| serde_json::to_string(value).unwrap_or_default();
+    let find = |needle: &str, from: usize| {
+        text.get(from..)
+            .and_then(|rest| rest.find(needle))
+            .map(|i| Span::new(from + i, from + i + needle.len()))
+    };
+    let Some(owner) =
+        find(&format!("\"Arn\": {}", quoted(arn)), 0).or_else(|| find(&quoted(arn), 0))
+    else {
+        return Span::new(0, text.len().min(1));
+    };
+    match inline {
+        Some(name) => {
+            find(&format!("\"PolicyName\": {}", quoted(name)), owner.end).unwrap_or(owner)
+        }
+        None => owner,
+    }
 }

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use anyhow::Context;
-use whittle_analysis::RuleSet;
 use whittle_analysis::recommend::{self, RecommendOptions, Recommendations};
+use whittle_analysis::{RuleSet, SourceFile};
 use whittle_model::Snapshot;
 use whittle_reporter::LintReport;
 
@@ -67,8 +67,10 @@ fn sarif(
     snapshot: &Path,
     catalog: &whittle_analysis::Catalog,
 ) -> anyhow::Result<String> {
-    let path = snapshot.display().to_string();
-    let (rules, findings) = recommend::findings(all, &path, &RuleSet::embedded()?);
+    let text = std::fs::read_to_string(snapshot)
+        .with_context(|| format!("cannot read {}", snapshot.display()))?;
+    let file = SourceFile::new(snapshot.display().to_string(), text);
+    let (rules, findings) = recommend::findings(all, &file, &RuleSet::embedded()?);
     let base = std::env::current_dir().context("cannot read the working directory")?;
     let prints = whittle_analysis::lint::fingerprints(&findings, &base);
     let report = LintReport {
