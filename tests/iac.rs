@@ -30,24 +30,25 @@ fn lint(path: &Path) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// (rule, severity, message) of the findings about the "deploy" policy.
-fn deploy_findings(report: &Value) -> Vec<(String, String, String)> {
-    let mut found: Vec<_> = report["findings"]
+/// The findings of `report` whose subject `about` accepts; a bare file's all.
+fn findings_about(report: &Value, about: impl Fn(&str) -> bool) -> Vec<&Value> {
+    report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| {
-            f["location"]["subject"]
-                .as_str()
-                .is_none_or(|s| s.contains("deploy"))
-        })
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_owned(),
-                f["severity"].as_str().unwrap().to_owned(),
-                f["message"].as_str().unwrap().to_owned(),
-            )
-        })
+        .filter(|f| f["location"]["subject"].as_str().is_none_or(&about))
+        .collect()
+}
+
+fn text(finding: &Value, key: &str) -> String {
+    finding[key].as_str().unwrap().to_owned()
+}
+
+/// (rule, severity, message) of the findings about the "deploy" policy.
+fn deploy_findings(report: &Value) -> Vec<(String, String, String)> {
+    let mut found: Vec<_> = findings_about(report, |s| s.contains("deploy"))
+        .into_iter()
+        .map(|f| (text(f, "rule"), text(f, "severity"), text(f, "message")))
         .collect();
     found.sort();
     found
@@ -83,26 +84,17 @@ fn the_same_policy_has_the_same_findings_in_every_form() {
 fn trust_findings(path: &Path) -> Vec<(String, String, bool)> {
     let report = lint(path);
     let (line, column) = position(path, "arn:aws:iam::123456789012:oidc-provider/");
-    let mut found: Vec<_> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| {
-            f["location"]["subject"]
-                .as_str()
-                .is_none_or(|s| s.contains("trust") || s.contains("assume_role_policy"))
-        })
-        .map(|f| {
-            // The value starts at its quote in JSON, at the ARN itself in plain YAML.
-            let at = f["location"]["line"] == line
-                && (f["location"]["column"] == column || f["location"]["column"] == column - 1);
-            (
-                f["rule"].as_str().unwrap().to_owned(),
-                f["message"].as_str().unwrap().to_owned(),
-                at,
-            )
-        })
-        .collect();
+    let mut found: Vec<_> = findings_about(&report, |s| {
+        s.contains("trust") || s.contains("assume_role_policy")
+    })
+    .into_iter()
+    .map(|f| {
+        // The value starts at its quote in JSON, at the ARN itself in plain YAML.
+        let at = f["location"]["line"] == line
+            && (f["location"]["column"] == column || f["location"]["column"] == column - 1);
+        (text(f, "rule"), text(f, "message"), at)
+    })
+    .collect();
     found.sort();
     found
 }

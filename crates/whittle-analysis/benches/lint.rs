@@ -4,25 +4,15 @@
 //!
 //! Run with `cargo bench -p whittle-analysis --bench lint`.
 
-use std::io::Read;
+mod support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{Catalog, FileOutcome, Linter, RuleSet, SourceFile};
 
+/// The corpus, one pretty-printed file per policy.
 fn corpus() -> Vec<SourceFile> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/corpus/aws-managed-policies.json.gz"
-    );
-    let bytes = std::fs::read(path).expect("the corpus is checked in");
-    let mut json = String::new();
-    flate2::read::GzDecoder::new(&bytes[..])
-        .read_to_string(&mut json)
-        .expect("the corpus is gzip-compressed UTF-8");
-    let policies: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&json).expect("the corpus is a JSON object");
-    policies
+    support::corpus()
         .into_iter()
         .map(|(name, document)| {
             let text = serde_json::to_string_pretty(&document).expect("documents serialise");

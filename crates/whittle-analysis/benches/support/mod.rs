@@ -2,6 +2,9 @@
 //! `get-account-authorization-details` export of many roles whose policies are
 //! drawn from the ~1,600 AWS managed policies of `testdata/corpus/`.
 
+// Each benchmark uses a part of it.
+#![allow(dead_code)]
+
 use std::io::Read;
 
 use serde_json::{Value, json};

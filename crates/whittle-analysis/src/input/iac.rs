@@ -153,7 +153,7 @@ fn push_resource(
 
 /// Terraform resource types whose values hold a policy document, the argument
 /// holding it and what sort of policy it is.
-pub(super) const TF_POLICIES: &[(&str, &str, DocumentKind)] = &[
+const TF_POLICIES: &[(&str, &str, DocumentKind)] = &[
     ("aws_iam_policy", "policy", DocumentKind::Managed),
     ("aws_iam_role_policy", "policy", DocumentKind::RoleInline),
     ("aws_iam_user_policy", "policy", DocumentKind::UserInline),
@@ -190,28 +190,48 @@ pub fn terraform(root: &Node) -> Option<Contents> {
             let Some(values) = resource.get("values") else {
                 continue;
             };
-            if let Some(&(_, key, document_kind)) = TF_POLICIES.iter().find(|(t, ..)| *t == kind)
-                && let Some(node) = values.get(key)
-            {
-                let subject = if document_kind == DocumentKind::Trust {
-                    format!("{address} {key}")
-                } else {
-                    address.to_owned()
-                };
+            for (subject, node, document_kind) in tf_documents(kind, address, values) {
                 push(&mut contents, subject, node, document_kind);
-            }
-            if kind == "aws_iam_role" {
-                for block in items(values.get("inline_policy")) {
-                    let name = block.get("name").and_then(Node::as_str).unwrap_or("?");
-                    if let Some(node) = block.get("policy") {
-                        let subject = format!("{address} inline_policy \"{name}\"");
-                        push(&mut contents, subject, node, DocumentKind::RoleInline);
-                    }
-                }
             }
         }
     }
     Some(contents)
+}
+
+/// The policy documents among the arguments (plan values or configuration) of
+/// one Terraform resource: (subject, document node, sort of policy). The
+/// `inline_policy` blocks of a role are an array in a plan, an object or an
+/// array in a configuration.
+pub(super) fn tf_documents<'a>(
+    kind: &str,
+    address: &str,
+    values: &'a Node,
+) -> Vec<(String, &'a Node, DocumentKind)> {
+    let mut out = Vec::new();
+    if let Some(&(_, key, document_kind)) = TF_POLICIES.iter().find(|(t, ..)| *t == kind)
+        && let Some(node) = values.get(key)
+    {
+        let subject = if document_kind == DocumentKind::Trust {
+            format!("{address} {key}")
+        } else {
+            address.to_owned()
+        };
+        out.push((subject, node, document_kind));
+    }
+    if kind == "aws_iam_role" {
+        let blocks = match values.get("inline_policy") {
+            Some(single) if matches!(single.value, Value::Object(_)) => vec![single],
+            list => items(list),
+        };
+        for block in blocks {
+            let name = block.get("name").and_then(Node::as_str).unwrap_or("?");
+            if let Some(node) = block.get("policy") {
+                let subject = format!("{address} inline_policy \"{name}\"");
+                out.push((subject, node, DocumentKind::RoleInline));
+            }
+        }
+    }
+    out
 }
 
 /// Adds one document: an object (intrinsics resolved) or a JSON string.

@@ -8,7 +8,7 @@
 //! `${data.aws_iam_policy_document.x.json}`) holds no document to read here: a
 //! plan (`terraform show -json`) has it rendered.
 
-use super::iac::TF_POLICIES;
+use super::iac::tf_documents;
 use super::{Contents, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items};
 use crate::source::{Member, Node, Span, Value};
 
@@ -37,25 +37,8 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
         for (name, _, args) in entries(Some(instances)) {
             let address = format!("{kind}.{name}");
             for args in blocks(args) {
-                if let Some(&(_, key, document_kind)) =
-                    TF_POLICIES.iter().find(|(t, ..)| *t == kind)
-                    && let Some(node) = args.get(key)
-                {
-                    let subject = if document_kind == DocumentKind::Trust {
-                        format!("{address} {key}")
-                    } else {
-                        address.clone()
-                    };
+                for (subject, node, document_kind) in tf_documents(kind, &address, args) {
                     push_string(&mut contents, subject, node, document_kind);
-                }
-                if kind == "aws_iam_role" {
-                    for block in args.get("inline_policy").map(blocks).unwrap_or_default() {
-                        let policy_name = block.get("name").and_then(Node::as_str).unwrap_or("?");
-                        if let Some(node) = block.get("policy") {
-                            let subject = format!("{address} inline_policy \"{policy_name}\"");
-                            push_string(&mut contents, subject, node, DocumentKind::RoleInline);
-                        }
-                    }
                 }
             }
         }
@@ -278,13 +261,7 @@ fn principals(node: &Node, interpolated: &mut bool) -> Node {
     let mut by_type: Vec<Member> = Vec::new();
     for block in blocks(node) {
         let kind = block.get("type").and_then(Node::as_str).unwrap_or("AWS");
-        let identifiers = block
-            .get("identifiers")
-            .map(|n| strings(n, interpolated))
-            .unwrap_or(Node {
-                span: block.span,
-                value: Value::Array(Vec::new()),
-            });
+        let identifiers = list(block, "identifiers", interpolated);
         if kind == "*" {
             return Node {
                 span: block.span,
@@ -309,13 +286,7 @@ fn conditions(node: &Node, interpolated: &mut bool) -> Node {
         let (Some(test_name), Some(variable_name)) = (test.as_str(), variable.as_str()) else {
             continue;
         };
-        let values = block
-            .get("values")
-            .map(|n| strings(n, interpolated))
-            .unwrap_or(Node {
-                span: block.span,
-                value: Value::Array(Vec::new()),
-            });
+        let values = list(block, "values", interpolated);
         let entry = member(variable_name, variable.span, values);
         match by_test.iter_mut().find(|m| m.key == test_name) {
             Some(existing) => {
@@ -350,6 +321,17 @@ fn append(members: &mut Vec<Member>, key: &str, span: Span, values: Node) {
             }
         }
         None => members.push(member(key, span, values)),
+    }
+}
+
+/// The list argument `key` of `block`, empty when absent.
+fn list(block: &Node, key: &str, interpolated: &mut bool) -> Node {
+    match block.get(key) {
+        Some(node) => strings(node, interpolated),
+        None => Node {
+            span: block.span,
+            value: Value::Array(Vec::new()),
+        },
     }
 }
 

@@ -33,40 +33,63 @@ impl Check for PolicySizeExceeded {
             // Each service has its own quota for resource-based policies.
             DocumentKind::Resource => return,
             DocumentKind::Trust => {
-                if size > TRUST_MAX {
-                    out.at(opening).emit(format!(
+                let tiers = Tiers {
+                    hard: TRUST_MAX,
+                    over_hard: format!(
                         "the trust policy has {size} characters without whitespace; IAM allows at most {TRUST_MAX} even with a raised quota"
-                    ));
-                } else if size > TRUST_DEFAULT {
-                    out.at(opening)
-                        .severity(Severity::Warning)
-                        .note(format!("the quota \"Role trust policy length\" can be raised to {TRUST_MAX} through Service Quotas"))
-                        .emit(format!(
-                            "the trust policy has {size} characters without whitespace: over IAM's default quota of {TRUST_DEFAULT}"
-                        ));
-                }
-                return;
+                    ),
+                    soft: TRUST_DEFAULT,
+                    over_soft: format!(
+                        "the trust policy has {size} characters without whitespace: over IAM's default quota of {TRUST_DEFAULT}"
+                    ),
+                    note: format!(
+                        "the quota \"Role trust policy length\" can be raised to {TRUST_MAX} through Service Quotas"
+                    ),
+                };
+                return tiers.check(size, opening, out);
             }
             DocumentKind::Unknown => {
-                if size > LARGEST {
-                    out.at(opening).emit(format!(
+                let tiers = Tiers {
+                    hard: LARGEST,
+                    over_hard: format!(
                         "the policy has {size} characters without whitespace; no identity policy may have more than {LARGEST}"
-                    ));
-                } else if size > MANAGED {
-                    out.at(opening)
-                        .severity(Severity::Warning)
-                        .note("it fits only as an inline policy of a role")
-                        .emit(format!(
-                            "the policy has {size} characters without whitespace: too large for a managed policy ({MANAGED}) or a user or group inline policy"
-                        ));
-                }
-                return;
+                    ),
+                    soft: MANAGED,
+                    over_soft: format!(
+                        "the policy has {size} characters without whitespace: too large for a managed policy ({MANAGED}) or a user or group inline policy"
+                    ),
+                    note: "it fits only as an inline policy of a role".to_owned(),
+                };
+                return tiers.check(size, opening, out);
             }
         };
         if size > limit {
             out.at(opening).emit(format!(
                 "the policy has {size} characters without whitespace; IAM allows at most {limit} for {what}"
             ));
+        }
+    }
+}
+
+/// A document of unsure quota: an error over the hard limit, a warning (with a
+/// note on what still fits) over the soft one.
+struct Tiers {
+    hard: usize,
+    over_hard: String,
+    soft: usize,
+    over_soft: String,
+    note: String,
+}
+
+impl Tiers {
+    fn check(self, size: usize, at: Span, out: &mut Emitter<'_>) {
+        if size > self.hard {
+            out.at(at).emit(self.over_hard);
+        } else if size > self.soft {
+            out.at(at)
+                .severity(Severity::Warning)
+                .note(self.note)
+                .emit(self.over_soft);
         }
     }
 }
