@@ -390,3 +390,81 @@ fn directory_walks_skip_what_git_ignores() {
     assert!(paths.iter().all(|p| p.ends_with("mine.yaml")), "{paths:?}");
     assert!(!paths.is_empty());
 }
+
+#[test]
+fn diff_of_a_template_lists_principals_a_trust_policy_newly_trusts() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    let template = std::fs::read_to_string(testdata("template.yaml")).unwrap();
+    std::fs::write(&old, &template).unwrap();
+    // The builder role's trust opens to every AWS principal; the GitHub role's
+    // gains a subject condition (its unconditioned entry goes, a conditioned
+    // one comes). The identity policies are unchanged.
+    let opened = template
+        .replacen(
+            "Principal:\n              Service: ec2.amazonaws.com",
+            "Principal:\n              AWS: \"*\"",
+            1,
+        )
+        .replacen(
+            "token.actions.githubusercontent.com:aud: sts.amazonaws.com",
+            "token.actions.githubusercontent.com:aud: sts.amazonaws.com\n                token.actions.githubusercontent.com:sub: repo:my-org/deploy:ref:refs/heads/main",
+            1,
+        );
+    assert_ne!(opened, template);
+    std::fs::write(&new, &opened).unwrap();
+    let old_arg = old.to_str().unwrap();
+    let new_arg = new.to_str().unwrap();
+
+    let (code, out) = diff(dir.path(), &[old_arg, new_arg, "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{out}");
+    let builder = changes
+        .iter()
+        .find(|c| c["subject"] == "BuilderRole (AWS::IAM::Role) trust policy")
+        .expect("the builder role's trust changed");
+    assert_eq!(builder["trusted_added"], serde_json::json!(["everyone"]));
+    assert_eq!(
+        builder["trusted_removed"],
+        serde_json::json!(["Service ec2.amazonaws.com"])
+    );
+    assert_eq!(
+        builder["categories"],
+        serde_json::json!(["resource-exposure"])
+    );
+    let github = changes
+        .iter()
+        .find(|c| c["subject"] == "GitHubActionsRole (AWS::IAM::Role) trust policy")
+        .expect("the GitHub role's trust changed");
+    assert_eq!(
+        github["trusted_added"],
+        serde_json::json!([]),
+        "narrowed, not added"
+    );
+    let narrowed = github["trusted_narrowed"][0].as_str().unwrap();
+    assert!(
+        narrowed.contains("if StringEquals token.actions.githubusercontent.com:aud sts.amazonaws.com and StringEquals token.actions.githubusercontent.com:sub repo:my-org/deploy"),
+        "{narrowed}"
+    );
+    assert_eq!(github["categories"], serde_json::json!([]));
+
+    let (code, out) = diff(
+        dir.path(),
+        &[old_arg, new_arg, "--deny-new", "resource-exposure"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ may assume the role: everyone"), "{out}");
+    assert!(
+        out.contains("newly grants sts:AssumeRole by everyone (resource-exposure)"),
+        "{out}"
+    );
+    // Tightening the GitHub role's trust alone is not denied.
+    let (code, out) = diff(
+        dir.path(),
+        &[new_arg, new_arg, "--deny-new", "resource-exposure"],
+    );
+    assert_eq!(code, 0, "{out}");
+}

@@ -12,7 +12,7 @@ use crate::expand::{ActionSet, Expander};
 use crate::input::DocumentKind;
 use crate::lint::{FileOutcome, read_contents};
 use crate::permissions::{PolicyScope, policy_permissions};
-use crate::policy::Policy;
+use crate::policy::{ConditionValue, Policy, Principal};
 use crate::rules::{Rule, RuleCommand, RuleSet, Severity};
 use crate::source::{Position, SourceFile};
 
@@ -27,6 +27,9 @@ pub struct PolicyAccess {
     pub allowed: ActionSet,
     /// Of those, the actions allowed on every resource.
     pub anywhere: ActionSet,
+    /// For a role's trust policy, who it lets assume the role, one entry per
+    /// principal and condition (see [`trusted`]); empty for other documents.
+    pub trusted: BTreeSet<String>,
     /// The file as the user named it (for locations in reports).
     pub display: String,
     /// Where the document starts in the file.
@@ -57,26 +60,120 @@ pub fn file_access(
         Err(FileOutcome::Linted { .. }) => return Ok(Vec::new()),
     };
     let now = jiff::Timestamp::now();
-    // A trust policy says who may assume a role, not what the role may do:
-    // it grants no actions to compare.
+    let empty = ActionSet::empty(expander.catalog().len());
     Ok(contents
         .documents
         .iter()
-        .filter(|document| document.kind != DocumentKind::Trust)
         .map(|document| {
-            let policy = Policy::parse(&document.node);
-            let scope = PolicyScope::resolve(&policy, expander, now);
-            let permissions = policy_permissions(&scope, expander.catalog().len());
+            // A trust policy says who may assume a role, not what the role may
+            // do: it is compared by the principals it trusts.
+            let (allowed, anywhere, trusted) = if document.kind == DocumentKind::Trust {
+                let policy = Policy::parse_trust(&document.node);
+                (empty.clone(), empty.clone(), trusted(&policy))
+            } else {
+                let policy = Policy::parse(&document.node);
+                let scope = PolicyScope::resolve(&policy, expander, now);
+                let permissions = policy_permissions(&scope, expander.catalog().len());
+                (
+                    permissions.effective(),
+                    permissions.effective_on_any_resource(),
+                    BTreeSet::new(),
+                )
+            };
             PolicyAccess {
                 path: path.to_owned(),
                 subject: document.subject.clone(),
-                allowed: permissions.effective(),
-                anywhere: permissions.effective_on_any_resource(),
+                allowed,
+                anywhere,
+                trusted,
                 display: file.path().to_string(),
                 start: file.position(document.node.span.start),
             }
         })
         .collect())
+}
+
+/// Who a trust policy lets assume its role: for each Allow statement that
+/// grants an `sts:AssumeRole*` action, each principal (`AWS arn:…`,
+/// `Service ecs-tasks.amazonaws.com`, `Federated …`, or `everyone` for `"*"`
+/// and `{"AWS": "*"}`) followed by the statement's conditions, if any.
+pub fn trusted(policy: &Policy) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for statement in policy.statements.iter().filter(|s| s.is_allow()) {
+        let assumes = statement.action.as_ref().is_some_and(|action| {
+            action.negated
+                || action.values.iter().any(|v| {
+                    let a = v.value.to_ascii_lowercase();
+                    a == "*" || a == "sts:*" || a.starts_with("sts:assumerole")
+                })
+        });
+        let Some(principal) = statement.principal.as_ref().filter(|_| assumes) else {
+            continue;
+        };
+        let mut who: Vec<String> = match &principal.value {
+            Principal::Any => vec!["everyone".to_owned()],
+            Principal::Typed(kinds) => kinds
+                .iter()
+                .flat_map(|(kind, values)| {
+                    values
+                        .iter()
+                        .map(move |v| match (kind.value.as_str(), v.value.as_str()) {
+                            ("AWS", "*") => "everyone".to_owned(),
+                            (kind, value) => format!("{kind} {value}"),
+                        })
+                })
+                .collect(),
+        };
+        if principal.negated {
+            who = vec![format!("everyone but {}", who.join(", "))];
+        }
+        let conditions: Vec<String> = statement
+            .conditions
+            .iter()
+            .map(|c| {
+                let values: Vec<String> = c
+                    .values
+                    .iter()
+                    .map(|v| match &v.value {
+                        ConditionValue::String(s) => s.clone(),
+                        ConditionValue::Bool(b) => b.to_string(),
+                        ConditionValue::Number(n) => n.clone(),
+                    })
+                    .collect();
+                format!("{} {} {}", c.operator.value, c.key.value, values.join("|"))
+            })
+            .collect();
+        for principal in who {
+            out.insert(if conditions.is_empty() {
+                principal
+            } else {
+                format!("{principal} if {}", conditions.join(" and "))
+            });
+        }
+    }
+    out
+}
+
+/// Whether the trust entry `now` names the principal of `was` under every
+/// condition `was` had, and more.
+fn narrows(now: &str, was: &str) -> bool {
+    let split = |entry: &'_ str| -> (String, BTreeSet<String>) {
+        match entry.split_once(" if ") {
+            Some((who, conditions)) => (
+                who.to_owned(),
+                conditions.split(" and ").map(str::to_owned).collect(),
+            ),
+            None => (entry.to_owned(), BTreeSet::new()),
+        }
+    };
+    let ((who_now, now), (who_was, was)) = (split(now), split(was));
+    who_now == who_was && was.is_subset(&now) && was.len() < now.len()
+}
+
+/// Whether a newly trusted principal (an entry of [`trusted`]) exposes the
+/// role to everyone, with no condition.
+pub fn trusts_everyone(entry: &str) -> bool {
+    entry.starts_with("everyone") && !entry.contains(" if ")
 }
 
 /// How one policy's access changed.
@@ -98,7 +195,15 @@ pub struct PolicyChange {
     pub removed: ActionSet,
     /// Actions allowed before on named resources only, now on every resource.
     pub widened: ActionSet,
-    /// Risk categories (rule tags) of the added and widened actions.
+    /// Principals a trust policy newly lets assume the role (see [`trusted`]).
+    pub trusted_added: Vec<String>,
+    /// Principals it trusted with no condition and now trusts only under one
+    /// (the entries with their new conditions).
+    pub trusted_narrowed: Vec<String>,
+    /// Principals (or principal and condition entries) it no longer trusts.
+    pub trusted_removed: Vec<String>,
+    /// Risk categories (rule tags) of the added and widened actions, and
+    /// `resource-exposure` for a role newly trusting everyone.
     pub categories: BTreeSet<String>,
 }
 
@@ -155,7 +260,27 @@ pub fn compare(
         let mut widened = after.map_or_else(|| empty.clone(), |p| p.anywhere.clone());
         widened.subtract(before.map_or(&empty, |p| &p.anywhere));
         widened.intersect_with(was);
-        if added.is_empty() && removed.is_empty() && widened.is_empty() && status == "changed" {
+        let no_one = BTreeSet::new();
+        let (trusted_before, trusted_after) = (
+            before.map_or(&no_one, |p| &p.trusted),
+            after.map_or(&no_one, |p| &p.trusted),
+        );
+        // A principal already trusted under fewer conditions (or none) that
+        // now comes with more is narrowed, not newly trusted.
+        let (trusted_narrowed, trusted_added): (Vec<String>, Vec<String>) = trusted_after
+            .difference(trusted_before)
+            .cloned()
+            .partition(|entry| trusted_before.iter().any(|was| narrows(entry, was)));
+        let trusted_removed: Vec<String> =
+            trusted_before.difference(trusted_after).cloned().collect();
+        if added.is_empty()
+            && removed.is_empty()
+            && widened.is_empty()
+            && trusted_added.is_empty()
+            && trusted_narrowed.is_empty()
+            && trusted_removed.is_empty()
+            && status == "changed"
+        {
             continue;
         }
         let mut new_access = added.clone();
@@ -176,10 +301,19 @@ pub fn compare(
                 .iter()
                 .filter(|(_, set)| touched(set))
                 .map(|(tag, _)| tag.clone())
+                .chain(
+                    trusted_added
+                        .iter()
+                        .any(|t| trusts_everyone(t))
+                        .then(|| "resource-exposure".to_owned()),
+                )
                 .collect(),
             added,
             removed,
             widened,
+            trusted_added,
+            trusted_narrowed,
+            trusted_removed,
         });
     }
     changes
@@ -216,13 +350,37 @@ pub fn violations(
             (d.clone(), set)
         })
         .collect();
+    let assume = expander.expand("sts:AssumeRole*");
     let mut out = Vec::new();
     for (index, change) in changes.iter().enumerate() {
         for (rule, set) in &forbidden {
             let mut hit = change.added.clone();
             hit.union_with(&change.widened);
             hit.intersect_with(set);
-            if hit.is_empty() {
+            let mut actions: Vec<String> = hit
+                .iter()
+                .map(|id| catalog.action(id).qualified_name.clone())
+                .collect();
+            // A trust policy newly trusting someone grants sts:AssumeRole to
+            // them: forbidden by a pattern that covers it, and by the
+            // resource-exposure category when it trusts everyone.
+            let mut covers = (*assume).clone();
+            covers.intersect_with(set);
+            let trust_forbidden = |entry: &&String| {
+                if categories.contains_key(rule) {
+                    rule == "resource-exposure" && trusts_everyone(entry)
+                } else {
+                    !covers.is_empty()
+                }
+            };
+            actions.extend(
+                change
+                    .trusted_added
+                    .iter()
+                    .filter(trust_forbidden)
+                    .map(|entry| format!("sts:AssumeRole by {entry}")),
+            );
+            if actions.is_empty() {
                 continue;
             }
             out.push(Violation {
@@ -232,14 +390,34 @@ pub fn violations(
                     None => change.path.clone(),
                 },
                 rule: rule.clone(),
-                actions: hit
-                    .iter()
-                    .map(|id| catalog.action(id).qualified_name.clone())
-                    .collect(),
+                actions,
             });
         }
     }
     out
+}
+
+/// "newly grants A, B and 3 more; newly lets X assume the role".
+fn what_is_new(actions: &ActionSet, trusted: &[String], catalog: &Catalog) -> String {
+    let mut parts = Vec::new();
+    if !actions.is_empty() {
+        let names: Vec<&str> = actions
+            .iter()
+            .take(12)
+            .map(|id| catalog.action(id).qualified_name.as_str())
+            .collect();
+        let more = actions.count().saturating_sub(names.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        parts.push(format!("newly grants {}{more}", names.join(", ")));
+    }
+    if !trusted.is_empty() {
+        parts.push(format!("newly lets {} assume the role", trusted.join("; ")));
+    }
+    parts.join("; ")
 }
 
 /// The changes that add access, and the violations, as findings located at
@@ -268,19 +446,13 @@ pub fn findings(
     let mut out = Vec::new();
     let changed = changes
         .iter()
-        .filter(|c| !c.added.is_empty() || !c.widened.is_empty());
+        .filter(|c| !c.added.is_empty() || !c.widened.is_empty() || !c.trusted_added.is_empty());
     for (rule, change) in new_access_rule
         .iter()
         .flat_map(|rule| changed.clone().map(move |change| (rule, change)))
     {
         let mut new_access = change.added.clone();
         new_access.union_with(&change.widened);
-        let names: Vec<&str> = new_access
-            .iter()
-            .take(12)
-            .map(|id| catalog.action(id).qualified_name.as_str())
-            .collect();
-        let more = new_access.count().saturating_sub(names.len());
         let risk = if change.categories.is_empty() {
             String::new()
         } else {
@@ -302,13 +474,8 @@ pub fn findings(
                 rule.severity.max(Severity::Warning)
             },
             message: format!(
-                "newly grants {}{}{risk}",
-                names.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
+                "{}{risk}",
+                what_is_new(&new_access, &change.trusted_added, catalog)
             ),
             location: at(change),
             notes: Vec::new(),
@@ -353,6 +520,36 @@ mod tests {
         set.iter()
             .map(|id| Catalog::embedded().action(id).qualified_name.clone())
             .collect()
+    }
+
+    #[test]
+    fn trust_entries_name_principals_with_their_conditions() {
+        let policy = Policy::parse_trust(
+            &crate::source::parse_json(
+                r#"{"Statement":[
+                {"Effect":"Allow","Principal":{"AWS":["*","arn:aws:iam::1:root"]},"Action":"sts:AssumeRole"},
+                {"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity",
+                 "Condition":{"StringEquals":{"accounts.google.com:aud":["a","b"]}}},
+                {"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:TagSession"},
+                {"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole"}]}"#,
+            )
+            .unwrap(),
+        );
+        let entries: Vec<String> = trusted(&policy).into_iter().collect();
+        assert_eq!(
+            entries,
+            [
+                "AWS arn:aws:iam::1:root",
+                "Federated accounts.google.com if StringEquals accounts.google.com:aud a|b",
+                "everyone",
+            ]
+        );
+        assert!(
+            trusts_everyone("everyone")
+                && !trusts_everyone("everyone if StringEquals aws:PrincipalOrgID o-1")
+        );
+        assert!(narrows("X if A and B", "X if A") && narrows("X if A", "X"));
+        assert!(!narrows("X if B", "X if A") && !narrows("Y if A", "X"));
     }
 
     #[test]

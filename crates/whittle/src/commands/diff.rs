@@ -290,6 +290,15 @@ fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) 
                 listed(&change.widened, catalog)
             ));
         }
+        for principal in &change.trusted_added {
+            out.push_str(&format!("  + may assume the role: {principal}\n"));
+        }
+        for principal in &change.trusted_narrowed {
+            out.push_str(&format!("  ~ may assume the role only if: {principal}\n"));
+        }
+        for principal in &change.trusted_removed {
+            out.push_str(&format!("  - may no longer assume the role: {principal}\n"));
+        }
     }
     if changes.is_empty() {
         out.push_str("no change in access\n");
@@ -312,6 +321,8 @@ fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Cat
             "path": c.path, "subject": c.subject, "status": c.status,
             "added": names(&c.added, catalog), "removed": names(&c.removed, catalog),
             "widened": names(&c.widened, catalog),
+            "trusted_added": c.trusted_added, "trusted_narrowed": c.trusted_narrowed,
+            "trusted_removed": c.trusted_removed,
             "categories": c.categories,
         })).collect::<Vec<_>>(),
         "violations": violations.iter().map(|v| json!({"policy": v.policy, "rule": v.rule, "actions": v.actions})).collect::<Vec<_>>(),
@@ -345,6 +356,12 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
             label(c),
             listed(&c.added, catalog)
         ));
+    }
+    for c in changes.iter().filter(|c| !c.trusted_added.is_empty()) {
+        out.push_str(&format!("\nNow trusted by <code>{}</code>:\n\n", label(c)));
+        for principal in &c.trusted_added {
+            out.push_str(&format!("- `{principal}`\n"));
+        }
     }
     if !violations.is_empty() {
         out.push_str("\n**Denied by `--deny-new`:**\n\n");
