@@ -426,9 +426,9 @@ fn diff_of_a_template_lists_principals_a_trust_policy_newly_trusts() {
         .iter()
         .find(|c| c["subject"] == "BuilderRole (AWS::IAM::Role) trust policy")
         .expect("the builder role's trust changed");
-    assert_eq!(builder["trusted_added"], serde_json::json!(["everyone"]));
+    assert_eq!(builder["principals_added"], serde_json::json!(["everyone"]));
     assert_eq!(
-        builder["trusted_removed"],
+        builder["principals_removed"],
         serde_json::json!(["Service ec2.amazonaws.com"])
     );
     assert_eq!(
@@ -440,11 +440,11 @@ fn diff_of_a_template_lists_principals_a_trust_policy_newly_trusts() {
         .find(|c| c["subject"] == "GitHubActionsRole (AWS::IAM::Role) trust policy")
         .expect("the GitHub role's trust changed");
     assert_eq!(
-        github["trusted_added"],
+        github["principals_added"],
         serde_json::json!([]),
         "narrowed, not added"
     );
-    let narrowed = github["trusted_narrowed"][0].as_str().unwrap();
+    let narrowed = github["principals_narrowed"][0].as_str().unwrap();
     assert!(
         narrowed.contains("if StringEquals token.actions.githubusercontent.com:aud sts.amazonaws.com and StringEquals token.actions.githubusercontent.com:sub repo:my-org/deploy"),
         "{narrowed}"
@@ -467,4 +467,46 @@ fn diff_of_a_template_lists_principals_a_trust_policy_newly_trusts() {
         &[new_arg, new_arg, "--deny-new", "resource-exposure"],
     );
     assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn diff_of_a_bucket_policy_made_public_is_new_resource_exposure() {
+    // The same action, now for everyone: no action is added, a principal is.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    let policy = |principal: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {principal},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}}]}}"#
+        )
+    };
+    std::fs::write(
+        &old,
+        policy(r#"{"AWS": "arn:aws:iam::123456789012:role/reporting"}"#),
+    )
+    .unwrap();
+    std::fs::write(&new, policy(r#""*""#)).unwrap();
+    let args = [old.to_str().unwrap(), new.to_str().unwrap()];
+
+    let (code, out) = diff(dir.path(), &[args[0], args[1], "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let change = &report["changes"][0];
+    assert_eq!(change["added"], serde_json::json!([]));
+    assert_eq!(change["principals_added"], serde_json::json!(["everyone"]));
+    assert_eq!(
+        change["categories"],
+        serde_json::json!(["resource-exposure"])
+    );
+
+    let (code, out) = diff(
+        dir.path(),
+        &[args[0], args[1], "--deny-new", "resource-exposure"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ now let in: everyone"), "{out}");
+    assert!(
+        out.contains("access by everyone (resource-exposure)"),
+        "{out}"
+    );
 }

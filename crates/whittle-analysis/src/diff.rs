@@ -27,9 +27,12 @@ pub struct PolicyAccess {
     pub allowed: ActionSet,
     /// Of those, the actions allowed on every resource.
     pub anywhere: ActionSet,
-    /// For a role's trust policy, who it lets assume the role, one entry per
-    /// principal and condition (see [`trusted`]); empty for other documents.
-    pub trusted: BTreeSet<String>,
+    /// What sort of policy the document is.
+    pub kind: DocumentKind,
+    /// For a trust or resource-based policy, whom it lets in: one entry per
+    /// principal with its conditions (see [`principals`]); empty for identity
+    /// policies.
+    pub principals: BTreeSet<String>,
     /// The file as the user named it (for locations in reports).
     pub display: String,
     /// Where the document starts in the file.
@@ -66,10 +69,12 @@ pub fn file_access(
         .iter()
         .map(|document| {
             // A trust policy says who may assume a role, not what the role may
-            // do: it is compared by the principals it trusts.
-            let (allowed, anywhere, trusted) = if document.kind == DocumentKind::Trust {
+            // do: it is compared by the principals it trusts. A resource-based
+            // policy is compared by both its actions and its principals.
+            let (allowed, anywhere, principals) = if document.kind == DocumentKind::Trust {
                 let policy = Policy::parse_trust(&document.node);
-                (empty.clone(), empty.clone(), trusted(&policy))
+                let trusted = principals(&policy, DocumentKind::Trust);
+                (empty.clone(), empty.clone(), trusted)
             } else {
                 let policy = Policy::parse(&document.node);
                 let scope = PolicyScope::resolve(&policy, expander, now);
@@ -77,7 +82,7 @@ pub fn file_access(
                 (
                     permissions.effective(),
                     permissions.effective_on_any_resource(),
-                    BTreeSet::new(),
+                    principals(&policy, document.kind),
                 )
             };
             PolicyAccess {
@@ -85,7 +90,8 @@ pub fn file_access(
                 subject: document.subject.clone(),
                 allowed,
                 anywhere,
-                trusted,
+                kind: document.kind,
+                principals,
                 display: file.path().to_string(),
                 start: file.position(document.node.span.start),
             }
@@ -93,12 +99,16 @@ pub fn file_access(
         .collect())
 }
 
-/// Who a trust policy lets assume its role: for each Allow statement that
-/// grants an `sts:AssumeRole*` action, each principal (`AWS arn:…`,
-/// `Service ecs-tasks.amazonaws.com`, `Federated …`, or `everyone` for `"*"`
-/// and `{"AWS": "*"}`) followed by the statement's conditions, if any.
-pub fn trusted(policy: &Policy) -> BTreeSet<String> {
+/// Whom a trust or resource-based policy lets in: for each Allow statement
+/// (of a trust policy, each that grants an `sts:AssumeRole*` action), each
+/// principal (`AWS arn:…`, `Service ecs-tasks.amazonaws.com`, `Federated …`,
+/// or `everyone` for `"*"` and `{"AWS": "*"}`) followed by the statement's
+/// conditions, if any. Empty for other sorts of documents.
+pub fn principals(policy: &Policy, kind: DocumentKind) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
+    if !kind.names_principals() {
+        return out;
+    }
     for statement in policy.statements.iter().filter(|s| s.is_allow()) {
         let assumes = statement.action.as_ref().is_some_and(|action| {
             action.negated
@@ -107,7 +117,8 @@ pub fn trusted(policy: &Policy) -> BTreeSet<String> {
                     a == "*" || a == "sts:*" || a.starts_with("sts:assumerole")
                 })
         });
-        let Some(principal) = statement.principal.as_ref().filter(|_| assumes) else {
+        let applies = kind != DocumentKind::Trust || assumes;
+        let Some(principal) = statement.principal.as_ref().filter(|_| applies) else {
             continue;
         };
         let mut who: Vec<String> = match &principal.value {
@@ -170,9 +181,9 @@ fn narrows(now: &str, was: &str) -> bool {
     who_now == who_was && was.is_subset(&now) && was.len() < now.len()
 }
 
-/// Whether a newly trusted principal (an entry of [`trusted`]) exposes the
-/// role to everyone, with no condition.
-pub fn trusts_everyone(entry: &str) -> bool {
+/// Whether a principal entry (of [`principals`]) is everyone, with no
+/// condition.
+pub fn names_everyone(entry: &str) -> bool {
     entry.starts_with("everyone") && !entry.contains(" if ")
 }
 
@@ -195,15 +206,18 @@ pub struct PolicyChange {
     pub removed: ActionSet,
     /// Actions allowed before on named resources only, now on every resource.
     pub widened: ActionSet,
-    /// Principals a trust policy newly lets assume the role (see [`trusted`]).
-    pub trusted_added: Vec<String>,
-    /// Principals it trusted with no condition and now trusts only under one
-    /// (the entries with their new conditions).
-    pub trusted_narrowed: Vec<String>,
-    /// Principals (or principal and condition entries) it no longer trusts.
-    pub trusted_removed: Vec<String>,
+    /// What sort of policy the document is.
+    pub kind: DocumentKind,
+    /// Principals a trust or resource-based policy newly lets in (see
+    /// [`principals`]).
+    pub principals_added: Vec<String>,
+    /// Principals it let in under fewer conditions (or none) and now only under
+    /// more (the entries with their new conditions).
+    pub principals_narrowed: Vec<String>,
+    /// Principal entries it no longer has.
+    pub principals_removed: Vec<String>,
     /// Risk categories (rule tags) of the added and widened actions, and
-    /// `resource-exposure` for a role newly trusting everyone.
+    /// `resource-exposure` for a policy newly letting everyone in.
     pub categories: BTreeSet<String>,
 }
 
@@ -262,23 +276,23 @@ pub fn compare(
         widened.intersect_with(was);
         let no_one = BTreeSet::new();
         let (trusted_before, trusted_after) = (
-            before.map_or(&no_one, |p| &p.trusted),
-            after.map_or(&no_one, |p| &p.trusted),
+            before.map_or(&no_one, |p| &p.principals),
+            after.map_or(&no_one, |p| &p.principals),
         );
         // A principal already trusted under fewer conditions (or none) that
         // now comes with more is narrowed, not newly trusted.
-        let (trusted_narrowed, trusted_added): (Vec<String>, Vec<String>) = trusted_after
+        let (principals_narrowed, principals_added): (Vec<String>, Vec<String>) = trusted_after
             .difference(trusted_before)
             .cloned()
             .partition(|entry| trusted_before.iter().any(|was| narrows(entry, was)));
-        let trusted_removed: Vec<String> =
+        let principals_removed: Vec<String> =
             trusted_before.difference(trusted_after).cloned().collect();
         if added.is_empty()
             && removed.is_empty()
             && widened.is_empty()
-            && trusted_added.is_empty()
-            && trusted_narrowed.is_empty()
-            && trusted_removed.is_empty()
+            && principals_added.is_empty()
+            && principals_narrowed.is_empty()
+            && principals_removed.is_empty()
             && status == "changed"
         {
             continue;
@@ -297,23 +311,24 @@ pub fn compare(
             start: either.start,
             subject: either.subject.clone(),
             status,
+            kind: either.kind,
             categories: categories
                 .iter()
                 .filter(|(_, set)| touched(set))
                 .map(|(tag, _)| tag.clone())
                 .chain(
-                    trusted_added
+                    principals_added
                         .iter()
-                        .any(|t| trusts_everyone(t))
+                        .any(|t| names_everyone(t))
                         .then(|| "resource-exposure".to_owned()),
                 )
                 .collect(),
             added,
             removed,
             widened,
-            trusted_added,
-            trusted_narrowed,
-            trusted_removed,
+            principals_added,
+            principals_narrowed,
+            principals_removed,
         });
     }
     changes
@@ -361,24 +376,31 @@ pub fn violations(
                 .iter()
                 .map(|id| catalog.action(id).qualified_name.clone())
                 .collect();
-            // A trust policy newly trusting someone grants sts:AssumeRole to
-            // them: forbidden by a pattern that covers it, and by the
-            // resource-exposure category when it trusts everyone.
+            // A policy newly letting everyone in is forbidden by the
+            // resource-exposure category; a trust policy newly trusting anyone
+            // grants sts:AssumeRole, forbidden by a pattern that covers it.
+            let trust = change.kind == DocumentKind::Trust;
             let mut covers = (*assume).clone();
             covers.intersect_with(set);
-            let trust_forbidden = |entry: &&String| {
+            let forbidden_principal = |entry: &&String| {
                 if categories.contains_key(rule) {
-                    rule == "resource-exposure" && trusts_everyone(entry)
+                    rule == "resource-exposure" && names_everyone(entry)
                 } else {
-                    !covers.is_empty()
+                    trust && !covers.is_empty()
                 }
             };
             actions.extend(
                 change
-                    .trusted_added
+                    .principals_added
                     .iter()
-                    .filter(trust_forbidden)
-                    .map(|entry| format!("sts:AssumeRole by {entry}")),
+                    .filter(forbidden_principal)
+                    .map(|entry| {
+                        if trust {
+                            format!("sts:AssumeRole by {entry}")
+                        } else {
+                            format!("access by {entry}")
+                        }
+                    }),
             );
             if actions.is_empty() {
                 continue;
@@ -397,8 +419,10 @@ pub fn violations(
     out
 }
 
-/// "newly grants A, B and 3 more; newly lets X assume the role".
-fn what_is_new(actions: &ActionSet, trusted: &[String], catalog: &Catalog) -> String {
+/// "newly grants A, B and 3 more; newly lets X assume the role" (or, for a
+/// resource-based policy, "newly lets X in").
+fn what_is_new(change: &PolicyChange, actions: &ActionSet, catalog: &Catalog) -> String {
+    let trusted = &change.principals_added;
     let mut parts = Vec::new();
     if !actions.is_empty() {
         let names: Vec<&str> = actions
@@ -415,7 +439,12 @@ fn what_is_new(actions: &ActionSet, trusted: &[String], catalog: &Catalog) -> St
         parts.push(format!("newly grants {}{more}", names.join(", ")));
     }
     if !trusted.is_empty() {
-        parts.push(format!("newly lets {} assume the role", trusted.join("; ")));
+        let what = if change.kind == DocumentKind::Trust {
+            "assume the role"
+        } else {
+            "in"
+        };
+        parts.push(format!("newly lets {} {what}", trusted.join("; ")));
     }
     parts.join("; ")
 }
@@ -446,7 +475,7 @@ pub fn findings(
     let mut out = Vec::new();
     let changed = changes
         .iter()
-        .filter(|c| !c.added.is_empty() || !c.widened.is_empty() || !c.trusted_added.is_empty());
+        .filter(|c| !c.added.is_empty() || !c.widened.is_empty() || !c.principals_added.is_empty());
     for (rule, change) in new_access_rule
         .iter()
         .flat_map(|rule| changed.clone().map(move |change| (rule, change)))
@@ -473,10 +502,7 @@ pub fn findings(
             } else {
                 rule.severity.max(Severity::Warning)
             },
-            message: format!(
-                "{}{risk}",
-                what_is_new(&new_access, &change.trusted_added, catalog)
-            ),
+            message: format!("{}{risk}", what_is_new(change, &new_access, catalog)),
             location: at(change),
             notes: Vec::new(),
             anchor: format!(
@@ -535,7 +561,9 @@ mod tests {
             )
             .unwrap(),
         );
-        let entries: Vec<String> = trusted(&policy).into_iter().collect();
+        let entries: Vec<String> = principals(&policy, DocumentKind::Trust)
+            .into_iter()
+            .collect();
         assert_eq!(
             entries,
             [
@@ -545,8 +573,8 @@ mod tests {
             ]
         );
         assert!(
-            trusts_everyone("everyone")
-                && !trusts_everyone("everyone if StringEquals aws:PrincipalOrgID o-1")
+            names_everyone("everyone")
+                && !names_everyone("everyone if StringEquals aws:PrincipalOrgID o-1")
         );
         assert!(narrows("X if A and B", "X if A") && narrows("X if A", "X"));
         assert!(!narrows("X if B", "X if A") && !narrows("Y if A", "X"));

@@ -8,6 +8,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 use serde_json::json;
 use whittle_analysis::diff::{self, PolicyAccess, PolicyChange, Violation};
+use whittle_analysis::input::DocumentKind;
 use whittle_analysis::{ActionSet, Catalog, Expander, RuleSet, SourceFile};
 
 use crate::{DiffArgs, DiffFormat, cache, exit, inputs, output};
@@ -290,14 +291,23 @@ fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) 
                 listed(&change.widened, catalog)
             ));
         }
-        for principal in &change.trusted_added {
-            out.push_str(&format!("  + may assume the role: {principal}\n"));
+        let (lets, only_if, no_longer) = if change.kind == DocumentKind::Trust {
+            (
+                "may assume the role",
+                "may assume the role only if",
+                "may no longer assume the role",
+            )
+        } else {
+            ("now let in", "now let in only if", "no longer let in")
+        };
+        for principal in &change.principals_added {
+            out.push_str(&format!("  + {lets}: {principal}\n"));
         }
-        for principal in &change.trusted_narrowed {
-            out.push_str(&format!("  ~ may assume the role only if: {principal}\n"));
+        for principal in &change.principals_narrowed {
+            out.push_str(&format!("  ~ {only_if}: {principal}\n"));
         }
-        for principal in &change.trusted_removed {
-            out.push_str(&format!("  - may no longer assume the role: {principal}\n"));
+        for principal in &change.principals_removed {
+            out.push_str(&format!("  - {no_longer}: {principal}\n"));
         }
     }
     if changes.is_empty() {
@@ -321,8 +331,8 @@ fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Cat
             "path": c.path, "subject": c.subject, "status": c.status,
             "added": names(&c.added, catalog), "removed": names(&c.removed, catalog),
             "widened": names(&c.widened, catalog),
-            "trusted_added": c.trusted_added, "trusted_narrowed": c.trusted_narrowed,
-            "trusted_removed": c.trusted_removed,
+            "principals_added": c.principals_added, "principals_narrowed": c.principals_narrowed,
+            "principals_removed": c.principals_removed,
             "categories": c.categories,
         })).collect::<Vec<_>>(),
         "violations": violations.iter().map(|v| json!({"policy": v.policy, "rule": v.rule, "actions": v.actions})).collect::<Vec<_>>(),
@@ -357,9 +367,9 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
             listed(&c.added, catalog)
         ));
     }
-    for c in changes.iter().filter(|c| !c.trusted_added.is_empty()) {
-        out.push_str(&format!("\nNow trusted by <code>{}</code>:\n\n", label(c)));
-        for principal in &c.trusted_added {
+    for c in changes.iter().filter(|c| !c.principals_added.is_empty()) {
+        out.push_str(&format!("\nNewly let in by <code>{}</code>:\n\n", label(c)));
+        for principal in &c.principals_added {
             out.push_str(&format!("- `{principal}`\n"));
         }
     }
