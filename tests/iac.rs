@@ -510,3 +510,70 @@ fn diff_of_a_bucket_policy_made_public_is_new_resource_exposure() {
         "{out}"
     );
 }
+
+#[test]
+fn diff_reports_actions_granted_on_more_resources() {
+    // iam:PassRole was allowed on the app role; now also on the admin role.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
+    let policy = |roles: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+            "Action": ["iam:PassRole", "ecs:RunTask"], "Resource": [{roles}]}}]}}"#
+        )
+    };
+    std::fs::write(&old, policy(r#""arn:aws:iam::123456789012:role/app""#)).unwrap();
+    std::fs::write(
+        &new,
+        policy(r#""arn:aws:iam::123456789012:role/app", "arn:aws:iam::123456789012:role/admin""#),
+    )
+    .unwrap();
+    let args = [old.to_str().unwrap(), new.to_str().unwrap()];
+    let (code, out) = diff(dir.path(), &[args[0], args[1], "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let change = &report["changes"][0];
+    assert_eq!(change["added"], serde_json::json!([]), "no action is new");
+    assert_eq!(
+        change["new_resources"],
+        serde_json::json!([{"resource": "arn:aws:iam::123456789012:role/admin",
+            "actions": ["ecs:RunTask", "iam:PassRole"]}])
+    );
+    assert!(
+        change["categories"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("privilege-escalation")),
+        "{out}"
+    );
+    let (code, out) = diff(
+        dir.path(),
+        &[args[0], args[1], "--deny-new", "privilege-escalation"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "~ now also on arn:aws:iam::123456789012:role/admin: ecs:RunTask, iam:PassRole"
+        ),
+        "{out}"
+    );
+    // The other way round is a narrowing: nothing new, the admin role gone.
+    let (code, out) = diff(
+        dir.path(),
+        &[
+            args[1],
+            args[0],
+            "--deny-new",
+            "privilege-escalation",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["changes"][0]["new_resources"], serde_json::json!([]));
+    assert_eq!(
+        report["changes"][0]["removed_resources"][0]["resource"],
+        "arn:aws:iam::123456789012:role/admin"
+    );
+}

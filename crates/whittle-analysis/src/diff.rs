@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
-use crate::expand::{ActionSet, Expander};
+use crate::expand::{ActionSet, Expander, wildcard_matcher};
 use crate::input::DocumentKind;
 use crate::lint::{FileOutcome, read_contents};
 use crate::permissions::{PolicyScope, policy_permissions};
@@ -27,6 +27,9 @@ pub struct PolicyAccess {
     pub allowed: ActionSet,
     /// Of those, the actions allowed on every resource.
     pub anywhere: ActionSet,
+    /// The actions allowed (and not explicitly denied) on each Resource value
+    /// the document names.
+    pub by_resource: BTreeMap<String, ActionSet>,
     /// What sort of policy the document is.
     pub kind: DocumentKind,
     /// For a trust or resource-based policy, whom it lets in: one entry per
@@ -71,25 +74,28 @@ pub fn file_access(
             // A trust policy says who may assume a role, not what the role may
             // do: it is compared by the principals it trusts. A resource-based
             // policy is compared by both its actions and its principals.
-            let (allowed, anywhere, principals) = if document.kind == DocumentKind::Trust {
-                let policy = Policy::parse_trust(&document.node);
-                let trusted = principals(&policy, DocumentKind::Trust);
-                (empty.clone(), empty.clone(), trusted)
-            } else {
-                let policy = Policy::parse(&document.node);
-                let scope = PolicyScope::resolve(&policy, expander, now);
-                let permissions = policy_permissions(&scope, expander.catalog().len());
-                (
-                    permissions.effective(),
-                    permissions.effective_on_any_resource(),
-                    principals(&policy, document.kind),
-                )
-            };
+            let (allowed, anywhere, by_resource, principals) =
+                if document.kind == DocumentKind::Trust {
+                    let policy = Policy::parse_trust(&document.node);
+                    let trusted = principals(&policy, DocumentKind::Trust);
+                    (empty.clone(), empty.clone(), BTreeMap::new(), trusted)
+                } else {
+                    let policy = Policy::parse(&document.node);
+                    let scope = PolicyScope::resolve(&policy, expander, now);
+                    let permissions = policy_permissions(&scope, expander.catalog().len());
+                    (
+                        permissions.effective(),
+                        permissions.effective_on_any_resource(),
+                        by_resource(&policy, &scope, &permissions.denied),
+                        principals(&policy, document.kind),
+                    )
+                };
             PolicyAccess {
                 path: path.to_owned(),
                 subject: document.subject.clone(),
                 allowed,
                 anywhere,
+                by_resource,
                 kind: document.kind,
                 principals,
                 display: file.path().to_string(),
@@ -97,6 +103,78 @@ pub fn file_access(
             }
         })
         .collect())
+}
+
+/// The actions each Allow statement grants (less what is explicitly denied),
+/// gathered by the Resource values it names. NotResource is left out: it
+/// covers every resource, which [`PolicyAccess::anywhere`] tells.
+fn by_resource(
+    policy: &Policy,
+    scope: &PolicyScope,
+    denied: &ActionSet,
+) -> BTreeMap<String, ActionSet> {
+    let mut out: BTreeMap<String, ActionSet> = BTreeMap::new();
+    for resolved in scope.statements.iter().filter(|s| s.grants()) {
+        let Some(resource) = policy
+            .statements
+            .iter()
+            .find(|s| s.index == resolved.index)
+            .and_then(|s| s.resource.as_ref())
+            .filter(|r| !r.negated)
+        else {
+            continue;
+        };
+        let mut actions = resolved.actions.clone();
+        actions.subtract(denied);
+        for value in &resource.values {
+            match out.get_mut(&value.value) {
+                Some(set) => set.union_with(&actions),
+                None => {
+                    out.insert(value.value.clone(), actions.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Per Resource value of `after`, the actions it allows there that `before`
+/// allowed only elsewhere: not on that value nor on any pattern covering it
+/// (`arn:aws:s3:::*` covers `arn:aws:s3:::reports`). Actions `before` did not
+/// allow at all (`added`) are left out; a value of `*` is
+/// [`PolicyChange::widened`]. With the sides swapped, the resources an action
+/// is no longer allowed on.
+fn new_resources(
+    before: &PolicyAccess,
+    after: &PolicyAccess,
+    added: &ActionSet,
+) -> Vec<(String, ActionSet)> {
+    let matchers: Vec<(globset::GlobMatcher, &ActionSet)> = before
+        .by_resource
+        .iter()
+        .filter_map(|(pattern, actions)| Some((wildcard_matcher(pattern)?, actions)))
+        .collect();
+    let mut out = Vec::new();
+    for (resource, actions) in &after.by_resource {
+        if resource == "*" {
+            continue;
+        }
+        let mut newly = actions.clone();
+        newly.subtract(added);
+        newly.subtract(&before.anywhere);
+        for (matcher, covered) in &matchers {
+            if newly.is_empty() {
+                break;
+            }
+            if matcher.is_match(resource) {
+                newly.subtract(covered);
+            }
+        }
+        if !newly.is_empty() {
+            out.push((resource.clone(), newly));
+        }
+    }
+    out
 }
 
 /// Whom a trust or resource-based policy lets in: for each Allow statement
@@ -206,6 +284,11 @@ pub struct PolicyChange {
     pub removed: ActionSet,
     /// Actions allowed before on named resources only, now on every resource.
     pub widened: ActionSet,
+    /// Actions allowed before on other resources only, now also on this
+    /// Resource value: (value, actions).
+    pub new_resources: Vec<(String, ActionSet)>,
+    /// Actions still allowed elsewhere but no longer on this Resource value.
+    pub removed_resources: Vec<(String, ActionSet)>,
     /// What sort of policy the document is.
     pub kind: DocumentKind,
     /// Principals a trust or resource-based policy newly lets in (see
@@ -219,6 +302,19 @@ pub struct PolicyChange {
     /// Risk categories (rule tags) of the added and widened actions, and
     /// `resource-exposure` for a policy newly letting everyone in.
     pub categories: BTreeSet<String>,
+}
+
+impl PolicyChange {
+    /// Every action the change newly allows somewhere: added, widened to every
+    /// resource, or allowed on a further resource.
+    pub fn new_access(&self) -> ActionSet {
+        let mut all = self.added.clone();
+        all.union_with(&self.widened);
+        for (_, actions) in &self.new_resources {
+            all.union_with(actions);
+        }
+        all
+    }
 }
 
 /// The risk categories and the actions that fall in each: the tags of the
@@ -287,9 +383,15 @@ pub fn compare(
             .partition(|entry| trusted_before.iter().any(|was| narrows(entry, was)));
         let principals_removed: Vec<String> =
             trusted_before.difference(trusted_after).cloned().collect();
+        let (new_resources, removed_resources) = match (before, after) {
+            (Some(b), Some(a)) => (new_resources(b, a, &added), new_resources(a, b, &removed)),
+            _ => (Vec::new(), Vec::new()),
+        };
         if added.is_empty()
             && removed.is_empty()
             && widened.is_empty()
+            && new_resources.is_empty()
+            && removed_resources.is_empty()
             && principals_added.is_empty()
             && principals_narrowed.is_empty()
             && principals_removed.is_empty()
@@ -299,6 +401,9 @@ pub fn compare(
         }
         let mut new_access = added.clone();
         new_access.union_with(&widened);
+        for (_, actions) in &new_resources {
+            new_access.union_with(actions);
+        }
         let touched = |set: &ActionSet| {
             let mut both = set.clone();
             both.intersect_with(&new_access);
@@ -326,6 +431,8 @@ pub fn compare(
             added,
             removed,
             widened,
+            new_resources,
+            removed_resources,
             principals_added,
             principals_narrowed,
             principals_removed,
@@ -369,8 +476,7 @@ pub fn violations(
     let mut out = Vec::new();
     for (index, change) in changes.iter().enumerate() {
         for (rule, set) in &forbidden {
-            let mut hit = change.added.clone();
-            hit.union_with(&change.widened);
+            let mut hit = change.new_access();
             hit.intersect_with(set);
             let mut actions: Vec<String> = hit
                 .iter()
@@ -421,22 +527,33 @@ pub fn violations(
 
 /// "newly grants A, B and 3 more; newly lets X assume the role" (or, for a
 /// resource-based policy, "newly lets X in").
-fn what_is_new(change: &PolicyChange, actions: &ActionSet, catalog: &Catalog) -> String {
+fn what_is_new(change: &PolicyChange, catalog: &Catalog) -> String {
     let trusted = &change.principals_added;
-    let mut parts = Vec::new();
-    if !actions.is_empty() {
+    let listed = |actions: &ActionSet, most: usize| {
         let names: Vec<&str> = actions
             .iter()
-            .take(12)
+            .take(most)
             .map(|id| catalog.action(id).qualified_name.as_str())
             .collect();
-        let more = actions.count().saturating_sub(names.len());
-        let more = if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        };
-        parts.push(format!("newly grants {}{more}", names.join(", ")));
+        match actions.count().saturating_sub(names.len()) {
+            0 => names.join(", "),
+            more => format!("{} and {more} more", names.join(", ")),
+        }
+    };
+    let mut parts = Vec::new();
+    let mut actions = change.added.clone();
+    actions.union_with(&change.widened);
+    if !actions.is_empty() {
+        parts.push(format!("newly grants {}", listed(&actions, 12)));
+    }
+    for (resource, actions) in change.new_resources.iter().take(3) {
+        parts.push(format!("grants {} on {resource} too", listed(actions, 4)));
+    }
+    if change.new_resources.len() > 3 {
+        parts.push(format!(
+            "and on {} more resources",
+            change.new_resources.len() - 3
+        ));
     }
     if !trusted.is_empty() {
         let what = if change.kind == DocumentKind::Trust {
@@ -475,13 +592,11 @@ pub fn findings(
     let mut out = Vec::new();
     let changed = changes
         .iter()
-        .filter(|c| !c.added.is_empty() || !c.widened.is_empty() || !c.principals_added.is_empty());
+        .filter(|c| !c.new_access().is_empty() || !c.principals_added.is_empty());
     for (rule, change) in new_access_rule
         .iter()
         .flat_map(|rule| changed.clone().map(move |change| (rule, change)))
     {
-        let mut new_access = change.added.clone();
-        new_access.union_with(&change.widened);
         let risk = if change.categories.is_empty() {
             String::new()
         } else {
@@ -502,7 +617,7 @@ pub fn findings(
             } else {
                 rule.severity.max(Severity::Warning)
             },
-            message: format!("{}{risk}", what_is_new(change, &new_access, catalog)),
+            message: format!("{}{risk}", what_is_new(change, catalog)),
             location: at(change),
             notes: Vec::new(),
             anchor: format!(

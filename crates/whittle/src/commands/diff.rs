@@ -228,6 +228,14 @@ fn sarif(
     Ok(whittle_reporter::lint_sarif(&report, &base))
 }
 
+fn by_resource(list: &[(String, ActionSet)], catalog: &Catalog) -> Vec<serde_json::Value> {
+    list.iter()
+        .map(
+            |(resource, actions)| json!({"resource": resource, "actions": names(actions, catalog)}),
+        )
+        .collect()
+}
+
 fn names(set: &ActionSet, catalog: &Catalog) -> Vec<String> {
     set.iter()
         .map(|id| catalog.action(id).qualified_name.clone())
@@ -291,6 +299,18 @@ fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) 
                 listed(&change.widened, catalog)
             ));
         }
+        for (resource, actions) in &change.new_resources {
+            out.push_str(&format!(
+                "  ~ now also on {resource}: {}\n",
+                listed(actions, catalog)
+            ));
+        }
+        for (resource, actions) in &change.removed_resources {
+            out.push_str(&format!(
+                "  ~ no longer on {resource}: {}\n",
+                listed(actions, catalog)
+            ));
+        }
         let (lets, only_if, no_longer) = if change.kind == DocumentKind::Trust {
             (
                 "may assume the role",
@@ -331,6 +351,8 @@ fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Cat
             "path": c.path, "subject": c.subject, "status": c.status,
             "added": names(&c.added, catalog), "removed": names(&c.removed, catalog),
             "widened": names(&c.widened, catalog),
+            "new_resources": by_resource(&c.new_resources, catalog),
+            "removed_resources": by_resource(&c.removed_resources, catalog),
             "principals_added": c.principals_added, "principals_narrowed": c.principals_narrowed,
             "principals_removed": c.principals_removed,
             "categories": c.categories,
@@ -348,15 +370,17 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
         out.push_str("No change in access.\n");
         return out;
     }
-    out.push_str("| Policy | Change | Added | Removed | Widened to every resource | Risk of the new access |\n| --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("| Policy | Change | Added | Removed | On more resources | Risk of the new access |\n| --- | --- | --- | --- | --- | --- |\n");
     for c in changes {
+        let mut rescoped = c.new_access();
+        rescoped.subtract(&c.added);
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
             label(c),
             c.status,
             c.added.count(),
             c.removed.count(),
-            c.widened.count(),
+            rescoped.count(),
             c.categories.iter().cloned().collect::<Vec<_>>().join(", ")
         ));
     }
@@ -366,6 +390,25 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
             label(c),
             listed(&c.added, catalog)
         ));
+    }
+    for c in changes
+        .iter()
+        .filter(|c| !c.widened.is_empty() || !c.new_resources.is_empty())
+    {
+        out.push_str(&format!(
+            "\n<details><summary>On more resources in <code>{}</code></summary>\n\n",
+            label(c)
+        ));
+        if !c.widened.is_empty() {
+            out.push_str(&format!(
+                "- every resource: {}\n",
+                listed(&c.widened, catalog)
+            ));
+        }
+        for (resource, actions) in &c.new_resources {
+            out.push_str(&format!("- `{resource}`: {}\n", listed(actions, catalog)));
+        }
+        out.push_str("</details>\n");
     }
     for c in changes.iter().filter(|c| !c.principals_added.is_empty()) {
         out.push_str(&format!("\nNewly let in by <code>{}</code>:\n\n", label(c)));
