@@ -577,3 +577,32 @@ fn diff_reports_actions_granted_on_more_resources() {
         "arn:aws:iam::123456789012:role/admin"
     );
 }
+
+#[test]
+fn diff_reports_a_condition_removed_as_new_access() {
+    let fixtures = testdata("../rules/new-access");
+    let old = fixtures.join("bad-condition-removed.old.json");
+    let new = fixtures.join("bad-condition-removed.new.json");
+    let args = [old.to_str().unwrap(), new.to_str().unwrap()];
+    let (code, out) = diff(
+        &fixtures,
+        &[
+            args[0],
+            args[1],
+            "--format",
+            "json",
+            "--deny-new",
+            "s3:Get*",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report["changes"][0]["unconditioned"],
+        serde_json::json!(["s3:GetObject"])
+    );
+    assert_eq!(report["changes"][0]["added"], serde_json::json!([]));
+    // Adding the condition back narrows: nothing is new.
+    let (code, out) = diff(&fixtures, &[args[1], args[0], "--deny-new", "s3:Get*"]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -30,6 +30,8 @@ pub struct PolicyAccess {
     /// The actions allowed (and not explicitly denied) on each Resource value
     /// the document names.
     pub by_resource: BTreeMap<String, ActionSet>,
+    /// Of the allowed actions, those some statement allows with no Condition.
+    pub unconditional: ActionSet,
     /// What sort of policy the document is.
     pub kind: DocumentKind,
     /// For a trust or resource-based policy, whom it lets in: one entry per
@@ -66,43 +68,61 @@ pub fn file_access(
         Err(FileOutcome::Linted { .. }) => return Ok(Vec::new()),
     };
     let now = jiff::Timestamp::now();
-    let empty = ActionSet::empty(expander.catalog().len());
     Ok(contents
         .documents
         .iter()
         .map(|document| {
-            // A trust policy says who may assume a role, not what the role may
-            // do: it is compared by the principals it trusts. A resource-based
-            // policy is compared by both its actions and its principals.
-            let (allowed, anywhere, by_resource, principals) =
-                if document.kind == DocumentKind::Trust {
-                    let policy = Policy::parse_trust(&document.node);
-                    let trusted = principals(&policy, DocumentKind::Trust);
-                    (empty.clone(), empty.clone(), BTreeMap::new(), trusted)
-                } else {
-                    let policy = Policy::parse(&document.node);
-                    let scope = PolicyScope::resolve(&policy, expander, now);
-                    let permissions = policy_permissions(&scope, expander.catalog().len());
-                    (
-                        permissions.effective(),
-                        permissions.effective_on_any_resource(),
-                        by_resource(&policy, &scope, &permissions.denied),
-                        principals(&policy, document.kind),
-                    )
-                };
-            PolicyAccess {
-                path: path.to_owned(),
-                subject: document.subject.clone(),
-                allowed,
-                anywhere,
-                by_resource,
-                kind: document.kind,
-                principals,
-                display: file.path().to_string(),
-                start: file.position(document.node.span.start),
-            }
+            let mut access = document_access(document, expander, now);
+            access.path = path.to_owned();
+            access.display = file.path().to_string();
+            access.start = file.position(document.node.span.start);
+            access
         })
         .collect())
+}
+
+/// What one document allows, with no file yet. A trust policy says who may
+/// assume a role, not what the role may do: it is compared by the principals
+/// it trusts. A resource-based policy is compared by both its actions and its
+/// principals.
+fn document_access(
+    document: &crate::input::EmbeddedDocument,
+    expander: &Expander<'_>,
+    now: jiff::Timestamp,
+) -> PolicyAccess {
+    let empty = ActionSet::empty(expander.catalog().len());
+    let mut access = PolicyAccess {
+        path: String::new(),
+        subject: document.subject.clone(),
+        allowed: empty.clone(),
+        anywhere: empty.clone(),
+        by_resource: BTreeMap::new(),
+        unconditional: empty,
+        kind: document.kind,
+        principals: BTreeSet::new(),
+        display: String::new(),
+        start: Position { line: 1, column: 1 },
+    };
+    if document.kind == DocumentKind::Trust {
+        access.principals = principals(&Policy::parse_trust(&document.node), document.kind);
+        return access;
+    }
+    let policy = Policy::parse(&document.node);
+    let scope = PolicyScope::resolve(&policy, expander, now);
+    let permissions = policy_permissions(&scope, expander.catalog().len());
+    for statement in scope
+        .statements
+        .iter()
+        .filter(|s| s.grants() && !s.conditional)
+    {
+        access.unconditional.union_with(&statement.actions);
+    }
+    access.unconditional.subtract(&permissions.denied);
+    access.allowed = permissions.effective();
+    access.anywhere = permissions.effective_on_any_resource();
+    access.by_resource = by_resource(&policy, &scope, &permissions.denied);
+    access.principals = principals(&policy, document.kind);
+    access
 }
 
 /// The actions each Allow statement grants (less what is explicitly denied),
@@ -289,6 +309,8 @@ pub struct PolicyChange {
     pub new_resources: Vec<(String, ActionSet)>,
     /// Actions still allowed elsewhere but no longer on this Resource value.
     pub removed_resources: Vec<(String, ActionSet)>,
+    /// Actions allowed before only under a Condition, now with none.
+    pub unconditioned: ActionSet,
     /// What sort of policy the document is.
     pub kind: DocumentKind,
     /// Principals a trust or resource-based policy newly lets in (see
@@ -306,10 +328,11 @@ pub struct PolicyChange {
 
 impl PolicyChange {
     /// Every action the change newly allows somewhere: added, widened to every
-    /// resource, or allowed on a further resource.
+    /// resource, freed of its conditions, or allowed on a further resource.
     pub fn new_access(&self) -> ActionSet {
         let mut all = self.added.clone();
         all.union_with(&self.widened);
+        all.union_with(&self.unconditioned);
         for (_, actions) in &self.new_resources {
             all.union_with(actions);
         }
@@ -383,6 +406,9 @@ pub fn compare(
             .partition(|entry| trusted_before.iter().any(|was| narrows(entry, was)));
         let principals_removed: Vec<String> =
             trusted_before.difference(trusted_after).cloned().collect();
+        let mut unconditioned = after.map_or_else(|| empty.clone(), |p| p.unconditional.clone());
+        unconditioned.subtract(before.map_or(&empty, |p| &p.unconditional));
+        unconditioned.intersect_with(was);
         let (new_resources, removed_resources) = match (before, after) {
             (Some(b), Some(a)) => (new_resources(b, a, &added), new_resources(a, b, &removed)),
             _ => (Vec::new(), Vec::new()),
@@ -392,6 +418,7 @@ pub fn compare(
             && widened.is_empty()
             && new_resources.is_empty()
             && removed_resources.is_empty()
+            && unconditioned.is_empty()
             && principals_added.is_empty()
             && principals_narrowed.is_empty()
             && principals_removed.is_empty()
@@ -401,6 +428,7 @@ pub fn compare(
         }
         let mut new_access = added.clone();
         new_access.union_with(&widened);
+        new_access.union_with(&unconditioned);
         for (_, actions) in &new_resources {
             new_access.union_with(actions);
         }
@@ -433,6 +461,7 @@ pub fn compare(
             widened,
             new_resources,
             removed_resources,
+            unconditioned,
             principals_added,
             principals_narrowed,
             principals_removed,
@@ -545,6 +574,12 @@ fn what_is_new(change: &PolicyChange, catalog: &Catalog) -> String {
     actions.union_with(&change.widened);
     if !actions.is_empty() {
         parts.push(format!("newly grants {}", listed(&actions, 12)));
+    }
+    if !change.unconditioned.is_empty() {
+        parts.push(format!(
+            "grants {} with no condition",
+            listed(&change.unconditioned, 12)
+        ));
     }
     for (resource, actions) in change.new_resources.iter().take(3) {
         parts.push(format!("grants {} on {resource} too", listed(actions, 4)));

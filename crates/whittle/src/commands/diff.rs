@@ -305,6 +305,12 @@ fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) 
                 listed(actions, catalog)
             ));
         }
+        if !change.unconditioned.is_empty() {
+            out.push_str(&format!(
+                "  ~ now with no condition: {}\n",
+                listed(&change.unconditioned, catalog)
+            ));
+        }
         for (resource, actions) in &change.removed_resources {
             out.push_str(&format!(
                 "  ~ no longer on {resource}: {}\n",
@@ -353,6 +359,7 @@ fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Cat
             "widened": names(&c.widened, catalog),
             "new_resources": by_resource(&c.new_resources, catalog),
             "removed_resources": by_resource(&c.removed_resources, catalog),
+            "unconditioned": names(&c.unconditioned, catalog),
             "principals_added": c.principals_added, "principals_narrowed": c.principals_narrowed,
             "principals_removed": c.principals_removed,
             "categories": c.categories,
@@ -370,17 +377,17 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
         out.push_str("No change in access.\n");
         return out;
     }
-    out.push_str("| Policy | Change | Added | Removed | On more resources | Risk of the new access |\n| --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("| Policy | Change | Added | Removed | Broadened (more resources, fewer conditions) | Risk of the new access |\n| --- | --- | --- | --- | --- | --- |\n");
     for c in changes {
-        let mut rescoped = c.new_access();
-        rescoped.subtract(&c.added);
+        let mut broadened = c.new_access();
+        broadened.subtract(&c.added);
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
             label(c),
             c.status,
             c.added.count(),
             c.removed.count(),
-            rescoped.count(),
+            broadened.count(),
             c.categories.iter().cloned().collect::<Vec<_>>().join(", ")
         ));
     }
@@ -391,18 +398,23 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
             listed(&c.added, catalog)
         ));
     }
-    for c in changes
-        .iter()
-        .filter(|c| !c.widened.is_empty() || !c.new_resources.is_empty())
-    {
+    for c in changes.iter().filter(|c| {
+        !c.widened.is_empty() || !c.new_resources.is_empty() || !c.unconditioned.is_empty()
+    }) {
         out.push_str(&format!(
-            "\n<details><summary>On more resources in <code>{}</code></summary>\n\n",
+            "\n<details><summary>Broadened in <code>{}</code></summary>\n\n",
             label(c)
         ));
         if !c.widened.is_empty() {
             out.push_str(&format!(
                 "- every resource: {}\n",
                 listed(&c.widened, catalog)
+            ));
+        }
+        if !c.unconditioned.is_empty() {
+            out.push_str(&format!(
+                "- with no condition: {}\n",
+                listed(&c.unconditioned, catalog)
             ));
         }
         for (resource, actions) in &c.new_resources {
