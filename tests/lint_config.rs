@@ -548,3 +548,70 @@ fn github_format_prints_workflow_annotations() {
             "::warning file=policies/storage.json,line=7,col=17,",
         ));
 }
+
+#[test]
+fn whittle_toml_applies_to_the_rules_of_recommend_and_diff() {
+    let project = Project::new();
+    project.write(
+        "whittle.toml",
+        r#"
+disable = ["unused-role", "new-access", "privesc-passrole-ec2"]
+
+[severity]
+unused-action = "error"
+"#,
+    );
+    let output = project
+        .whittle()
+        .args([
+            "recommend",
+            "--format",
+            "sarif",
+            "--as-of",
+            "2026-11-20T00:00:00Z",
+        ])
+        .arg("--snapshot")
+        .arg(testdata("recommend/account.json"))
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        !results.iter().any(|r| r["ruleId"] == "WH403"),
+        "unused-role is disabled"
+    );
+    let unused_action = results
+        .iter()
+        .find(|r| r["ruleId"] == "WH402")
+        .expect("unused-action findings");
+    assert_eq!(unused_action["level"], "error");
+
+    // Disabling a lint rule does not remove its risk category from diff.
+    project.write("old.json", S3_WIDE);
+    project.write(
+        "new.json",
+        &S3_WIDE.replace(
+            r#""Action": "s3:*","#,
+            r#""Action": ["s3:*", "iam:PassRole", "ec2:RunInstances"],"#,
+        ),
+    );
+    let output = project
+        .whittle()
+        .args(["diff", "old.json", "new.json", "--format", "sarif"])
+        .args(["--deny-new", "privilege-escalation"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["WH502"],
+        "new-access is disabled, denied-new-access is not"
+    );
+}

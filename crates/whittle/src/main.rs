@@ -224,6 +224,8 @@ struct RecommendArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +246,8 @@ struct DiffArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 /// Report formats of `whittle diff`.
@@ -346,7 +350,7 @@ struct RuleArgs {
     /// Ignore any whittle.toml.
     #[arg(long)]
     no_config: bool,
-    /// Add the rule files (*.toml with a [match] section) of this directory; repeatable.
+    /// Add the rule files (*.toml with a `[match]` section) of this directory; repeatable.
     #[arg(long = "rules", value_name = "DIR")]
     rules_dirs: Vec<PathBuf>,
 }

@@ -51,8 +51,12 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     for error in &errors {
         eprintln!("error: {error}");
     }
-    let rules = RuleSet::embedded()?;
-    let categories = diff::categories(&rules, &expander);
+    // Risk categories come from every rule, whittle.toml's `disable` or not;
+    // the findings follow its `disable` and `[severity]`.
+    let (config, available) = super::rules::available(&args.rules)?;
+    let mut rules = available.clone();
+    config.configure(&mut rules)?;
+    let categories = diff::categories(&available, &expander);
     let changes = diff::compare(&old, &new, &categories, &catalog);
     let violations = diff::violations(&changes, &args.deny_new, &categories, &expander);
     let text = match args.format {

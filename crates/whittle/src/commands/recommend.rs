@@ -45,7 +45,10 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         RecommendFormat::Table => whittle_reporter::recommend_table(&all, width),
         RecommendFormat::Diff => whittle_reporter::recommend_diff(&all),
         RecommendFormat::Json => whittle_reporter::recommend_json(&all, env!("CARGO_PKG_VERSION")),
-        RecommendFormat::Sarif => sarif(&all, &args.snapshot, &catalog)?,
+        RecommendFormat::Sarif => {
+            let (_, rules) = super::rules::load(&args.rules)?;
+            sarif(&all, &args.snapshot, &rules, &catalog)?
+        }
     };
     output::write(args.output.as_deref(), &text)?;
     for principal in all
@@ -65,12 +68,13 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
 fn sarif(
     all: &Recommendations,
     snapshot: &Path,
+    rules: &RuleSet,
     catalog: &whittle_analysis::Catalog,
 ) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(snapshot)
         .with_context(|| format!("cannot read {}", snapshot.display()))?;
     let file = SourceFile::new(snapshot.display().to_string(), text);
-    let (rules, findings) = recommend::findings(all, &file, &RuleSet::embedded()?);
+    let (rules, findings) = recommend::findings(all, &file, rules);
     let base = std::env::current_dir().context("cannot read the working directory")?;
     let prints = whittle_analysis::lint::fingerprints(&findings, &base);
     let report = LintReport {

@@ -18,7 +18,7 @@ pub fn load(args: &RuleArgs) -> anyhow::Result<(Config, RuleSet)> {
 }
 
 /// Every rule that can be enabled, before whittle.toml disables or re-rates any.
-fn available(args: &RuleArgs) -> anyhow::Result<(Config, RuleSet)> {
+pub fn available(args: &RuleArgs) -> anyhow::Result<(Config, RuleSet)> {
     let config = if args.no_config {
         Config::default()
     } else {
