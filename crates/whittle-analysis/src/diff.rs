@@ -47,10 +47,15 @@ pub struct PolicyAccess {
 impl PolicyAccess {
     /// The key that pairs the old and new versions of a document.
     pub fn key(&self) -> String {
-        match &self.subject {
-            Some(subject) => format!("{} {subject}", self.path),
-            None => self.path.clone(),
-        }
+        label(&self.path, self.subject.as_deref())
+    }
+}
+
+/// A document named by its file and, for files holding several, its subject.
+fn label(path: &str, subject: Option<&str>) -> String {
+    match subject {
+        Some(subject) => format!("{path} {subject}"),
+        None => path.to_owned(),
     }
 }
 
@@ -327,6 +332,17 @@ pub struct PolicyChange {
 }
 
 impl PolicyChange {
+    /// The document: its file and, for files holding several, its subject.
+    pub fn label(&self) -> String {
+        label(&self.path, self.subject.as_deref())
+    }
+
+    /// The risk categories of the new access, comma-separated.
+    pub fn risks(&self) -> String {
+        let categories: Vec<&str> = self.categories.iter().map(String::as_str).collect();
+        categories.join(", ")
+    }
+
     /// Every action the change newly allows somewhere: added, widened to every
     /// resource, freed of its conditions, or allowed on a further resource.
     pub fn new_access(&self) -> ActionSet {
@@ -507,10 +523,7 @@ pub fn violations(
         for (rule, set) in &forbidden {
             let mut hit = change.new_access();
             hit.intersect_with(set);
-            let mut actions: Vec<String> = hit
-                .iter()
-                .map(|id| catalog.action(id).qualified_name.clone())
-                .collect();
+            let mut actions: Vec<String> = catalog.names(&hit).map(str::to_owned).collect();
             // A policy newly letting everyone in is forbidden by the
             // resource-exposure category; a trust policy newly trusting anyone
             // grants sts:AssumeRole, forbidden by a pattern that covers it.
@@ -542,10 +555,7 @@ pub fn violations(
             }
             out.push(Violation {
                 change: index,
-                policy: match &change.subject {
-                    Some(s) => format!("{} {s}", change.path),
-                    None => change.path.clone(),
-                },
+                policy: change.label(),
                 rule: rule.clone(),
                 actions,
             });
@@ -558,31 +568,23 @@ pub fn violations(
 /// resource-based policy, "newly lets X in").
 fn what_is_new(change: &PolicyChange, catalog: &Catalog) -> String {
     let trusted = &change.principals_added;
-    let listed = |actions: &ActionSet, most: usize| {
-        let names: Vec<&str> = actions
-            .iter()
-            .take(most)
-            .map(|id| catalog.action(id).qualified_name.as_str())
-            .collect();
-        match actions.count().saturating_sub(names.len()) {
-            0 => names.join(", "),
-            more => format!("{} and {more} more", names.join(", ")),
-        }
-    };
     let mut parts = Vec::new();
     let mut actions = change.added.clone();
     actions.union_with(&change.widened);
     if !actions.is_empty() {
-        parts.push(format!("newly grants {}", listed(&actions, 12)));
+        parts.push(format!("newly grants {}", catalog.list(&actions, 12)));
     }
     if !change.unconditioned.is_empty() {
         parts.push(format!(
             "grants {} with no condition",
-            listed(&change.unconditioned, 12)
+            catalog.list(&change.unconditioned, 12)
         ));
     }
     for (resource, actions) in change.new_resources.iter().take(3) {
-        parts.push(format!("grants {} on {resource} too", listed(actions, 4)));
+        parts.push(format!(
+            "grants {} on {resource} too",
+            catalog.list(actions, 4)
+        ));
     }
     if change.new_resources.len() > 3 {
         parts.push(format!(
@@ -635,15 +637,7 @@ pub fn findings(
         let risk = if change.categories.is_empty() {
             String::new()
         } else {
-            format!(
-                " ({})",
-                change
-                    .categories
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!(" ({})", change.risks())
         };
         out.push(Finding {
             rule: Arc::clone(rule),

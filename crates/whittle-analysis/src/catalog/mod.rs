@@ -22,6 +22,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::expand::ActionSet;
+
 static EMBEDDED: &[u8] = include_bytes!("../../data/catalog.json.gz");
 
 /// The format version of catalog files this build reads and writes.
@@ -310,6 +312,21 @@ impl Catalog {
     /// The action with `id`.
     pub fn action(&self, id: ActionId) -> &Action {
         &self.actions[id.0 as usize]
+    }
+
+    /// The names (`s3:GetObject`) of the actions of `set`, in catalog order.
+    pub fn names<'a>(&'a self, set: &'a ActionSet) -> impl Iterator<Item = &'a str> + 'a {
+        set.iter().map(|id| self.action(id).qualified_name.as_str())
+    }
+
+    /// The first `most` names of `set`, then "and N more":
+    /// `s3:GetObject, s3:PutObject and 12 more`.
+    pub fn list(&self, set: &ActionSet, most: usize) -> String {
+        let shown: Vec<&str> = self.names(set).take(most).collect();
+        match set.count().saturating_sub(shown.len()) {
+            0 => shown.join(", "),
+            rest => format!("{} and {rest} more", shown.join(", ")),
+        }
     }
 
     /// Looks up a service by prefix, case-insensitively.

@@ -168,19 +168,7 @@ pub(crate) fn lower(severity: Severity) -> Severity {
 pub(crate) fn describe(groups: &[ActionSet], catalog: &Catalog) -> String {
     groups
         .iter()
-        .map(|group| {
-            let names: Vec<&str> = group
-                .iter()
-                .take(LISTED)
-                .map(|id| catalog.action(id).qualified_name.as_str())
-                .collect();
-            let rest = group.count().saturating_sub(LISTED);
-            if rest > 0 {
-                format!("{} and {rest} more", names.join(", "))
-            } else {
-                names.join(", ")
-            }
-        })
+        .map(|group| catalog.list(group, LISTED))
         .collect::<Vec<_>>()
         .join(" with ")
 }

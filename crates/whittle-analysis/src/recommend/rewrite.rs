@@ -156,10 +156,7 @@ fn narrowed(value: &Value, wanted: &ActionSet, expander: &Expander<'_>) -> Value
     }
     let mut rest = wanted.clone();
     rest.subtract(&covered);
-    let mut names: Vec<String> = rest
-        .iter()
-        .map(|id| catalog.action(id).qualified_name.clone())
-        .collect();
+    let mut names: Vec<String> = catalog.names(&rest).map(str::to_owned).collect();
     names.sort_by_key(|n| n.to_ascii_lowercase());
     values.extend(names);
     if value.is_string() && values.len() == 1 {

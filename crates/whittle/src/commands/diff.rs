@@ -241,31 +241,11 @@ fn by_resource(list: &[(String, ActionSet)], catalog: &Catalog) -> Vec<serde_jso
 }
 
 fn names(set: &ActionSet, catalog: &Catalog) -> Vec<String> {
-    set.iter()
-        .map(|id| catalog.action(id).qualified_name.clone())
-        .collect()
+    catalog.names(set).map(str::to_owned).collect()
 }
 
 fn listed(set: &ActionSet, catalog: &Catalog) -> String {
-    let all = names(set, catalog);
-    let shown = all
-        .iter()
-        .take(LISTED)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if all.len() > LISTED {
-        format!("{shown} and {} more", all.len() - LISTED)
-    } else {
-        shown
-    }
-}
-
-fn label(change: &PolicyChange) -> String {
-    match &change.subject {
-        Some(s) => format!("{} {s}", change.path),
-        None => change.path.clone(),
-    }
+    catalog.list(set, LISTED)
 }
 
 fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) -> String {
@@ -273,22 +253,14 @@ fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) 
     for change in changes {
         out.push_str(&format!(
             "{} ({}): +{} -{} actions{}\n",
-            label(change),
+            change.label(),
             change.status,
             change.added.count(),
             change.removed.count(),
             if change.categories.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "; adds {}",
-                    change
-                        .categories
-                        .iter()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!("; adds {}", change.risks())
             }
         ));
         if !change.added.is_empty() {
@@ -387,18 +359,18 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
         broadened.subtract(&c.added);
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
-            label(c),
+            c.label(),
             c.status,
             c.added.count(),
             c.removed.count(),
             broadened.count(),
-            c.categories.iter().cloned().collect::<Vec<_>>().join(", ")
+            c.risks()
         ));
     }
     for c in changes.iter().filter(|c| !c.added.is_empty()) {
         out.push_str(&format!(
             "\n<details><summary>Added to <code>{}</code></summary>\n\n{}\n</details>\n",
-            label(c),
+            c.label(),
             listed(&c.added, catalog)
         ));
     }
@@ -407,7 +379,7 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
     }) {
         out.push_str(&format!(
             "\n<details><summary>Broadened in <code>{}</code></summary>\n\n",
-            label(c)
+            c.label()
         ));
         if !c.widened.is_empty() {
             out.push_str(&format!(
@@ -427,7 +399,10 @@ fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalo
         out.push_str("</details>\n");
     }
     for c in changes.iter().filter(|c| !c.principals_added.is_empty()) {
-        out.push_str(&format!("\nNewly let in by <code>{}</code>:\n\n", label(c)));
+        out.push_str(&format!(
+            "\nNewly let in by <code>{}</code>:\n\n",
+            c.label()
+        ));
         for principal in &c.principals_added {
             out.push_str(&format!("- `{principal}`\n"));
         }
