@@ -10,6 +10,7 @@
 
 use super::{
     Contents, DocumentError, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items,
+    objects,
 };
 use crate::source::{Member, Node, Value};
 
@@ -219,11 +220,7 @@ pub(super) fn tf_documents<'a>(
         out.push((subject, node, document_kind));
     }
     if kind == "aws_iam_role" {
-        let blocks = match values.get("inline_policy") {
-            Some(single) if matches!(single.value, Value::Object(_)) => vec![single],
-            list => items(list),
-        };
-        for block in blocks {
+        for block in objects(values.get("inline_policy")) {
             let name = block.get("name").and_then(Node::as_str).unwrap_or("?");
             if let Some(node) = block.get("policy") {
                 let subject = format!("{address} inline_policy \"{name}\"");

@@ -73,10 +73,7 @@ impl DocumentKind {
     /// statements do not all name principals stays [`DocumentKind::Unknown`]
     /// (an identity policy, perhaps with a stray Principal).
     pub fn infer(node: &Node) -> DocumentKind {
-        let statements = match node.get("Statement") {
-            Some(single) if matches!(single.value, Value::Object(_)) => vec![single],
-            list => items(list),
-        };
+        let statements = objects(node.get("Statement"));
         let has = |statement: &Node, key: &str| {
             statement.get(key).is_some() || statement.get(&format!("Not{key}")).is_some()
         };
@@ -421,6 +418,18 @@ fn items(node: Option<&Node>) -> Vec<&Node> {
     match node.map(|n| &n.value) {
         Some(Value::Array(items)) => items.iter().collect(),
         _ => Vec::new(),
+    }
+}
+
+/// An element written as one object or as an array of them (IAM's
+/// `Statement`, Terraform's blocks): the objects.
+fn objects(node: Option<&Node>) -> Vec<&Node> {
+    match node {
+        Some(single) if matches!(single.value, Value::Object(_)) => vec![single],
+        list => items(list)
+            .into_iter()
+            .filter(|n| matches!(n.value, Value::Object(_)))
+            .collect(),
     }
 }
 

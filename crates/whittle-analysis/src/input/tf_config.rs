@@ -9,7 +9,7 @@
 //! plan (`terraform show -json`) has it rendered.
 
 use super::iac::tf_documents;
-use super::{Contents, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items};
+use super::{Contents, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, objects};
 use crate::source::{Member, Node, Span, Value};
 
 /// The note added to findings in documents where interpolations were replaced.
@@ -36,7 +36,7 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
     for (kind, _, instances) in resources {
         for (name, _, args) in entries(Some(instances)) {
             let address = format!("{kind}.{name}");
-            for args in blocks(args) {
+            for args in objects(Some(args)) {
                 for (subject, node, document_kind) in tf_documents(kind, &address, args) {
                     push_string(&mut contents, subject, node, document_kind);
                 }
@@ -48,7 +48,7 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
             continue;
         }
         for (name, _, args) in entries(Some(instances)) {
-            for args in blocks(args) {
+            for args in objects(Some(args)) {
                 let mut interpolated = false;
                 let node = policy_document(args, &mut interpolated);
                 contents.documents.push(EmbeddedDocument {
@@ -67,30 +67,12 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
 /// The members of a block map such as `resource` or `resource.aws_iam_role`:
 /// an object, or (as Terraform also accepts) an array of objects.
 fn entries(node: Option<&Node>) -> Vec<(&str, Span, &Node)> {
-    let Some(node) = node else {
-        return Vec::new();
-    };
-    let objects = match &node.value {
-        Value::Object(_) => vec![node],
-        _ => items(Some(node)),
-    };
-    objects
+    objects(node)
         .into_iter()
         .filter_map(Node::as_object)
         .flatten()
         .map(|m| (m.key.as_str(), m.key_span, &m.value))
         .collect()
-}
-
-/// One block (an object) or several (an array of objects).
-fn blocks(node: &Node) -> Vec<&Node> {
-    match &node.value {
-        Value::Object(_) => vec![node],
-        _ => items(Some(node))
-            .into_iter()
-            .filter(|n| matches!(n.value, Value::Object(_)))
-            .collect(),
-    }
 }
 
 /// Adds a document written as a JSON string, with its interpolations read as
@@ -187,10 +169,7 @@ fn policy_document(args: &Node, interpolated: &mut bool) -> Node {
         args.get("version").map_or(args.span, |v| v.span),
         string(args.get("version"), "2012-10-17", args.span, interpolated),
     )];
-    let statements: Vec<Node> = args
-        .get("statement")
-        .map(blocks)
-        .unwrap_or_default()
+    let statements: Vec<Node> = objects(args.get("statement"))
         .into_iter()
         .map(|block| statement(block, interpolated))
         .collect();
@@ -259,7 +238,7 @@ fn statement(block: &Node, interpolated: &mut bool) -> Node {
 /// `{"AWS": [...], "Service": [...]}`, or `"*"` for type `*`.
 fn principals(node: &Node, interpolated: &mut bool) -> Node {
     let mut by_type: Vec<Member> = Vec::new();
-    for block in blocks(node) {
+    for block in objects(Some(node)) {
         let kind = block.get("type").and_then(Node::as_str).unwrap_or("AWS");
         let identifiers = list(block, "identifiers", interpolated);
         if kind == "*" {
@@ -279,7 +258,7 @@ fn principals(node: &Node, interpolated: &mut bool) -> Node {
 /// `condition { test, variable, values }` blocks as a Condition block.
 fn conditions(node: &Node, interpolated: &mut bool) -> Node {
     let mut by_test: Vec<Member> = Vec::new();
-    for block in blocks(node) {
+    for block in objects(Some(node)) {
         let (Some(test), Some(variable)) = (block.get("test"), block.get("variable")) else {
             continue;
         };
