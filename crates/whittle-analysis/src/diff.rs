@@ -109,7 +109,9 @@ fn document_access(
         start: Position { line: 1, column: 1 },
     };
     if document.kind == DocumentKind::Trust {
-        access.principals = principals(&Policy::parse_trust(&document.node), document.kind);
+        let policy = Policy::parse_trust(&document.node);
+        let scope = PolicyScope::resolve(&policy, expander, now);
+        access.principals = principals(&policy, &scope, document.kind, expander);
         return access;
     }
     let policy = Policy::parse(&document.node);
@@ -126,7 +128,7 @@ fn document_access(
     access.allowed = permissions.effective();
     access.anywhere = permissions.effective_on_any_resource();
     access.by_resource = by_resource(&policy, &scope, &permissions.denied);
-    access.principals = principals(&policy, document.kind);
+    access.principals = principals(&policy, &scope, document.kind, expander);
     access
 }
 
@@ -207,19 +209,23 @@ fn new_resources(
 /// principal (`AWS arn:…`, `Service ecs-tasks.amazonaws.com`, `Federated …`,
 /// or `everyone` for `"*"` and `{"AWS": "*"}`) followed by the statement's
 /// conditions, if any. Empty for other sorts of documents.
-pub fn principals(policy: &Policy, kind: DocumentKind) -> BTreeSet<String> {
+pub fn principals(
+    policy: &Policy,
+    scope: &PolicyScope,
+    kind: DocumentKind,
+    expander: &Expander<'_>,
+) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     if !kind.names_principals() {
         return out;
     }
+    let assume = expander.expand("sts:AssumeRole*");
     for statement in policy.statements.iter().filter(|s| s.is_allow()) {
-        let assumes = statement.action.as_ref().is_some_and(|action| {
-            action.negated
-                || action.values.iter().any(|v| {
-                    let a = v.value.to_ascii_lowercase();
-                    a == "*" || a == "sts:*" || a.starts_with("sts:assumerole")
-                })
-        });
+        let assumes = scope
+            .statements
+            .iter()
+            .find(|s| s.index == statement.index)
+            .is_some_and(|s| assume.meets(|i| s.named.word(i)));
         let applies = kind != DocumentKind::Trust || assumes;
         let Some(principal) = statement.principal.as_ref().filter(|_| applies) else {
             continue;
@@ -705,7 +711,10 @@ mod tests {
             )
             .unwrap(),
         );
-        let entries: Vec<String> = principals(&policy, DocumentKind::Trust)
+        let expander = Expander::new(Catalog::embedded());
+        let now = "2026-11-24T00:00:00Z".parse().unwrap();
+        let scope = PolicyScope::resolve(&policy, &expander, now);
+        let entries: Vec<String> = principals(&policy, &scope, DocumentKind::Trust, &expander)
             .into_iter()
             .collect();
         assert_eq!(
@@ -719,6 +728,18 @@ mod tests {
         assert!(
             names_everyone("everyone")
                 && !names_everyone("everyone if StringEquals aws:PrincipalOrgID o-1")
+        );
+        // Actions match as IAM matches them: a wildcard, any case.
+        let wildcard = Policy::parse_trust(
+            &crate::source::parse_json(
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"STS:Assume*"}]}"#,
+            )
+            .unwrap(),
+        );
+        let scope = PolicyScope::resolve(&wildcard, &expander, now);
+        assert_eq!(
+            principals(&wildcard, &scope, DocumentKind::Trust, &expander),
+            BTreeSet::from(["Service ecs-tasks.amazonaws.com".to_owned()])
         );
         assert!(narrows("X if A and B", "X if A") && narrows("X if A", "X"));
         assert!(!narrows("X if B", "X if A") && !narrows("Y if A", "X"));
