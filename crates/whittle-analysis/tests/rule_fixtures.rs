@@ -34,14 +34,16 @@ fn lint(linter: &Linter<'_>, path: &Path) -> Vec<Finding> {
 }
 
 fn recommend(rules: &RuleSet, path: &Path) -> Vec<Finding> {
-    let snapshot = Snapshot::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let file = source(path);
+    let snapshot = Snapshot::parse(file.path(), file.text())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let options = RecommendOptions {
         as_of: "2026-11-20T00:00:00Z".parse().unwrap(),
         ..RecommendOptions::default()
     };
     let all = recommend::recommend(&snapshot, Catalog::embedded(), &options)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    recommend::findings(&all, &source(path), rules).1
+    recommend::findings(&all, &file, rules).1
 }
 
 /// `path` is the `.old.json` half of a pair.

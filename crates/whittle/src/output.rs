@@ -1,9 +1,12 @@
-//! Writing results: to standard output, or atomically to a file.
+//! Writing results: to standard output, or atomically to a file; and the SARIF
+//! log of findings that recommend and diff report.
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
+use whittle_analysis::{Catalog, Finding, Rule};
 
 /// Writes `text` to `path` through a temporary file in the same directory and a
 /// rename, so readers never see a partial file; or to stdout when `path` is None.
@@ -37,4 +40,32 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     temp.persist(path)
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
+}
+
+/// A SARIF log of `findings` (of `rules`) that come from `documents` documents
+/// in `files` files, with fingerprints and paths relative to the working
+/// directory.
+pub fn findings_sarif(
+    rules: &[Arc<Rule>],
+    findings: &[Finding],
+    files: usize,
+    documents: usize,
+    catalog: &Catalog,
+) -> anyhow::Result<String> {
+    let base = std::env::current_dir().context("cannot read the working directory")?;
+    let prints = whittle_analysis::lint::fingerprints(findings, &base);
+    let report = whittle_reporter::LintReport {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        catalog: catalog.sources(),
+        rules,
+        findings,
+        fingerprints: &prints,
+        failures: &[],
+        files,
+        documents,
+        skipped: 0,
+        ignored: 0,
+        baselined: 0,
+    };
+    Ok(whittle_reporter::lint_sarif(&report, &base))
 }

@@ -214,22 +214,7 @@ fn sarif(
     catalog: &Catalog,
 ) -> anyhow::Result<String> {
     let (rules, findings) = diff::findings(changes, violations, rules, catalog);
-    let base = std::env::current_dir().context("cannot read the working directory")?;
-    let prints = whittle_analysis::lint::fingerprints(&findings, &base);
-    let report = whittle_reporter::LintReport {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        catalog: catalog.sources(),
-        rules: &rules,
-        findings: &findings,
-        fingerprints: &prints,
-        failures: &[],
-        files: changes.len(),
-        documents: changes.len(),
-        skipped: 0,
-        ignored: 0,
-        baselined: 0,
-    };
-    Ok(whittle_reporter::lint_sarif(&report, &base))
+    output::findings_sarif(&rules, &findings, changes.len(), changes.len(), catalog)
 }
 
 fn by_resource(list: &[(String, ActionSet)], catalog: &Catalog) -> Vec<serde_json::Value> {

@@ -4,16 +4,18 @@
 use std::path::Path;
 
 use anyhow::Context;
+use whittle_analysis::SourceFile;
 use whittle_analysis::recommend::{self, RecommendOptions, Recommendations};
-use whittle_analysis::{RuleSet, SourceFile};
 use whittle_model::Snapshot;
-use whittle_reporter::LintReport;
 
 use crate::{RecommendArgs, RecommendFormat, cache, exit, output};
 
 /// Runs `whittle recommend`.
 pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
-    let snapshot = Snapshot::read(&args.snapshot)?;
+    let path = args.snapshot.display().to_string();
+    let text =
+        std::fs::read_to_string(&args.snapshot).with_context(|| format!("cannot read {path}"))?;
+    let snapshot = Snapshot::parse(&path, &text)?;
     if !snapshot.complete {
         eprintln!(
             "warning: {} is a checkpoint of an unfinished fetch; run `whittle fetch --resume` to complete it",
@@ -47,7 +49,10 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         RecommendFormat::Json => whittle_reporter::recommend_json(&all, env!("CARGO_PKG_VERSION")),
         RecommendFormat::Sarif => {
             let (_, rules) = super::rules::load(&args.rules)?;
-            sarif(&all, &args.snapshot, &rules, &catalog)?
+            // Findings point into the snapshot: its text locates each entry.
+            let file = SourceFile::new(path, text);
+            let (rules, findings) = recommend::findings(&all, &file, &rules);
+            output::findings_sarif(&rules, &findings, 1, all.recommendations.len(), &catalog)?
         }
     };
     output::write(args.output.as_deref(), &text)?;
@@ -63,34 +68,6 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(exit::OK)
-}
-
-fn sarif(
-    all: &Recommendations,
-    snapshot: &Path,
-    rules: &RuleSet,
-    catalog: &whittle_analysis::Catalog,
-) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(snapshot)
-        .with_context(|| format!("cannot read {}", snapshot.display()))?;
-    let file = SourceFile::new(snapshot.display().to_string(), text);
-    let (rules, findings) = recommend::findings(all, &file, rules);
-    let base = std::env::current_dir().context("cannot read the working directory")?;
-    let prints = whittle_analysis::lint::fingerprints(&findings, &base);
-    let report = LintReport {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        catalog: catalog.sources(),
-        rules: &rules,
-        findings: &findings,
-        fingerprints: &prints,
-        failures: &[],
-        files: 1,
-        documents: all.recommendations.len(),
-        skipped: 0,
-        ignored: 0,
-        baselined: 0,
-    };
-    Ok(whittle_reporter::lint_sarif(&report, &base))
 }
 
 /// Writes each suggested document, and each original for rolling back, into
