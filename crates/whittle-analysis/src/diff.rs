@@ -37,7 +37,7 @@ pub struct PolicyAccess {
     /// For a trust or resource-based policy, whom it lets in: one entry per
     /// principal with its conditions (see [`principals`]); empty for identity
     /// policies.
-    pub principals: BTreeSet<String>,
+    pub principals: BTreeSet<Grantee>,
     /// The file as the user named it (for locations in reports).
     pub display: String,
     /// Where the document starts in the file.
@@ -59,8 +59,9 @@ fn label(path: &str, subject: Option<&str>) -> String {
     }
 }
 
-/// The documents of one file (trust policies aside) and what each allows;
-/// `Err` when the file cannot be read (a message with the position), `Ok(empty)` when it holds no policy.
+/// The documents of one file and what each allows (for trust and
+/// resource-based policies, also whom they let in); `Err` when the file cannot
+/// be read (a message with the position), `Ok(empty)` when it holds no policy.
 pub fn file_access(
     path: &str,
     file: &SourceFile,
@@ -214,7 +215,7 @@ pub fn principals(
     scope: &PolicyScope,
     kind: DocumentKind,
     expander: &Expander<'_>,
-) -> BTreeSet<String> {
+) -> BTreeSet<Grantee> {
     let mut out = BTreeSet::new();
     if !kind.names_principals() {
         return out;
@@ -247,7 +248,7 @@ pub fn principals(
         if principal.negated {
             who = vec![format!("everyone but {}", who.join(", "))];
         }
-        let conditions: Vec<String> = statement
+        let conditions: BTreeSet<String> = statement
             .conditions
             .iter()
             .map(|c| {
@@ -263,37 +264,51 @@ pub fn principals(
                 format!("{} {} {}", c.operator.value, c.key.value, values.join("|"))
             })
             .collect();
-        for principal in who {
-            out.insert(if conditions.is_empty() {
-                principal
-            } else {
-                format!("{principal} if {}", conditions.join(" and "))
+        for who in who {
+            out.insert(Grantee {
+                who,
+                conditions: conditions.clone(),
             });
         }
     }
     out
 }
 
-/// Whether the trust entry `now` names the principal of `was` under every
-/// condition `was` had, and more.
-fn narrows(now: &str, was: &str) -> bool {
-    let split = |entry: &'_ str| -> (String, BTreeSet<String>) {
-        match entry.split_once(" if ") {
-            Some((who, conditions)) => (
-                who.to_owned(),
-                conditions.split(" and ").map(str::to_owned).collect(),
-            ),
-            None => (entry.to_owned(), BTreeSet::new()),
-        }
-    };
-    let ((who_now, now), (who_was, was)) = (split(now), split(was));
-    who_now == who_was && was.is_subset(&now) && was.len() < now.len()
+/// A principal a trust or resource-based policy lets in, with the conditions
+/// of the statement that does. Shown as `AWS arn:… if StringEquals key value`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grantee {
+    /// `AWS arn:…`, `Service …`, `Federated …`, `everyone` or `everyone but …`.
+    pub who: String,
+    /// The statement's conditions, each `Operator key value|value`.
+    pub conditions: BTreeSet<String>,
 }
 
-/// Whether a principal entry (of [`principals`]) is everyone, with no
-/// condition.
-pub fn names_everyone(entry: &str) -> bool {
-    entry.starts_with("everyone") && !entry.contains(" if ")
+impl Grantee {
+    /// Everyone, with no condition.
+    pub fn is_everyone(&self) -> bool {
+        self.who.starts_with("everyone") && self.conditions.is_empty()
+    }
+
+    /// Whether this names the principal of `was` under every condition `was`
+    /// had, and more.
+    fn narrows(&self, was: &Grantee) -> bool {
+        self.who == was.who
+            && was.conditions.is_subset(&self.conditions)
+            && was.conditions.len() < self.conditions.len()
+    }
+}
+
+impl std::fmt::Display for Grantee {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.who)?;
+        let mut separator = " if ";
+        for condition in &self.conditions {
+            write!(f, "{separator}{condition}")?;
+            separator = " and ";
+        }
+        Ok(())
+    }
 }
 
 /// How one policy's access changed.
@@ -326,12 +341,12 @@ pub struct PolicyChange {
     pub kind: DocumentKind,
     /// Principals a trust or resource-based policy newly lets in (see
     /// [`principals`]).
-    pub principals_added: Vec<String>,
+    pub principals_added: Vec<Grantee>,
     /// Principals it let in under fewer conditions (or none) and now only under
     /// more (the entries with their new conditions).
-    pub principals_narrowed: Vec<String>,
+    pub principals_narrowed: Vec<Grantee>,
     /// Principal entries it no longer has.
-    pub principals_removed: Vec<String>,
+    pub principals_removed: Vec<Grantee>,
     /// Risk categories (rule tags) of the added and widened actions, and
     /// `resource-exposure` for a policy newly letting everyone in.
     pub categories: BTreeSet<String>,
@@ -422,11 +437,11 @@ pub fn compare(
         );
         // A principal already trusted under fewer conditions (or none) that
         // now comes with more is narrowed, not newly trusted.
-        let (principals_narrowed, principals_added): (Vec<String>, Vec<String>) = trusted_after
+        let (principals_narrowed, principals_added): (Vec<Grantee>, Vec<Grantee>) = trusted_after
             .difference(trusted_before)
             .cloned()
-            .partition(|entry| trusted_before.iter().any(|was| narrows(entry, was)));
-        let principals_removed: Vec<String> =
+            .partition(|entry| trusted_before.iter().any(|was| entry.narrows(was)));
+        let principals_removed: Vec<Grantee> =
             trusted_before.difference(trusted_after).cloned().collect();
         let mut unconditioned = after.map_or_else(|| empty.clone(), |p| p.unconditional.clone());
         unconditioned.subtract(before.map_or(&empty, |p| &p.unconditional));
@@ -448,36 +463,15 @@ pub fn compare(
         {
             continue;
         }
-        let mut new_access = added.clone();
-        new_access.union_with(&widened);
-        new_access.union_with(&unconditioned);
-        for (_, actions) in &new_resources {
-            new_access.union_with(actions);
-        }
-        let touched = |set: &ActionSet| {
-            let mut both = set.clone();
-            both.intersect_with(&new_access);
-            !both.is_empty()
-        };
         let either = after.or(before).expect("one side exists");
-        changes.push(PolicyChange {
+        let mut change = PolicyChange {
             path: either.path.clone(),
             display: either.display.clone(),
             start: either.start,
             subject: either.subject.clone(),
             status,
             kind: either.kind,
-            categories: categories
-                .iter()
-                .filter(|(_, set)| touched(set))
-                .map(|(tag, _)| tag.clone())
-                .chain(
-                    principals_added
-                        .iter()
-                        .any(|t| names_everyone(t))
-                        .then(|| "resource-exposure".to_owned()),
-                )
-                .collect(),
+            categories: BTreeSet::new(),
             added,
             removed,
             widened,
@@ -487,7 +481,21 @@ pub fn compare(
             principals_added,
             principals_narrowed,
             principals_removed,
-        });
+        };
+        let new_access = change.new_access();
+        change.categories = categories
+            .iter()
+            .filter(|(_, set)| set.meets(|i| new_access.word(i)))
+            .map(|(tag, _)| tag.clone())
+            .chain(
+                change
+                    .principals_added
+                    .iter()
+                    .any(Grantee::is_everyone)
+                    .then(|| "resource-exposure".to_owned()),
+            )
+            .collect();
+        changes.push(change);
     }
     changes
 }
@@ -536,9 +544,9 @@ pub fn violations(
             let trust = change.kind == DocumentKind::Trust;
             let mut covers = (*assume).clone();
             covers.intersect_with(set);
-            let forbidden_principal = |entry: &&String| {
+            let forbidden_principal = |entry: &&Grantee| {
                 if categories.contains_key(rule) {
-                    rule == "resource-exposure" && names_everyone(entry)
+                    rule == "resource-exposure" && entry.is_everyone()
                 } else {
                     trust && !covers.is_empty()
                 }
@@ -604,6 +612,7 @@ fn what_is_new(change: &PolicyChange, catalog: &Catalog) -> String {
         } else {
             "in"
         };
+        let trusted: Vec<String> = trusted.iter().map(ToString::to_string).collect();
         parts.push(format!("newly lets {} {what}", trusted.join("; ")));
     }
     parts.join("; ")
@@ -715,7 +724,8 @@ mod tests {
         let now = "2026-11-24T00:00:00Z".parse().unwrap();
         let scope = PolicyScope::resolve(&policy, &expander, now);
         let entries: Vec<String> = principals(&policy, &scope, DocumentKind::Trust, &expander)
-            .into_iter()
+            .iter()
+            .map(ToString::to_string)
             .collect();
         assert_eq!(
             entries,
@@ -725,9 +735,13 @@ mod tests {
                 "everyone",
             ]
         );
+        let grantee = |who: &str, conditions: &[&str]| Grantee {
+            who: who.to_owned(),
+            conditions: conditions.iter().map(|c| (*c).to_owned()).collect(),
+        };
         assert!(
-            names_everyone("everyone")
-                && !names_everyone("everyone if StringEquals aws:PrincipalOrgID o-1")
+            grantee("everyone", &[]).is_everyone()
+                && !grantee("everyone", &["StringEquals aws:PrincipalOrgID o-1"]).is_everyone()
         );
         // Actions match as IAM matches them: a wildcard, any case.
         let wildcard = Policy::parse_trust(
@@ -739,10 +753,22 @@ mod tests {
         let scope = PolicyScope::resolve(&wildcard, &expander, now);
         assert_eq!(
             principals(&wildcard, &scope, DocumentKind::Trust, &expander),
-            BTreeSet::from(["Service ecs-tasks.amazonaws.com".to_owned()])
+            BTreeSet::from([grantee("Service ecs-tasks.amazonaws.com", &[])])
         );
-        assert!(narrows("X if A and B", "X if A") && narrows("X if A", "X"));
-        assert!(!narrows("X if B", "X if A") && !narrows("Y if A", "X"));
+        let narrows = |now: &Grantee, was: &Grantee| now.narrows(was);
+        assert!(
+            narrows(&grantee("X", &["A", "B"]), &grantee("X", &["A"]))
+                && narrows(&grantee("X", &["A"]), &grantee("X", &[]))
+        );
+        assert!(
+            !narrows(&grantee("X", &["B"]), &grantee("X", &["A"]))
+                && !narrows(&grantee("Y", &["A"]), &grantee("X", &[]))
+        );
+        // A condition value with " and " in it is one condition.
+        assert_eq!(
+            grantee("X", &["StringEquals k a and b"]).to_string(),
+            "X if StringEquals k a and b"
+        );
     }
 
     #[test]

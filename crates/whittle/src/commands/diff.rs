@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 use serde_json::json;
-use whittle_analysis::diff::{self, PolicyAccess, PolicyChange, Violation};
+use whittle_analysis::diff::{self, Grantee, PolicyAccess, PolicyChange, Violation};
 use whittle_analysis::input::DocumentKind;
 use whittle_analysis::{ActionSet, Catalog, Expander, RuleSet, SourceFile};
 
@@ -225,6 +225,10 @@ fn by_resource(list: &[(String, ActionSet)], catalog: &Catalog) -> Vec<serde_jso
         .collect()
 }
 
+fn shown(grantees: &[Grantee]) -> Vec<String> {
+    grantees.iter().map(ToString::to_string).collect()
+}
+
 fn names(set: &ActionSet, catalog: &Catalog) -> Vec<String> {
     catalog.names(set).map(str::to_owned).collect()
 }
@@ -321,8 +325,9 @@ fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Cat
             "new_resources": by_resource(&c.new_resources, catalog),
             "removed_resources": by_resource(&c.removed_resources, catalog),
             "unconditioned": names(&c.unconditioned, catalog),
-            "principals_added": c.principals_added, "principals_narrowed": c.principals_narrowed,
-            "principals_removed": c.principals_removed,
+            "principals_added": shown(&c.principals_added),
+            "principals_narrowed": shown(&c.principals_narrowed),
+            "principals_removed": shown(&c.principals_removed),
             "categories": c.categories,
         })).collect::<Vec<_>>(),
         "violations": violations.iter().map(|v| json!({"policy": v.policy, "rule": v.rule, "actions": v.actions})).collect::<Vec<_>>(),
