@@ -148,19 +148,37 @@ fn push_resource(
             .unwrap_or_default()
     };
     for (subject, node) in policies {
-        push(contents, subject, node, document_kind);
+        push(contents, subject, node, Some(document_kind));
     }
 }
 
 /// Terraform resource types whose values hold a policy document, the argument
-/// holding it and what sort of policy it is.
-const TF_POLICIES: &[(&str, &str, DocumentKind)] = &[
-    ("aws_iam_policy", "policy", DocumentKind::Managed),
-    ("aws_iam_role_policy", "policy", DocumentKind::RoleInline),
-    ("aws_iam_user_policy", "policy", DocumentKind::UserInline),
-    ("aws_iam_group_policy", "policy", DocumentKind::GroupInline),
-    ("aws_iam_policy_document", "json", DocumentKind::Unknown),
-    ("aws_iam_role", "assume_role_policy", DocumentKind::Trust),
+/// holding it and what sort of policy it is; `None` for a rendered
+/// `aws_iam_policy_document`, which serves as an identity, resource or trust
+/// policy: its statements tell.
+const TF_POLICIES: &[(&str, &str, Option<DocumentKind>)] = &[
+    ("aws_iam_policy", "policy", Some(DocumentKind::Managed)),
+    (
+        "aws_iam_role_policy",
+        "policy",
+        Some(DocumentKind::RoleInline),
+    ),
+    (
+        "aws_iam_user_policy",
+        "policy",
+        Some(DocumentKind::UserInline),
+    ),
+    (
+        "aws_iam_group_policy",
+        "policy",
+        Some(DocumentKind::GroupInline),
+    ),
+    ("aws_iam_policy_document", "json", None),
+    (
+        "aws_iam_role",
+        "assume_role_policy",
+        Some(DocumentKind::Trust),
+    ),
 ];
 
 /// The identity policies of a Terraform plan (`terraform show -json`), if `root`
@@ -207,12 +225,12 @@ pub(super) fn tf_documents<'a>(
     kind: &str,
     address: &str,
     values: &'a Node,
-) -> Vec<(String, &'a Node, DocumentKind)> {
+) -> Vec<(String, &'a Node, Option<DocumentKind>)> {
     let mut out = Vec::new();
     if let Some(&(_, key, document_kind)) = TF_POLICIES.iter().find(|(t, ..)| *t == kind)
         && let Some(node) = values.get(key)
     {
-        let subject = if document_kind == DocumentKind::Trust {
+        let subject = if document_kind == Some(DocumentKind::Trust) {
             format!("{address} {key}")
         } else {
             address.to_owned()
@@ -224,15 +242,16 @@ pub(super) fn tf_documents<'a>(
             let name = block.get("name").and_then(Node::as_str).unwrap_or("?");
             if let Some(node) = block.get("policy") {
                 let subject = format!("{address} inline_policy \"{name}\"");
-                out.push((subject, node, DocumentKind::RoleInline));
+                out.push((subject, node, Some(DocumentKind::RoleInline)));
             }
         }
     }
     out
 }
 
-/// Adds one document: an object (intrinsics resolved) or a JSON string.
-fn push(contents: &mut Contents, subject: String, node: &Node, kind: DocumentKind) {
+/// Adds one document: an object (intrinsics resolved) or a JSON string; of
+/// sort `kind`, or (`None`) the sort its statements tell.
+fn push(contents: &mut Contents, subject: String, node: &Node, kind: Option<DocumentKind>) {
     let (node, resolved) = match &node.value {
         Value::String(text) => match decode_embedded(text, node.span) {
             Ok(node) => (node, false),
@@ -251,14 +270,7 @@ fn push(contents: &mut Contents, subject: String, node: &Node, kind: DocumentKin
         // An unknown-at-plan-time value, or null: nothing to lint.
         _ => return,
     };
-    // A rendered aws_iam_policy_document serves as an identity, resource or
-    // trust policy: its statements tell.
-    let kind = match kind {
-        DocumentKind::Unknown if !resolved && node.get("Statement").is_some() => {
-            DocumentKind::infer(&node)
-        }
-        kind => kind,
-    };
+    let kind = kind.unwrap_or_else(|| DocumentKind::infer(&node));
     contents.documents.push(EmbeddedDocument {
         kind,
         subject: Some(subject),
@@ -399,6 +411,17 @@ mod tests {
         let out = resolve(&join, &mut resolved);
         assert!(resolved);
         assert_eq!(out.as_str(), Some("arn:aws:sqs:*"));
+    }
+
+    #[test]
+    fn an_identity_policy_of_a_template_stays_one_whatever_its_statements() {
+        // AWS::IAM::Policy is an identity policy: a Principal in it is a mistake
+        // to report, not a sign of a resource-based policy.
+        let template = parse_json(r#"{"Resources": {"P": {"Type": "AWS::IAM::Policy", "Properties": {
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"},
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}}}}}"#).unwrap();
+        let contents = cloudformation(&template).unwrap();
+        assert_eq!(contents.documents[0].kind, DocumentKind::Unknown);
     }
 
     #[test]

@@ -76,8 +76,8 @@ fn entries(node: Option<&Node>) -> Vec<(&str, Span, &Node)> {
 }
 
 /// Adds a document written as a JSON string, with its interpolations read as
-/// `*`. A string that is one whole expression is skipped: only a plan knows it.
-fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: DocumentKind) {
+/// `*`; of sort `kind`, or (`None`) the sort its statements tell. A string that is one whole expression is skipped: only a plan knows it.
+fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: Option<DocumentKind>) {
     let Some(text) = node.as_str() else { return };
     if whole_expression(text) {
         return;
@@ -85,7 +85,7 @@ fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: Docu
     let (text, interpolated) = interpolate(text);
     match decode_embedded(&text, node.span) {
         Ok(document) => contents.documents.push(EmbeddedDocument {
-            kind,
+            kind: kind.unwrap_or_else(|| DocumentKind::infer(&document)),
             subject: Some(subject),
             owner: None,
             node: document,
