@@ -2,13 +2,13 @@
 //! `unused-action` per policy (and `unused-role`), located at the policy or
 //! principal by ARN inside the snapshot file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::lint::{Finding, Location, Logical, LogicalKind};
 use crate::recommend::{PolicyRef, Recommendations, Usage};
 use crate::rules::{Rule, RuleCommand, RuleSet};
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceFile, Span, Value};
 
 /// One finding per policy and rule, plus one per unused role, located in
 /// `snapshot` (the file the recommendations come from) at the policy's or
@@ -26,8 +26,13 @@ pub fn findings(
         rule("unused-action"),
         rule("unused-role"),
     );
+    let entries = entries(snapshot);
     let at = |logical: Logical, subject: String| {
-        let span = entry(snapshot.text(), &logical.arn, logical.name.as_deref());
+        let span = entries
+            .get(&(logical.arn.clone(), logical.name.clone()))
+            .or_else(|| entries.get(&(logical.arn.clone(), None)))
+            .copied()
+            .unwrap_or(Span::new(0, snapshot.text().len().min(1)));
         Location {
             path: Arc::clone(snapshot.path()),
             start: snapshot.position(span.start),
@@ -124,25 +129,46 @@ pub fn findings(
     (rules.sorted_of(RuleCommand::Recommend), findings)
 }
 
-/// Where the entry of `arn` is in the snapshot's text: its `"Arn"` member (a
-/// managed policy's or a role's), and for an inline policy the `"PolicyName"`
-/// after its owner's; the start of the file when neither is found.
-fn entry(text: &str, arn: &str, inline: Option<&str>) -> Span {
-    let quoted = |value: &str| serde_json::to_string(value).unwrap_or_default();
-    let find = |needle: &str, from: usize| {
-        text.get(from..)
-            .and_then(|rest| rest.find(needle))
-            .map(|i| Span::new(from + i, from + i + needle.len()))
+/// Where each entry of the snapshot is, read once with the span-keeping
+/// parser: the `Arn` of every user, group, role and managed policy, keyed by
+/// (ARN, None), and the `PolicyName` of every inline policy, keyed by (owner
+/// ARN, name). Empty when the text does not parse.
+fn entries(snapshot: &SourceFile) -> HashMap<(String, Option<String>), Span> {
+    let mut out = HashMap::new();
+    let Ok(root) = snapshot.parse_json() else {
+        return out;
     };
-    let Some(owner) =
-        find(&format!("\"Arn\": {}", quoted(arn)), 0).or_else(|| find(&quoted(arn), 0))
-    else {
-        return Span::new(0, text.len().min(1));
+    let Some(details) = root.get("authorization_details") else {
+        return out;
     };
-    match inline {
-        Some(name) => {
-            find(&format!("\"PolicyName\": {}", quoted(name)), owner.end).unwrap_or(owner)
+    let lists = [
+        ("UserDetailList", "UserPolicyList"),
+        ("GroupDetailList", "GroupPolicyList"),
+        ("RoleDetailList", "RolePolicyList"),
+        ("Policies", ""),
+    ];
+    for (list, inline) in lists {
+        let Some(Value::Array(entities)) = details.get(list).map(|l| &l.value) else {
+            continue;
+        };
+        for entity in entities {
+            let Some(arn) = entity.get("Arn") else {
+                continue;
+            };
+            let Some(arn_text) = arn.as_str() else {
+                continue;
+            };
+            out.entry((arn_text.to_owned(), None)).or_insert(arn.span);
+            let Some(Value::Array(policies)) = entity.get(inline).map(|p| &p.value) else {
+                continue;
+            };
+            for name in policies.iter().filter_map(|p| p.get("PolicyName")) {
+                if let Some(text) = name.as_str() {
+                    out.entry((arn_text.to_owned(), Some(text.to_owned())))
+                        .or_insert(name.span);
+                }
+            }
         }
-        None => owner,
     }
+    out
 }
