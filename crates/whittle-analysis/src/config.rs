@@ -19,8 +19,10 @@
 //!
 //! An `[[ignore]]` entry matches a finding when every selector it sets matches.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -231,6 +233,7 @@ impl Config {
             entries,
             root,
             cwd: std::env::current_dir().ok(),
+            relative: RefCell::new(HashMap::new()),
         })
     }
 }
@@ -250,6 +253,9 @@ pub struct Ignores {
     root: Option<PathBuf>,
     /// The working directory, which relative paths of findings start from.
     cwd: Option<PathBuf>,
+    /// Each finding path seen, relative to `root`: resolved once per file, not
+    /// once per finding.
+    relative: RefCell<HashMap<Arc<str>, Option<PathBuf>>>,
 }
 
 impl Ignores {
@@ -257,11 +263,17 @@ impl Ignores {
     pub fn matches(&self, finding: &Finding) -> bool {
         let location = &finding.location;
         let typed = location.path.trim_start_matches("./");
-        let from_root = self.relative_to_root(&location.path);
+        let from_root = || {
+            self.relative
+                .borrow_mut()
+                .entry(Arc::clone(&location.path))
+                .or_insert_with(|| self.relative_to_root(&location.path))
+                .clone()
+        };
         self.entries.iter().any(|entry| {
             let path_matches = entry.any_path
                 || entry.paths.is_match(typed)
-                || from_root.as_ref().is_some_and(|p| entry.paths.is_match(p));
+                || from_root().is_some_and(|p| entry.paths.is_match(p));
             (entry.rules.is_empty() || entry.rules.contains(&finding.rule.name))
                 && path_matches
                 && (entry.sids.is_empty()
