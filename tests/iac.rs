@@ -333,7 +333,7 @@ fn packaging_files_use_real_options() {
     for file in ["action.yml", ".pre-commit-hooks.yaml"] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
         // Both parse as YAML (with whittle's own reader).
-        whittle_analysis::yaml::parse_yaml(&text).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        whittle_syntax::parse_yaml(&text).unwrap_or_else(|e| panic!("{file}: {e:?}"));
         lines.extend(
             text.lines()
                 .filter_map(|l| {

@@ -10,7 +10,9 @@ mod support;
 use criterion::{Criterion, criterion_group, criterion_main};
 use support::{corpus, export, roles};
 use whittle_analysis::lint::LintOptions;
-use whittle_analysis::{Catalog, FileOutcome, Linter, RuleSet, SourceFile};
+use whittle_analysis::{FileOutcome, Linter, RuleSet};
+use whittle_policy::Catalog;
+use whittle_syntax::SourceFile;
 
 fn lint_account(c: &mut Criterion) {
     let text = serde_json::to_string(&export(&corpus())).expect("the export serialises");

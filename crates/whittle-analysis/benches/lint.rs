@@ -8,7 +8,9 @@ mod support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use whittle_analysis::lint::LintOptions;
-use whittle_analysis::{Catalog, FileOutcome, Linter, RuleSet, SourceFile};
+use whittle_analysis::{FileOutcome, Linter, RuleSet};
+use whittle_policy::Catalog;
+use whittle_syntax::SourceFile;
 
 /// The corpus, one pretty-printed file per policy.
 fn corpus() -> Vec<SourceFile> {

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 use support::{corpus, export, roles};
-use whittle_analysis::Catalog;
 use whittle_analysis::recommend::{RecommendOptions, recommend};
 use whittle_model::Snapshot;
+use whittle_policy::Catalog;
 
 const RECENT: &str = "2026-11-18T09:00:00Z";
 const OLD: &str = "2026-03-01T09:00:00Z";

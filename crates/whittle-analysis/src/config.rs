@@ -27,9 +27,9 @@ use std::sync::Arc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::expand::wildcard_matcher;
-use crate::lint::Finding;
+use crate::diagnostics::Finding;
 use crate::rules::{RuleSet, Severity};
+use whittle_policy::expand::wildcard_matcher;
 
 /// The file name looked for in the working directory and its parents.
 pub const FILE_NAME: &str = "whittle.toml";

@@ -7,14 +7,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::catalog::Catalog;
-use crate::expand::{ActionSet, Expander, wildcard_matcher};
 use crate::input::DocumentKind;
 use crate::lint::{FileOutcome, read_contents};
-use crate::permissions::{PolicyScope, policy_permissions};
-use crate::policy::{ConditionValue, Policy, Principal};
 use crate::rules::{Rule, RuleCommand, RuleSet, Severity};
-use crate::source::{Position, SourceFile};
+use whittle_policy::ActionSet;
+use whittle_policy::catalog::Catalog;
+use whittle_policy::expand::{Expander, wildcard_matcher};
+use whittle_policy::permissions::{PolicyScope, policy_permissions};
+use whittle_policy::policy::{ConditionValue, Policy, Principal};
+use whittle_syntax::{Position, SourceFile};
 
 /// What one policy document allows.
 #[derive(Debug, Clone)]
@@ -627,8 +628,8 @@ pub fn findings(
     violations: &[Violation],
     rules: &RuleSet,
     catalog: &Catalog,
-) -> (Vec<Arc<Rule>>, Vec<crate::lint::Finding>) {
-    use crate::lint::{Finding, Location};
+) -> (Vec<Arc<Rule>>, Vec<crate::diagnostics::Finding>) {
+    use crate::diagnostics::{Finding, Location};
     let (new_access_rule, denied_rule) = (rules.get("new-access"), rules.get("denied-new-access"));
     let at = |change: &PolicyChange| Location {
         path: Arc::from(change.display.as_str()),
@@ -654,40 +655,40 @@ pub fn findings(
         } else {
             format!(" ({})", change.risks())
         };
-        out.push(Finding {
-            rule: Arc::clone(rule),
-            severity: if change.categories.is_empty() {
-                rule.severity
-            } else {
-                rule.severity.max(Severity::Warning)
-            },
-            message: format!("{}{risk}", what_is_new(change, catalog)),
-            location: at(change),
-            notes: Vec::new(),
-            anchor: format!(
+        let severity = if change.categories.is_empty() {
+            rule.severity
+        } else {
+            rule.severity.max(Severity::Warning)
+        };
+        let finding = Finding::builder(rule)
+            .severity(severity)
+            .anchor(format!(
                 "{} {}",
                 change.path,
                 change.subject.as_deref().unwrap_or("")
-            ),
-        });
+            ))
+            .build(
+                at(change),
+                format!("{}{risk}", what_is_new(change, catalog)),
+            );
+        out.push(finding);
     }
     for (rule, violation) in denied_rule
         .iter()
         .flat_map(|rule| violations.iter().map(move |violation| (rule, violation)))
     {
         let change = &changes[violation.change];
-        out.push(Finding {
-            rule: Arc::clone(rule),
-            severity: rule.severity,
-            message: format!(
-                "newly grants {} (denied by --deny-new {})",
-                violation.actions.join(", "),
-                violation.rule
-            ),
-            location: at(change),
-            notes: Vec::new(),
-            anchor: format!("{} {}", violation.policy, violation.rule),
-        });
+        let finding = Finding::builder(rule)
+            .anchor(format!("{} {}", violation.policy, violation.rule))
+            .build(
+                at(change),
+                format!(
+                    "newly grants {} (denied by --deny-new {})",
+                    violation.actions.join(", "),
+                    violation.rule
+                ),
+            );
+        out.push(finding);
     }
     (rules.sorted_of(RuleCommand::Diff), out)
 }
@@ -710,7 +711,7 @@ mod tests {
     #[test]
     fn trust_entries_name_principals_with_their_conditions() {
         let policy = Policy::parse_trust(
-            &crate::source::parse_json(
+            &whittle_syntax::parse_json(
                 r#"{"Statement":[
                 {"Effect":"Allow","Principal":{"AWS":["*","arn:aws:iam::1:root"]},"Action":"sts:AssumeRole"},
                 {"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity",
@@ -745,7 +746,7 @@ mod tests {
         );
         // Actions match as IAM matches them: a wildcard, any case.
         let wildcard = Policy::parse_trust(
-            &crate::source::parse_json(
+            &whittle_syntax::parse_json(
                 r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"STS:Assume*"}]}"#,
             )
             .unwrap(),

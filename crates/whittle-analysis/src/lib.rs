@@ -1,27 +1,23 @@
-//! whittle's analysis core: the IAM policy model and its position-preserving
-//! parser, the embedded action catalog, wildcard expansion and the lint engine.
+//! whittle's analyses: lint (code checks, action-set rules and principal
+//! analysis of account exports), diff (the access a change adds) and recommend
+//! (trimmed policies from last-accessed data), all reporting [`Finding`]s built
+//! one way; with the inputs they read (account exports, CloudFormation,
+//! Terraform), the rule catalogue of `rules/` and `whittle.toml`.
 //!
-//! It does no network or terminal I/O: fetching lives in `whittle-fetcher`,
-//! rendering in `whittle-reporter`, argument parsing in the `whittle` binary.
+//! The policy language lives in `whittle-policy`, spans and parsing in
+//! `whittle-syntax`. No network or terminal I/O happens here: fetching lives in
+//! `whittle-fetcher`, rendering in `whittle-reporter`, argument parsing in the
+//! `whittle` binary.
 
-pub mod baseline;
-pub mod catalog;
 pub mod config;
+pub mod diagnostics;
 pub mod diff;
-pub mod expand;
 pub mod input;
 pub mod lint;
-pub mod permissions;
-pub mod policy;
 pub mod recommend;
 pub mod rules;
-pub mod source;
 mod suggest;
-pub mod yaml;
 
-pub use catalog::{Catalog, CatalogSource};
-pub use expand::{ActionSet, Expander};
-pub use lint::{FileOutcome, Finding, InputFailure, Linter, Location};
-pub use policy::Policy;
+pub use diagnostics::{Finding, InputFailure, Location};
+pub use lint::{FileOutcome, Linter};
 pub use rules::{Rule, RuleCommand, RuleSet, Severity};
-pub use source::{Position, SourceFile, Span};

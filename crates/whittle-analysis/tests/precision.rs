@@ -3,7 +3,9 @@
 //! and `statement-never-applies` says why the statement is dead.
 
 use whittle_analysis::lint::LintOptions;
-use whittle_analysis::{Catalog, FileOutcome, Finding, Linter, RuleSet, Severity, SourceFile};
+use whittle_analysis::{FileOutcome, Finding, Linter, RuleSet, Severity};
+use whittle_policy::Catalog;
+use whittle_syntax::SourceFile;
 
 fn lint(policy: &str) -> Vec<Finding> {
     let rules = RuleSet::embedded().unwrap();

@@ -3,8 +3,11 @@
 
 use std::path::Path;
 
-use whittle_analysis::lint::{LintOptions, LogicalKind};
-use whittle_analysis::{Catalog, FileOutcome, Finding, Linter, RuleSet, SourceFile};
+use whittle_analysis::diagnostics::LogicalKind;
+use whittle_analysis::lint::LintOptions;
+use whittle_analysis::{FileOutcome, Finding, Linter, RuleSet};
+use whittle_policy::Catalog;
+use whittle_syntax::SourceFile;
 
 fn lint(name: &str) -> Vec<Finding> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,12 +3,12 @@
 //! policies, and for principals that are too new, opted out or without data.
 
 use serde_json::{Value, json};
-use whittle_analysis::Catalog;
 use whittle_analysis::recommend::{
     PolicyRef, PrincipalStatus, RecommendError, RecommendOptions, Recommendation, Recommendations,
     recommend,
 };
 use whittle_model::Snapshot;
+use whittle_policy::Catalog;
 
 const A: &str = "arn:aws:iam::123456789012";
 
@@ -215,11 +215,11 @@ fn summaries_count_granted_used_unused_and_untracked() {
 
 #[test]
 fn on_the_demo_no_suggestion_grants_more_or_drops_a_deny() {
-    use whittle_analysis::Expander;
     use whittle_analysis::recommend::grants;
+    use whittle_policy::Expander;
     let expander = Expander::new(Catalog::embedded());
     let allowed = |doc: &Value| {
-        let mut set = whittle_analysis::ActionSet::empty(expander.catalog().len());
+        let mut set = whittle_policy::ActionSet::empty(expander.catalog().len());
         grants(doc, &expander, "")
             .iter()
             .for_each(|g| set.union_with(&g.actions));

@@ -6,8 +6,8 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use whittle_analysis::recommend::{RecommendOptions, Usage, UsageIndex, grants, recommend};
-use whittle_analysis::{ActionSet, Catalog, Expander};
 use whittle_model::Snapshot;
+use whittle_policy::{ActionSet, Catalog, Expander};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/generated";
 const AS_OF: &str = "2026-11-20T00:00:00Z";

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::recommend::{self, RecommendOptions};
-use whittle_analysis::{
-    Catalog, Expander, FileOutcome, Finding, Linter, Rule, RuleCommand, RuleSet, SourceFile, diff,
-};
+use whittle_analysis::{FileOutcome, Finding, Linter, Rule, RuleCommand, RuleSet, diff};
 use whittle_model::Snapshot;
+use whittle_policy::{Catalog, Expander};
+use whittle_syntax::SourceFile;
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/rules")

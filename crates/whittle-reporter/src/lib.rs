@@ -22,7 +22,8 @@ pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use whittle_analysis::{CatalogSource, Finding, InputFailure, Rule, Severity};
+use whittle_analysis::{Finding, InputFailure, Rule, Severity};
+use whittle_policy::CatalogSource;
 
 /// Everything one `whittle lint` run produced, ready to render.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +36,7 @@ pub struct LintReport<'a> {
     pub rules: &'a [Arc<Rule>],
     /// Findings, in the order to show them.
     pub findings: &'a [Finding],
-    /// The stable fingerprint of each finding (`whittle_analysis::lint::fingerprints`).
+    /// The stable fingerprint of each finding (`whittle_analysis::diagnostics::fingerprints`).
     pub fingerprints: &'a [String],
     /// Files that could not be read.
     pub failures: &'a [InputFailure],

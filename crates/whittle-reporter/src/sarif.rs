@@ -12,7 +12,7 @@ use serde_sarif::sarif::{
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
-use whittle_analysis::lint::{Logical, LogicalKind};
+use whittle_analysis::diagnostics::{Logical, LogicalKind};
 use whittle_analysis::{Finding, InputFailure, Rule, Severity};
 
 use crate::{ArtifactPath, LintReport, message_with_notes};

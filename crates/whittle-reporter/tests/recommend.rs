@@ -1,8 +1,8 @@
 //! Golden tests of `whittle recommend`'s diff and table on the demo snapshot.
 
-use whittle_analysis::Catalog;
 use whittle_analysis::recommend::{RecommendOptions, recommend};
 use whittle_model::Snapshot;
+use whittle_policy::Catalog;
 
 fn recommendations() -> whittle_analysis::recommend::Recommendations {
     let path = concat!(

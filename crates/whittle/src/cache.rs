@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use whittle_analysis::Catalog;
-use whittle_analysis::catalog::{self, CatalogFile};
+use whittle_policy::Catalog;
+use whittle_policy::catalog::{self, CatalogFile};
 
 /// Environment variable that overrides the cache directory.
 pub const CACHE_DIR_ENV: &str = "WHITTLE_CACHE_DIR";

@@ -4,7 +4,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
-use whittle_analysis::{InputFailure, SourceFile};
+use whittle_analysis::InputFailure;
+use whittle_syntax::SourceFile;
 
 /// An input to lint: named explicitly, or found while walking a directory.
 pub struct Input {

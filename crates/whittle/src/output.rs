@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use whittle_analysis::{Catalog, Finding, Rule};
+use whittle_analysis::{Finding, Rule};
+use whittle_policy::Catalog;
 
 /// Writes `text` to `path` through a temporary file in the same directory and a
 /// rename, so readers never see a partial file; or to stdout when `path` is None.
@@ -53,7 +54,7 @@ pub fn findings_sarif(
     catalog: &Catalog,
 ) -> anyhow::Result<String> {
     let base = std::env::current_dir().context("cannot read the working directory")?;
-    let prints = whittle_analysis::lint::fingerprints(findings, &base);
+    let prints = whittle_analysis::diagnostics::fingerprints(findings, &base);
     let report = whittle_reporter::LintReport {
         tool_version: env!("CARGO_PKG_VERSION"),
         catalog: catalog.sources(),

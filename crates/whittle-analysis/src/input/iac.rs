@@ -12,7 +12,7 @@ use super::{
     Contents, DocumentError, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items,
     objects,
 };
-use crate::source::{Member, Node, Value};
+use whittle_syntax::{Member, Node, Value};
 
 /// The note added to findings in documents where intrinsics were replaced.
 pub const INTRINSICS_NOTE: &str = "this document uses CloudFormation intrinsic functions (Ref, Fn::Sub, …): unresolved parts were read as wildcards \"*\"";
@@ -396,7 +396,7 @@ fn substitute(template: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::parse_json;
+    use whittle_syntax::parse_json;
 
     #[test]
     fn sub_and_join_keep_what_is_literal() {

@@ -13,7 +13,7 @@ pub use iac::INTRINSICS_NOTE;
 
 use std::collections::HashMap;
 
-use crate::source::{Node, Span, Value, parse_json};
+use whittle_syntax::{Node, Span, Value, parse_json};
 
 /// What kind of file an input turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 
 use super::iac::tf_documents;
 use super::{Contents, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, objects};
-use crate::source::{Member, Node, Span, Value};
+use whittle_syntax::{Member, Node, Span, Value};
 
 /// The note added to findings in documents where interpolations were replaced.
 pub const INTERPOLATION_NOTE: &str =
@@ -367,7 +367,7 @@ fn member(key: &str, key_span: Span, value: Node) -> Member {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::parse_json;
+    use whittle_syntax::parse_json;
 
     #[test]
     fn interpolations_become_wildcards_and_escapes_are_kept() {

@@ -1,12 +1,13 @@
 //! Action-set rules: rules declared as data (`[match]` in `rules/*.toml`) that
 //! report when a policy or principal is granted certain actions.
 
-use crate::catalog::Catalog;
-use crate::expand::{ActionSet, Expander};
 use crate::lint::{Emitter, PolicyContext};
-use crate::permissions::Permissions;
-use crate::policy::Effect;
 use crate::rules::{ActionMatch, Rule, Severity};
+use whittle_policy::ActionSet;
+use whittle_policy::catalog::Catalog;
+use whittle_policy::expand::Expander;
+use whittle_policy::permissions::Permissions;
+use whittle_policy::policy::Effect;
 
 /// How many action names a message lists per group before "and N more".
 const LISTED: usize = 3;
@@ -176,8 +177,8 @@ pub(crate) fn describe(groups: &[ActionSet], catalog: &Catalog) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
     use crate::rules::RuleSet;
+    use whittle_policy::catalog::Catalog;
 
     #[test]
     fn every_pattern_of_every_action_rule_names_real_actions() {

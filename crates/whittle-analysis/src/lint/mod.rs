@@ -4,7 +4,6 @@
 
 pub(crate) mod action_rules;
 pub mod checks;
-mod fingerprint;
 mod principals;
 mod wildcards;
 
@@ -13,89 +12,18 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 pub use action_rules::{ActionRule, Verdict};
-pub use fingerprint::fingerprints;
 
-use crate::catalog::Catalog;
-use crate::expand::{ActionSet, Expander};
+use crate::diagnostics::{
+    Finding, FindingBuilder, InputFailure, Location, Logical, LogicalKind, Related,
+};
 use crate::input::{self, DocumentKind, InputError, InputKind, PrincipalKind};
-use crate::permissions::{Permissions, PolicyScope};
-use crate::policy::{Policy, Statement};
 use crate::rules::{Rule, RuleCommand, RuleError, RuleSet, Severity};
-use crate::source::{Node, Position, SourceFile, Span};
-
-/// What kind of IAM resource a logical location names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LogicalKind {
-    /// A policy: "this policy grants X".
-    Policy,
-    /// A user or role: "this principal can do X".
-    Principal,
-    /// A role's trust policy: "X can assume this role". The ARN is the role's.
-    TrustPolicy,
-}
-
-impl LogicalKind {
-    /// The kind's name in reports: `policy`, `principal` or `trust-policy`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogicalKind::Policy => "policy",
-            LogicalKind::Principal => "principal",
-            LogicalKind::TrustPolicy => "trust-policy",
-        }
-    }
-}
-
-/// The IAM resource a finding is about, for findings on account exports.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Logical {
-    /// What is named.
-    pub kind: LogicalKind,
-    /// The managed policy's or principal's ARN; for an inline policy, the ARN of
-    /// the user, group or role that holds it.
-    pub arn: String,
-    /// The inline policy's name, for inline policies.
-    pub name: Option<String>,
-}
-
-/// Where a finding points: a file, a range in it, and the document it is about.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Location {
-    /// The file as the user named it.
-    pub path: Arc<str>,
-    /// First character of the offending element.
-    pub start: Position,
-    /// One past its last character.
-    pub end: Position,
-    /// The policy or principal inside the file, for files that hold several (e.g.
-    /// `role/deploy inline policy "ci"`); `None` for a bare policy file.
-    pub subject: Option<String>,
-    /// The IAM resource the finding is about, when the input says.
-    pub logical: Option<Logical>,
-    /// The Sid of the statement the finding is in, if it has one.
-    pub sid: Option<String>,
-}
-
-/// One problem found by a rule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    /// The rule that found it.
-    pub rule: Arc<Rule>,
-    /// The severity (the rule's default unless the check says otherwise).
-    pub severity: Severity,
-    /// What is wrong, in one sentence.
-    pub message: String,
-    /// Where.
-    pub location: Location,
-    /// Further explanations and hints, e.g. "did you mean …".
-    pub notes: Vec<String>,
-    /// The source text of the element the finding points at (at most 200 bytes):
-    /// with the rule and location it identifies the finding across runs even when
-    /// lines move, for fingerprints and baselines.
-    pub anchor: String,
-}
-
-/// The longest anchor kept, in bytes.
-const ANCHOR_LIMIT: usize = 200;
+use whittle_policy::ActionSet;
+use whittle_policy::catalog::Catalog;
+use whittle_policy::expand::Expander;
+use whittle_policy::permissions::{Permissions, PolicyScope};
+use whittle_policy::policy::{Policy, Statement};
+use whittle_syntax::{Node, SourceFile, Span};
 
 /// A check: the code behind one rule.
 pub trait Check: Send + Sync {
@@ -164,34 +92,40 @@ pub struct Emitter<'a> {
 
 impl<'a> Emitter<'a> {
     /// Starts a finding about the element at `span`.
-    pub fn at(&mut self, span: Span) -> FindingBuilder<'_, 'a> {
-        FindingBuilder {
-            severity: self.rule.severity,
+    pub fn at(&mut self, span: Span) -> SpanFinding<'_, 'a> {
+        SpanFinding {
+            builder: Finding::builder(self.rule),
             emitter: self,
             span,
-            notes: Vec::new(),
         }
     }
 }
 
-/// A finding under construction; [`FindingBuilder::emit`] records it.
-pub struct FindingBuilder<'e, 'a> {
+/// A finding about one element under construction; [`SpanFinding::emit`]
+/// locates it in the file and records it.
+#[must_use = "a finding is recorded only when emitted"]
+pub struct SpanFinding<'e, 'a> {
     emitter: &'e mut Emitter<'a>,
     span: Span,
-    severity: Severity,
-    notes: Vec<String>,
+    builder: FindingBuilder,
 }
 
-impl FindingBuilder<'_, '_> {
+impl SpanFinding<'_, '_> {
     /// Overrides the rule's default severity for this finding.
     pub fn severity(mut self, severity: Severity) -> Self {
-        self.severity = severity;
+        self.builder = self.builder.severity(severity);
         self
     }
 
     /// Adds an explanation or hint.
     pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.notes.push(note.into());
+        self.builder = self.builder.note(note);
+        self
+    }
+
+    /// Adds a place that explains the finding.
+    pub fn related(mut self, related: Related) -> Self {
+        self.builder = self.builder.related(related);
         self
     }
 
@@ -211,18 +145,8 @@ impl FindingBuilder<'_, '_> {
             .text()
             .get(self.span.start..self.span.end)
             .unwrap_or("");
-        let mut end = text.len().min(ANCHOR_LIMIT);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        emitter.findings.push(Finding {
-            rule: Arc::clone(emitter.rule),
-            severity: self.severity,
-            message: message.into(),
-            location,
-            notes: self.notes,
-            anchor: text[..end].to_owned(),
-        });
+        let finding = self.builder.anchor(text).build(location, message);
+        emitter.findings.push(finding);
     }
 }
 
@@ -238,26 +162,6 @@ fn sid_at(policy: &Policy, span: Span) -> Option<String> {
         return None;
     }
     statement.sid.as_ref().map(|sid| sid.value.clone())
-}
-
-/// Why an input, or part of it, could not be linted (exit code 2).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputFailure {
-    /// The file as the user named it.
-    pub path: Arc<str>,
-    /// Where in the file, when known.
-    pub position: Option<Position>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for InputFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.position {
-            Some(p) => write!(f, "{}:{}: {}", self.path, p, self.message),
-            None => write!(f, "{}: {}", self.path, self.message),
-        }
-    }
 }
 
 /// The outcome of linting one file.
@@ -440,7 +344,7 @@ impl<'c> Linter<'c> {
             check.check(&cx, &mut target.emitter(rule, findings));
         }
         let permissions =
-            crate::permissions::policy_permissions(scope, self.expander.catalog().len());
+            whittle_policy::permissions::policy_permissions(scope, self.expander.catalog().len());
         // An administrator policy can do everything each risk rule looks for;
         // full-admin-access says so once instead of every rule repeating it. A
         // trust policy grants no actions to a holder: the action-set rules do

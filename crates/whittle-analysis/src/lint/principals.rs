@@ -6,11 +6,12 @@
 
 use std::collections::HashMap;
 
-use crate::expand::ActionSet;
+use crate::diagnostics::{Finding, Logical, LogicalKind};
 use crate::input::{Account, Contents, PrincipalEntry, PrincipalKind};
-use crate::lint::{Finding, Linter, Logical, LogicalKind, PrincipalContext, Target};
-use crate::permissions::Permissions;
-use crate::source::SourceFile;
+use crate::lint::{Linter, PrincipalContext, Target};
+use whittle_policy::ActionSet;
+use whittle_policy::permissions::Permissions;
+use whittle_syntax::SourceFile;
 
 /// A principal's permissions together with where each piece came from.
 struct Holdings<'a> {
@@ -204,7 +205,7 @@ fn provenance(
     holdings: &Holdings<'_>,
     contents: &Contents,
     documents: &[Permissions],
-    catalog: &crate::catalog::Catalog,
+    catalog: &whittle_policy::catalog::Catalog,
     group: usize,
 ) -> String {
     let Some(first) = matched.iter().next() else {

@@ -1,9 +1,9 @@
 //! Shared by the rules about wildcard actions on every resource: which pattern
 //! grants which access levels.
 
-use crate::catalog::AccessLevel;
-use crate::expand::has_wildcard;
 use crate::lint::{Emitter, PolicyContext};
+use whittle_policy::catalog::AccessLevel;
+use whittle_policy::expand::has_wildcard;
 
 /// Reports every wildcard pattern of an Allow statement on `*` that expands to
 /// actions of `levels`, skipping `*` and `service:*` (full-admin-access and

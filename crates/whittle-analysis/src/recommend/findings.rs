@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::lint::{Finding, Location, Logical, LogicalKind};
+use crate::diagnostics::{Finding, Location, Logical, LogicalKind};
 use crate::recommend::{PolicyRef, Recommendations, Usage};
 use crate::rules::{Rule, RuleCommand, RuleSet};
-use crate::source::{SourceFile, Span, Value};
+use whittle_syntax::{SourceFile, Span, Value};
 
 /// One finding per policy and rule, plus one per unused role, located in
 /// `snapshot` (the file the recommendations come from) at the policy's or
@@ -73,36 +73,38 @@ pub fn findings(
             && !services.is_empty()
         {
             let names: Vec<&str> = services.keys().copied().collect();
-            findings.push(Finding {
-                rule: Arc::clone(rule),
-                severity: rule.severity,
-                message: format!(
-                    "{} grants services unused since {}: {}",
-                    subject,
-                    all.window_start,
-                    names.join(", ")
-                ),
-                location: at(logical.clone(), subject.clone()),
-                notes: vec![holders.clone()],
-                anchor: format!("{subject} {}", names.join(",")),
-            });
+            findings.push(
+                Finding::builder(rule)
+                    .note(holders.clone())
+                    .anchor(format!("{subject} {}", names.join(",")))
+                    .build(
+                        at(logical.clone(), subject.clone()),
+                        format!(
+                            "{} grants services unused since {}: {}",
+                            subject,
+                            all.window_start,
+                            names.join(", ")
+                        ),
+                    ),
+            );
         }
         if let Some(rule) = &unused_action
             && !actions.is_empty()
         {
-            findings.push(Finding {
-                rule: Arc::clone(rule),
-                severity: rule.severity,
-                message: format!(
-                    "{} grants tracked actions unused since {}: {}",
-                    subject,
-                    all.window_start,
-                    actions.join(", ")
-                ),
-                location: at(logical, subject.clone()),
-                notes: vec![holders],
-                anchor: format!("{subject} {}", actions.join(",")),
-            });
+            findings.push(
+                Finding::builder(rule)
+                    .note(holders)
+                    .anchor(format!("{subject} {}", actions.join(",")))
+                    .build(
+                        at(logical, subject.clone()),
+                        format!(
+                            "{} grants tracked actions unused since {}: {}",
+                            subject,
+                            all.window_start,
+                            actions.join(", ")
+                        ),
+                    ),
+            );
         }
     }
     let roles = unused_role
@@ -114,17 +116,13 @@ pub fn findings(
             arn: role.arn.clone(),
             name: None,
         };
-        findings.push(Finding {
-            rule: Arc::clone(rule),
-            severity: rule.severity,
-            message: format!(
+        findings.push(Finding::builder(rule).anchor(role.arn.clone()).build(
+            at(logical, format!("role {}", role.arn)),
+            format!(
                 "{}: {}; delete it rather than trim it",
                 role.arn, role.reason
             ),
-            location: at(logical, format!("role {}", role.arn)),
-            notes: Vec::new(),
-            anchor: role.arn.clone(),
-        });
+        ));
     }
     (rules.sorted_of(RuleCommand::Recommend), findings)
 }

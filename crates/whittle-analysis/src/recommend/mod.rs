@@ -20,11 +20,12 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
-use crate::catalog::Catalog;
-use crate::expand::{ActionSet, Expander};
 pub use findings::findings;
 pub use rewrite::{StatementGrant, grants, rewrite};
 pub use usage::{Usage, UsageIndex};
+use whittle_policy::ActionSet;
+use whittle_policy::catalog::Catalog;
+use whittle_policy::expand::Expander;
 
 /// IAM keeps last-accessed history for at most this many days.
 pub const TRACKING_PERIOD_DAYS: u32 = 400;

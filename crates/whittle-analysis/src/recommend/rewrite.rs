@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::catalog::Catalog;
-use crate::expand::{ActionSet, Expander};
+use whittle_policy::ActionSet;
+use whittle_policy::catalog::Catalog;
+use whittle_policy::expand::Expander;
 
 /// What one Allow statement grants, or why it is left alone.
 #[derive(Debug, Clone)]
@@ -173,7 +174,7 @@ fn by_service(wanted: &ActionSet, catalog: &Catalog) -> Vec<String> {
         let ids: Vec<u32> = service
             .actions
             .clone()
-            .filter(|&i| wanted.contains(crate::catalog::ActionId(i)))
+            .filter(|&i| wanted.contains(whittle_policy::catalog::ActionId(i)))
             .collect();
         if ids.is_empty() {
             continue;
@@ -183,7 +184,7 @@ fn by_service(wanted: &ActionSet, catalog: &Catalog) -> Vec<String> {
         } else {
             out.extend(ids.into_iter().map(|i| {
                 catalog
-                    .action(crate::catalog::ActionId(i))
+                    .action(whittle_policy::catalog::ActionId(i))
                     .qualified_name
                     .clone()
             }));

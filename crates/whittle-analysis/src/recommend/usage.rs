@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use whittle_model::Report;
 
-use crate::catalog::{ActionId, Catalog};
+use whittle_policy::catalog::{ActionId, Catalog};
 
 /// The verdict on one action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

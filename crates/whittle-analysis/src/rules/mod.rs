@@ -135,7 +135,7 @@ pub struct ActionMatch {
     pub any_resource: bool,
     /// Count only actions of these access levels (e.g. `"Permissions management"`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_levels: Vec<crate::catalog::AccessLevel>,
+    pub access_levels: Vec<whittle_policy::catalog::AccessLevel>,
     /// Report one severity level lower when some group is granted only on named
     /// resources, not on `*` (the risk then reaches only those resources). Off by
     /// default: a rule's severity is what its author wrote.

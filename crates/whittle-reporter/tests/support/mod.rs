@@ -6,12 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use whittle_analysis::lint::{LintOptions, fingerprints};
-use whittle_analysis::{
-    Catalog, CatalogSource, FileOutcome, Finding, InputFailure, Linter, Position, Rule,
-    RuleCommand, RuleSet, SourceFile,
-};
+use whittle_analysis::diagnostics::fingerprints;
+use whittle_analysis::lint::LintOptions;
+use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, Rule, RuleCommand, RuleSet};
+use whittle_policy::{Catalog, CatalogSource};
 use whittle_reporter::LintReport;
+use whittle_syntax::{Position, SourceFile};
 
 /// The directory reports are rendered for; the policy paths below are under it.
 pub const BASE: &str = "/work/repo";

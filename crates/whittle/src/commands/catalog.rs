@@ -6,9 +6,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use whittle_analysis::catalog::service_reference::{self, IndexEntry, ParsedService};
-use whittle_analysis::catalog::{CatalogFile, CatalogSource, FORMAT};
-use whittle_analysis::{ActionSet, Expander};
+use whittle_policy::catalog::service_reference::{self, IndexEntry, ParsedService};
+use whittle_policy::catalog::{CatalogFile, CatalogSource, FORMAT};
+use whittle_policy::{ActionSet, Expander};
 
 use crate::{cache, exit, output};
 

@@ -7,9 +7,11 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 use serde_json::json;
+use whittle_analysis::RuleSet;
 use whittle_analysis::diff::{self, Grantee, PolicyAccess, PolicyChange, Violation};
 use whittle_analysis::input::DocumentKind;
-use whittle_analysis::{ActionSet, Catalog, Expander, RuleSet, SourceFile};
+use whittle_policy::{ActionSet, Catalog, Expander};
+use whittle_syntax::SourceFile;
 
 use crate::{DiffArgs, DiffFormat, cache, exit, inputs, output};
 

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use anyhow::Context;
 use clap::ValueEnum;
-use whittle_analysis::baseline::Baseline;
-use whittle_analysis::lint::{LintOptions, fingerprints};
+use whittle_analysis::diagnostics::Baseline;
+use whittle_analysis::diagnostics::fingerprints;
+use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, RuleCommand, Severity};
 use whittle_reporter::LintReport;
 

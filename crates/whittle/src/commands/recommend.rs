@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use anyhow::Context;
-use whittle_analysis::SourceFile;
 use whittle_analysis::recommend::{self, RecommendOptions, Recommendations};
 use whittle_model::Snapshot;
+use whittle_syntax::SourceFile;
 
 use crate::{RecommendArgs, RecommendFormat, cache, exit, output};
 

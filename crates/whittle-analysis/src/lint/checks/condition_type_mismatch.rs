@@ -5,12 +5,12 @@
 use std::net::IpAddr;
 
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::permissions::parse_date;
-use crate::policy::{Condition, ConditionValue};
 use crate::rules::Severity;
-use crate::source::Spanned;
+use whittle_policy::permissions::parse_date;
+use whittle_policy::policy::{Condition, ConditionValue};
+use whittle_syntax::Spanned;
 
-use super::unknown_condition_key::key_types;
+use whittle_policy::condition_keys::key_types;
 
 /// Flags condition values the operator cannot read (errors) and operators that
 /// do not fit their key's type (warnings).

@@ -1,7 +1,7 @@
 //! `cross-service-wildcard`: a wildcard in the service part of an action.
 
-use crate::expand::has_wildcard;
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::expand::has_wildcard;
 
 /// Flags Allow action patterns such as `*:Get*` or `s*:List*` whose service part
 /// is a wildcard (`*` alone is full-admin-access's).

@@ -6,7 +6,7 @@
 //! of empty blocks.
 
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::source::{Member, Node, Value};
+use whittle_syntax::{Member, Node, Value};
 
 /// The elements whose values are actions or resources.
 const LISTS: &[&str] = &["Action", "NotAction", "Resource", "NotResource"];

@@ -1,8 +1,8 @@
 //! `full-admin-access`: Allow every action on every resource.
 
 use crate::lint::{Check, Emitter, PolicyContext, PrincipalContext};
-use crate::permissions::policy_permissions;
 use crate::rules::Severity;
+use whittle_policy::permissions::policy_permissions;
 
 /// Administrators can do what every risk rule looks for; those are not repeated.
 const RISKS_IMPLIED: &str = "an administrator can also escalate privileges, read every secret and change every resource; those risk findings are not listed separately";

@@ -1,7 +1,7 @@
 //! `missing-or-old-version`: no `Version`, or the 2008 language version.
 
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::source::Span;
+use whittle_syntax::Span;
 
 /// Flags policies that fall back to the 2008-10-17 language, where policy
 /// variables such as `${aws:username}` are plain text.

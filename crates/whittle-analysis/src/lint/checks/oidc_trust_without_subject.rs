@@ -4,7 +4,7 @@
 
 use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::policy::{ConditionValue, Principal, Statement};
+use whittle_policy::policy::{ConditionValue, Principal, Statement};
 
 /// Flags Allow statements of trust policies that trust a web-identity (OIDC)
 /// provider for `sts:AssumeRoleWithWebIdentity` with no `StringEquals` or

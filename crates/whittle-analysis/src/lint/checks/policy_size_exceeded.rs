@@ -3,7 +3,7 @@
 use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
 use crate::rules::Severity;
-use crate::source::Span;
+use whittle_syntax::Span;
 
 /// The largest identity policy IAM accepts of any kind (role inline policies).
 const LARGEST: usize = 10_240;

@@ -4,7 +4,7 @@
 
 use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::policy::Principal;
+use whittle_policy::policy::Principal;
 
 /// Flags Allow statements whose principal is everyone (`"*"`, `{"AWS": "*"}`,
 /// or a `NotPrincipal`) and that have no Condition.

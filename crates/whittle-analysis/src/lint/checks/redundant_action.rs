@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::expand::has_wildcard;
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::expand::has_wildcard;
 
 /// Flags values of an Action/NotAction element that add nothing: duplicates
 /// (IAM compares case-insensitively) and actions another pattern already covers.

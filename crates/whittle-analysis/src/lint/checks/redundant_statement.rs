@@ -1,7 +1,7 @@
 //! `redundant-statement`: an Allow statement another statement already covers.
 
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::policy::Statement;
+use whittle_policy::policy::Statement;
 
 /// Flags unconditional Allow statements whose actions and resources another
 /// unconditional Allow statement of the same policy already grants.

@@ -1,7 +1,7 @@
 //! `service-wide-wildcard`: Allow `service:*`.
 
-use crate::catalog::AccessLevel;
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::catalog::AccessLevel;
 
 /// Flags Allow statements that grant every action of a service, such as `s3:*`.
 pub struct ServiceWideWildcard;

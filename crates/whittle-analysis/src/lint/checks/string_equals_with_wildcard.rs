@@ -3,7 +3,7 @@
 //! compare literally.
 
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::policy::{ConditionOperator, ConditionValue};
+use whittle_policy::policy::{ConditionOperator, ConditionValue};
 
 /// Flags exact-match string operators given wildcard values.
 pub struct StringEqualsWithWildcard;

@@ -23,7 +23,7 @@ impl Check for UnknownAction {
                 };
                 // A pattern with an unknown prefix is unknown-service-prefix's finding.
                 let service = catalog.service(prefix);
-                if service.is_none() && !crate::expand::has_wildcard(prefix) {
+                if service.is_none() && !whittle_policy::expand::has_wildcard(prefix) {
                     continue;
                 }
                 if !cx.expander.expand(&value.value).is_empty() {
@@ -54,7 +54,7 @@ impl Check for UnknownAction {
                 if !statement.is_allow() {
                     finding = finding.note("in a Deny statement an unknown action denies nothing");
                 }
-                let what = if crate::expand::has_wildcard(name) {
+                let what = if whittle_policy::expand::has_wildcard(name) {
                     "matches no action of"
                 } else {
                     "is not an action of"

@@ -1,8 +1,8 @@
 //! `unknown-service-prefix`: an action whose service prefix no AWS service uses.
 
-use crate::expand::{has_wildcard, wildcard_matcher};
 use crate::lint::{Check, Emitter, PolicyContext};
 use crate::suggest::closest;
+use whittle_policy::expand::{has_wildcard, wildcard_matcher};
 
 /// Flags action patterns whose service part matches no known service.
 pub struct UnknownServicePrefix;

@@ -1,8 +1,8 @@
 //! `wildcard-permissions-management-on-any-resource`: a wildcard action that
 //! expands to Permissions management actions, allowed on every resource.
 
-use crate::catalog::AccessLevel;
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::catalog::AccessLevel;
 
 /// Flags wildcard action patterns (other than `*` and `service:*`) that grant
 /// Permissions management actions on `"Resource": "*"`.

@@ -1,8 +1,8 @@
 //! `wildcard-write-on-any-resource`: a wildcard action that expands to Write
 //! actions, allowed on every resource.
 
-use crate::catalog::AccessLevel;
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::catalog::AccessLevel;
 
 /// Flags wildcard action patterns (other than `*` and `service:*`, which have
 /// their own rules) that grant Write actions on `"Resource": "*"`.

@@ -22,7 +22,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::expand::ActionSet;
+pub use crate::action_set::ActionId;
+use crate::action_set::ActionSet;
 
 static EMBEDDED: &[u8] = include_bytes!("../../data/catalog.json.gz");
 
@@ -174,10 +175,6 @@ pub struct ConditionKey {
     #[serde(rename = "type")]
     pub value_type: String,
 }
-
-/// A dense id of an action in a [`Catalog`]; ids of one service are contiguous.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ActionId(pub u32);
 
 /// A service in a loaded [`Catalog`].
 #[derive(Debug)]

@@ -19,7 +19,8 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Tag};
 
-use crate::source::{Member, Node, RawJsonError, Span, Value, lowercase_first};
+use crate::json::{Member, Node, RawJsonError, Value, lowercase_first};
+use crate::span::Span;
 
 /// The deepest nesting of arrays and objects accepted (intrinsic functions
 /// count as an object level each), so that no input can exhaust the stack of
@@ -676,7 +677,7 @@ fn error_at(offset: usize, message: &str) -> RawJsonError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Position, SourceFile};
+    use crate::{Position, SourceFile};
 
     fn parse(text: &str) -> Node {
         parse_yaml(text).unwrap_or_else(|e| panic!("{e:?}"))

@@ -11,7 +11,7 @@ mod parse;
 pub use condition::{ConditionOperator, SetQualifier};
 pub use parse::{Grammar, parse_policy, parse_with};
 
-use crate::source::{Node, Span, Spanned};
+use whittle_syntax::{Node, Span, Spanned};
 
 /// A parsed policy document.
 #[derive(Debug, Clone, PartialEq)]

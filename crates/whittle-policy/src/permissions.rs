@@ -10,10 +10,11 @@
 
 use jiff::Timestamp;
 
+use crate::action_set::ActionSet;
 use crate::catalog::AccessLevel;
-use crate::expand::{ActionSet, Expander};
+use crate::expand::Expander;
 use crate::policy::{ConditionValue, Effect, Policy, Statement};
-use crate::source::Span;
+use whittle_syntax::Span;
 
 /// One statement resolved against the catalog.
 #[derive(Debug, Clone)]
@@ -335,7 +336,7 @@ pub fn policy_permissions(scope: &PolicyScope, catalog_len: usize) -> Permission
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::source::parse_json;
+    use whittle_syntax::parse_json;
 
     fn scope(text: &str) -> PolicyScope {
         let policy = Policy::parse(&parse_json(text).unwrap());

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::lint::Finding;
+use crate::diagnostics::Finding;
 
 /// The schema name written into every baseline.
 pub const SCHEMA: &str = "whittle.baseline/v1";

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::lint::Finding;
+use crate::diagnostics::Finding;
 
 /// The fingerprint of every finding, in order (64 hex digits each); absolute
 /// paths under `base` (the working directory) count as relative to it, so the
@@ -62,10 +62,10 @@ fn identity(finding: &Finding, base: &Path) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
     use crate::lint::{FileOutcome, LintOptions, Linter};
     use crate::rules::RuleSet;
-    use crate::source::SourceFile;
+    use whittle_policy::catalog::Catalog;
+    use whittle_syntax::SourceFile;
 
     fn findings(path: &str, text: &str) -> Vec<Finding> {
         let rules = RuleSet::embedded().unwrap();

@@ -6,7 +6,7 @@ use super::{
     Condition, ConditionOperator, ConditionValue, Effect, Element, Policy, Principal,
     PrincipalElement, Problem, Statement,
 };
-use crate::source::{Member, Node, Span, Spanned, Value};
+use whittle_syntax::{Member, Node, Span, Spanned, Value};
 
 const POLICY_KEYS: &[&str] = &["Version", "Id", "Statement"];
 const STATEMENT_KEYS: &[&str] = &[
@@ -433,7 +433,7 @@ fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::parse_json;
+    use whittle_syntax::parse_json;
 
     fn parse(text: &str) -> Policy {
         parse_policy(&parse_json(text).unwrap())
