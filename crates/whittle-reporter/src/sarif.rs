@@ -136,38 +136,20 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
 }
 
 /// The rule's tags and, for rules about security rather than validity,
-/// GitHub code scanning's `security-severity` (with the `security` tag it
-/// requires), so that alerts are ranked critical, high, medium or low.
+/// GitHub code scanning's `security-severity` from the rule's data (with the
+/// `security` tag it requires), so that alerts are ranked critical, high,
+/// medium or low.
 fn properties(rule: &Rule) -> PropertyBag {
     let mut tags = rule.tags.clone();
-    let Some(score) = security_severity(rule) else {
+    let Some(score) = rule.security_severity() else {
         return PropertyBag::builder().tags(tags).build();
     };
     tags.push("security".to_owned());
-    let extra = BTreeMap::from([("security-severity".to_owned(), json!(score))]);
+    let extra = BTreeMap::from([("security-severity".to_owned(), json!(format!("{score:.1}")))]);
     PropertyBag::builder()
         .tags(tags)
         .additional_properties(extra)
         .build()
-}
-
-/// GitHub's scale: critical from 9.0, high from 7.0, medium from 4.0, low
-/// below. An error that escalates privileges, exposes a resource to everyone
-/// or grants everything is critical; other errors are high, warnings medium
-/// and notes low. Rules only about validity (a malformed document) and the
-/// usage and access-change reports carry no security severity.
-fn security_severity(rule: &Rule) -> Option<&'static str> {
-    let tagged = |tag: &str| rule.tags.iter().any(|t| t == tag);
-    if tagged("validity") || tagged("usage") || tagged("access-change") {
-        return None;
-    }
-    Some(match rule.severity {
-        Severity::Error if tagged("privilege-escalation") || tagged("resource-exposure") => "9.0",
-        Severity::Error if rule.name == "full-admin-access" => "9.0",
-        Severity::Error => "8.0",
-        Severity::Warning => "5.0",
-        Severity::Note => "2.0",
-    })
 }
 
 fn text(text: &str) -> MultiformatMessageString {

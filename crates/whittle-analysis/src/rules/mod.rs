@@ -56,7 +56,7 @@ impl FromStr for Severity {
 }
 
 /// One lint rule's metadata, as written in its `rules/<name>.toml` file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Stable short id, e.g. `WH101`.
@@ -85,6 +85,35 @@ pub struct Rule {
     /// without it are implemented by a check in code.
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
     pub matches: Option<ActionMatch>,
+    /// The risk score of a finding on GitHub's 0.0–10.0 scale, when it should
+    /// differ from the one derived from severity and tags
+    /// ([`Rule::security_severity`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_severity: Option<f32>,
+}
+
+impl Rule {
+    /// The risk score code scanning ranks alerts by (critical from 9.0, high
+    /// from 7.0, medium from 4.0, low below): the rule file's
+    /// `security_severity`, else 9.0 for an error that escalates privileges or
+    /// exposes a resource, 8.0 for other errors, 5.0 for warnings and 2.0 for
+    /// notes. `None` for rules about validity, usage and access changes, which
+    /// are not security alerts.
+    pub fn security_severity(&self) -> Option<f32> {
+        let tagged = |tag: &str| self.tags.iter().any(|t| t == tag);
+        if tagged("validity") || tagged("usage") || tagged("access-change") {
+            return None;
+        }
+        if self.security_severity.is_some() {
+            return self.security_severity;
+        }
+        Some(match self.severity {
+            Severity::Error if tagged("privilege-escalation") || tagged("resource-exposure") => 9.0,
+            Severity::Error => 8.0,
+            Severity::Warning => 5.0,
+            Severity::Note => 2.0,
+        })
+    }
 }
 
 /// The command that reports a rule's findings.
