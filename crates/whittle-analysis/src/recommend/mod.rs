@@ -294,6 +294,12 @@ struct Unit<'s> {
     managed: Option<&'s ManagedPolicyDetail>,
 }
 
+/// What one unit's statements grant: per statement, and all together.
+struct UnitGrants {
+    statements: Vec<StatementGrant>,
+    all: ActionSet,
+}
+
 fn days(n: u32) -> SignedDuration {
     SignedDuration::from_hours(i64::from(n) * 24)
 }
@@ -310,448 +316,504 @@ pub fn recommend(
     if options.unused_days > TRACKING_PERIOD_DAYS {
         return Err(RecommendError::WindowTooLong(options.unused_days));
     }
-    let window_start = options.as_of - days(options.unused_days);
-    let expander = Expander::new(catalog);
-    let details = &snapshot.authorization_details;
-    let selected =
-        |arn: &str| options.principals.is_empty() || options.principals.iter().any(|p| p == arn);
-
-    let fresh = |report: &'_ Report| {
-        report.is_complete()
-            && report
-                .last_accessed
-                .job_completion_date
-                .is_some_and(|t| t >= options.as_of - days(options.max_data_age_days))
+    let run = Run {
+        snapshot,
+        catalog,
+        expander: Expander::new(catalog),
+        options,
+        window_start: options.as_of - days(options.unused_days),
     };
-    let status_of = |arn: &str, created: Option<Timestamp>, tags: &[whittle_model::Tag]| {
-        if tags.iter().any(|t| t.key == options.keep_tag) {
-            return (PrincipalStatus::OptedOut, None);
-        }
-        if created.is_some_and(|c| c > window_start) {
-            return (PrincipalStatus::TooNew, None);
-        }
-        match snapshot.report(arn) {
-            Some(r) if fresh(r) => (
-                PrincipalStatus::Analysed,
-                Some(UsageIndex::new(r, window_start)),
-            ),
-            Some(r) if r.is_complete() => (PrincipalStatus::StaleData, None),
-            _ => (PrincipalStatus::NoData, None),
-        }
-    };
-
-    let mut principals: BTreeMap<&str, Principal<'_>> = BTreeMap::new();
-    let mut units: BTreeMap<PolicyRef, Unit<'_>> = BTreeMap::new();
-    let managed: HashMap<&str, &ManagedPolicyDetail> = details
-        .policies
-        .iter()
-        .map(|p| (p.arn.as_str(), p))
-        .collect();
-    let groups: HashMap<&str, &whittle_model::GroupDetail> = details
-        .group_detail_list
-        .iter()
-        .map(|g| (g.group_name.as_str(), g))
-        .collect();
-    let own = |arn: &str| snapshot.report(arn).filter(|r| fresh(r));
-
-    // Every principal counts as a holder, selected or not: a shared policy must
-    // keep what any of its holders uses.
-    for user in &details.user_detail_list {
-        let (status, index) = status_of(&user.arn, user.create_date, &user.tags);
-        let principal = Principal {
-            arn: &user.arn,
-            kind: EntityKind::User,
-            status,
-            index,
-        };
-        principals.insert(&user.arn, principal);
-        let holder = &user.arn;
-        hold(
-            &mut units,
-            &managed,
-            &own,
-            holder,
-            &user.user_policy_list,
-            &user.attached_managed_policies,
-            holder,
-            None,
-        );
-        for group in user
-            .group_list
-            .iter()
-            .filter_map(|name| groups.get(name.as_str()))
-        {
-            let report = own(&group.arn);
-            hold(
-                &mut units,
-                &managed,
-                &own,
-                &group.arn,
-                &group.group_policy_list,
-                &group.attached_managed_policies,
-                holder,
-                report,
-            );
-        }
-    }
-    for role in &details.role_detail_list {
-        let (status, index) = status_of(&role.arn, role.create_date, &role.tags);
-        let principal = Principal {
-            arn: &role.arn,
-            kind: EntityKind::Role,
-            status,
-            index,
-        };
-        principals.insert(&role.arn, principal);
-        hold(
-            &mut units,
-            &managed,
-            &own,
-            &role.arn,
-            &role.role_policy_list,
-            &role.attached_managed_policies,
-            &role.arn,
-            None,
-        );
-    }
-
+    let holdings = Holdings::of(&run);
     let mut recommendations = Vec::new();
     let mut granted_by: HashMap<&str, ActionSet> = HashMap::new();
-    for unit in units.values() {
-        if !unit.holders.iter().any(|h| selected(h)) {
+    for unit in holdings.units.values() {
+        if !unit.holders.iter().any(|h| run.selected(h)) {
             continue;
         }
-        let grants = grants(unit.document, &expander, &options.keep_sid_prefix);
-        let mut granted = ActionSet::empty(catalog.len());
-        grants.iter().for_each(|g| granted.union_with(&g.actions));
+        let grants = run.grants(unit);
         for holder in &unit.holders {
             granted_by
                 .entry(holder)
                 .or_insert_with(|| ActionSet::empty(catalog.len()))
-                .union_with(&granted);
+                .union_with(&grants.all);
         }
-        if let Some(recommendation) = recommend_unit(
-            unit,
-            &grants,
-            &granted,
-            &principals,
-            catalog,
-            &expander,
-            options,
-            window_start,
-        ) {
+        if let Some(recommendation) = run.recommend_unit(unit, &grants, &holdings.principals) {
             recommendations.push(recommendation);
         }
     }
-
-    let summaries = principals
-        .values()
-        .filter(|p| selected(p.arn))
-        .map(|p| {
-            let empty = ActionSet::empty(catalog.len());
-            let granted = granted_by.get(p.arn).unwrap_or(&empty);
-            let mut summary = PrincipalSummary {
-                arn: p.arn.to_owned(),
-                kind: p.kind,
-                status: p.status,
-                granted: granted.count(),
-                used: 0,
-                unused: 0,
-                untracked: 0,
-            };
-            if let Some(index) = &p.index {
-                for id in granted.iter() {
-                    match index.classify(catalog, id) {
-                        Usage::Used(_) => summary.used += 1,
-                        Usage::UnusedService(_) | Usage::UnusedAction(_) => summary.unused += 1,
-                        Usage::Untracked | Usage::NotReported => summary.untracked += 1,
-                    }
-                }
-            }
-            summary
-        })
-        .collect();
-
-    let unused_roles = details
-        .role_detail_list
-        .iter()
-        .filter(|r| selected(&r.arn))
-        .filter_map(|role| {
-            let last = role.role_last_used.as_ref().and_then(|u| u.last_used_date);
-            let reason = match last {
-                Some(t) if t < window_start => format!(
-                    "last used {t}, more than {} days before {}",
-                    options.unused_days, options.as_of
-                ),
-                None if role.create_date.is_some_and(|c| c < window_start) => format!(
-                    "never used in IAM's tracking period, and created more than {} days ago",
-                    options.unused_days
-                ),
-                _ => return None,
-            };
-            Some(UnusedRole {
-                arn: role.arn.clone(),
-                last_used: last,
-                reason,
-            })
-        })
-        .collect();
-
     Ok(Recommendations {
         as_of: options.as_of,
-        window_start,
+        window_start: run.window_start,
         recommendations,
-        principals: summaries,
-        unused_roles,
+        principals: run.summaries(&holdings.principals, &granted_by),
+        unused_roles: run.unused_roles(),
     })
 }
 
-/// Records that `holder` gets the inline and attached policies of `owner`
-/// (itself, or one of its groups, whose own report is `owner_report`).
-#[allow(clippy::too_many_arguments)]
-fn hold<'s>(
-    units: &mut BTreeMap<PolicyRef, Unit<'s>>,
-    managed: &HashMap<&str, &'s ManagedPolicyDetail>,
-    own: &dyn Fn(&str) -> Option<&'s Report>,
-    owner: &'s str,
+/// One recommend run: the snapshot, the catalog and the options, with the
+/// window they define.
+struct Run<'s> {
+    snapshot: &'s Snapshot,
+    catalog: &'s Catalog,
+    expander: Expander<'s>,
+    options: &'s RecommendOptions,
+    window_start: Timestamp,
+}
+
+/// Every user and role of the snapshot with its status, and every policy
+/// document with the principals that hold it.
+struct Holdings<'s> {
+    principals: BTreeMap<&'s str, Principal<'s>>,
+    units: BTreeMap<PolicyRef, Unit<'s>>,
+    managed: HashMap<&'s str, &'s ManagedPolicyDetail>,
+}
+
+/// A user's, group's or role's own policies, as the snapshot lists them.
+struct Owner<'s> {
+    arn: &'s str,
     inline: &'s [whittle_model::PolicyDetail],
     attached: &'s [whittle_model::AttachedPolicy],
-    holder: &'s str,
-    owner_report: Option<&'s Report>,
-) {
-    for policy in inline {
-        hold_inline(
-            units,
-            owner,
-            &policy.policy_name,
-            &policy.policy_document,
-            holder,
-            owner_report,
-        );
+    /// The group's own report, for a group.
+    report: Option<&'s Report>,
+}
+
+impl<'s> Run<'s> {
+    /// Whether `arn` is one of the principals asked for (all, by default).
+    fn selected(&self, arn: &str) -> bool {
+        self.options.principals.is_empty() || self.options.principals.iter().any(|p| p == arn)
     }
-    for policy in attached {
-        hold_managed(
-            units,
-            managed,
-            &policy.policy_arn,
-            holder,
-            own(&policy.policy_arn),
-        );
+
+    /// A complete report no older than `max_data_age_days`.
+    fn fresh(&self, report: &Report) -> bool {
+        report.is_complete()
+            && report
+                .last_accessed
+                .job_completion_date
+                .is_some_and(|t| t >= self.options.as_of - days(self.options.max_data_age_days))
     }
-}
 
-fn hold_inline<'s>(
-    units: &mut BTreeMap<PolicyRef, Unit<'s>>,
-    owner: &'s str,
-    name: &'s str,
-    document: &'s Value,
-    holder: &'s str,
-    own_report: Option<&'s Report>,
-) {
-    let key = PolicyRef::Inline {
-        owner: owner.to_owned(),
-        name: name.to_owned(),
-    };
-    units
-        .entry(key.clone())
-        .or_insert_with(|| Unit {
-            policy: key,
-            document,
-            holders: BTreeSet::new(),
-            own_report,
-            managed: None,
-        })
-        .holders
-        .insert(holder);
-}
+    /// The fresh report of the entity `arn`, if the snapshot has one.
+    fn own(&self, arn: &str) -> Option<&'s Report> {
+        self.snapshot.report(arn).filter(|r| self.fresh(r))
+    }
 
-fn hold_managed<'s>(
-    units: &mut BTreeMap<PolicyRef, Unit<'s>>,
-    managed: &HashMap<&str, &'s ManagedPolicyDetail>,
-    arn: &'s str,
-    holder: &'s str,
-    own_report: Option<&'s Report>,
-) {
-    let Some(policy) = managed.get(arn) else {
-        return;
-    };
-    let Some(version) = policy.default_version() else {
-        return;
-    };
-    let key = PolicyRef::Managed {
-        arn: arn.to_owned(),
-        version: version.version_id.clone(),
-        aws_managed: arn.starts_with("arn:aws:iam::aws:"),
-    };
-    units
-        .entry(key.clone())
-        .or_insert_with(|| Unit {
-            policy: key,
-            document: &version.document,
-            holders: BTreeSet::new(),
-            own_report,
-            managed: Some(policy),
-        })
-        .holders
-        .insert(holder);
-}
+    /// A principal's status and, when its data can be used, its usage index.
+    fn status_of(
+        &self,
+        arn: &str,
+        created: Option<Timestamp>,
+        tags: &[whittle_model::Tag],
+    ) -> (PrincipalStatus, Option<UsageIndex>) {
+        if tags.iter().any(|t| t.key == self.options.keep_tag) {
+            return (PrincipalStatus::OptedOut, None);
+        }
+        if created.is_some_and(|c| c > self.window_start) {
+            return (PrincipalStatus::TooNew, None);
+        }
+        match self.snapshot.report(arn) {
+            Some(r) if self.fresh(r) => (
+                PrincipalStatus::Analysed,
+                Some(UsageIndex::new(r, self.window_start)),
+            ),
+            Some(r) if r.is_complete() => (PrincipalStatus::StaleData, None),
+            _ => (PrincipalStatus::NoData, None),
+        }
+    }
 
-#[allow(clippy::too_many_arguments)]
-fn recommend_unit(
-    unit: &Unit<'_>,
-    grants: &[StatementGrant],
-    granted: &ActionSet,
-    principals: &BTreeMap<&str, Principal<'_>>,
-    catalog: &Catalog,
-    expander: &Expander<'_>,
-    options: &RecommendOptions,
-    window_start: Timestamp,
-) -> Option<Recommendation> {
-    let mut reasons = Vec::new();
-    let holders: Vec<&Principal<'_>> = unit
-        .holders
-        .iter()
-        .filter_map(|h| principals.get(h))
-        .collect();
-    let blocked: Vec<String> = holders
-        .iter()
-        .filter(|p| {
+    /// What a unit's statements grant.
+    fn grants(&self, unit: &Unit<'_>) -> UnitGrants {
+        let statements = grants(unit.document, &self.expander, &self.options.keep_sid_prefix);
+        let mut all = ActionSet::empty(self.catalog.len());
+        statements.iter().for_each(|g| all.union_with(&g.actions));
+        UnitGrants { statements, all }
+    }
+
+    /// What each selected principal is granted, uses and leaves unused.
+    fn summaries(
+        &self,
+        principals: &BTreeMap<&str, Principal<'_>>,
+        granted_by: &HashMap<&str, ActionSet>,
+    ) -> Vec<PrincipalSummary> {
+        let empty = ActionSet::empty(self.catalog.len());
+        principals
+            .values()
+            .filter(|p| self.selected(p.arn))
+            .map(|p| {
+                let granted = granted_by.get(p.arn).unwrap_or(&empty);
+                let mut summary = PrincipalSummary {
+                    arn: p.arn.to_owned(),
+                    kind: p.kind,
+                    status: p.status,
+                    granted: granted.count(),
+                    used: 0,
+                    unused: 0,
+                    untracked: 0,
+                };
+                if let Some(index) = &p.index {
+                    for id in granted.iter() {
+                        match index.classify(self.catalog, id) {
+                            Usage::Used(_) => summary.used += 1,
+                            Usage::UnusedService(_) | Usage::UnusedAction(_) => summary.unused += 1,
+                            Usage::Untracked | Usage::NotReported => summary.untracked += 1,
+                        }
+                    }
+                }
+                summary
+            })
+            .collect()
+    }
+
+    /// Selected roles not used inside the window.
+    fn unused_roles(&self) -> Vec<UnusedRole> {
+        let options = self.options;
+        self.snapshot
+            .authorization_details
+            .role_detail_list
+            .iter()
+            .filter(|r| self.selected(&r.arn))
+            .filter_map(|role| {
+                let last = role.role_last_used.as_ref().and_then(|u| u.last_used_date);
+                let reason = match last {
+                    Some(t) if t < self.window_start => format!(
+                        "last used {t}, more than {} days before {}",
+                        options.unused_days, options.as_of
+                    ),
+                    None if role.create_date.is_some_and(|c| c < self.window_start) => format!(
+                        "never used in IAM's tracking period, and created more than {} days ago",
+                        options.unused_days
+                    ),
+                    _ => return None,
+                };
+                Some(UnusedRole {
+                    arn: role.arn.clone(),
+                    last_used: last,
+                    reason,
+                })
+            })
+            .collect()
+    }
+
+    /// The recommendation for one policy document, if it can shrink.
+    fn recommend_unit(
+        &self,
+        unit: &Unit<'_>,
+        grants: &UnitGrants,
+        principals: &BTreeMap<&str, Principal<'_>>,
+    ) -> Option<Recommendation> {
+        let holders: Vec<&Principal<'_>> = unit
+            .holders
+            .iter()
+            .filter_map(|h| principals.get(h))
+            .collect();
+        // A principal that must keep everything keeps the whole policy.
+        if holders.iter().any(|p| {
             matches!(
                 p.status,
                 PrincipalStatus::TooNew | PrincipalStatus::OptedOut
             )
-        })
-        .map(|p| format!("{} is {}", p.arn, p.status.as_str()))
-        .collect();
-    if !blocked.is_empty() {
-        // A principal that must keep everything keeps the whole policy.
-        return None;
-    }
-    let own_index = unit.own_report.map(|r| UsageIndex::new(r, window_start));
-    let indexes: Vec<&UsageIndex> = match &own_index {
-        Some(index) => {
-            reasons.push(format!(
-                "judged by the {} report of {}, which covers every entity it applies to",
-                match unit.policy {
-                    PolicyRef::Managed { .. } => "policy's",
-                    PolicyRef::Inline { .. } => "group's",
-                },
-                unit.own_report.map_or("", |r| r.arn.as_str())
-            ));
-            vec![index]
+        }) {
+            return None;
         }
-        None => holders.iter().filter_map(|p| p.index.as_ref()).collect(),
-    };
-    if indexes.is_empty() {
-        return None;
-    }
-    if own_index.is_none() {
-        let without: Vec<String> = holders
+        let mut reasons = Vec::new();
+        let own_index = unit
+            .own_report
+            .map(|r| UsageIndex::new(r, self.window_start));
+        let indexes = judged_by(unit, &holders, own_index.as_ref(), &mut reasons);
+        if indexes.is_empty() {
+            return None;
+        }
+        let grace = grace_kept(unit, &grants.all, &self.expander, self.options);
+        if let Some((kept, why)) = &grace
+            && !kept.is_empty()
+        {
+            reasons.push(why.clone());
+        }
+        let kept = grace.map(|(kept, _)| kept);
+        let verdict = self.removals(grants, &indexes, kept.as_ref());
+        let opted_out: Vec<&str> = grants
+            .statements
             .iter()
-            .filter(|p| p.index.is_none())
-            .map(|p| format!("{} ({})", p.arn, p.status.as_str()))
+            .filter(|g| g.opted_out)
+            .filter_map(|g| g.sid.as_deref())
             .collect();
-        if !without.is_empty() {
+        if !opted_out.is_empty() {
             reasons.push(format!(
-                "principals without usable data were not counted: {}",
-                without.join(", ")
+                "statements kept as they are (Sid starts with {}): {}",
+                self.options.keep_sid_prefix,
+                opted_out.join(", ")
             ));
         }
-        if holders.len() > 1 {
-            reasons.push(format!(
-                "shared by {} principals: only what every one with data left unused is removed",
-                holders.len()
-            ));
+        let suggested = rewrite(
+            unit.document,
+            &grants.statements,
+            &verdict.removed_set,
+            &self.expander,
+        );
+        if suggested.as_ref() == Some(unit.document) {
+            return None;
         }
+        if let Some(doc) = &suggested {
+            reasons.extend(size_warning(&unit.policy, doc));
+        }
+        let apply = apply_steps(unit, suggested.is_none());
+        if let PolicyRef::Managed {
+            aws_managed: true, ..
+        } = unit.policy
+        {
+            reasons.push(
+                "AWS managed policies cannot be edited: create the suggestion as a customer managed policy, attach it, then detach this one".to_owned(),
+            );
+        }
+        Some(Recommendation {
+            policy: unit.policy.clone(),
+            principals: unit.holders.iter().map(|h| (*h).to_owned()).collect(),
+            original: unit.document.clone(),
+            suggested,
+            removed: verdict.removed,
+            kept_untracked: verdict.untracked.into_iter().collect(),
+            reasons,
+            apply,
+        })
     }
 
-    let grace = grace_kept(unit, granted, expander, options);
-    if let Some((kept, why)) = &grace
-        && !kept.is_empty()
-    {
-        reasons.push(why.clone());
-    }
-    // What statements left as they are (opted out) grant stays granted, even
-    // when other statements drop it: it is not reported as removed.
-    let mut fixed = ActionSet::empty(catalog.len());
-    grants
-        .iter()
-        .filter(|g| g.fixed)
-        .for_each(|g| fixed.union_with(&g.actions));
-    let mut removed_set = ActionSet::empty(catalog.len());
-    let mut removed = Vec::new();
-    let mut untracked = BTreeSet::new();
-    for id in granted.iter() {
-        if grace.as_ref().is_some_and(|(kept, _)| kept.contains(id)) {
-            continue;
-        }
-        let verdicts: Vec<Usage> = indexes.iter().map(|i| i.classify(catalog, id)).collect();
-        if verdicts.iter().all(|u| u.is_unused()) {
-            removed_set.insert(id);
-            if fixed.contains(id) {
+    /// The actions of a unit that every usage index says went unused (less
+    /// those `kept` by the grace period), and the untracked ones kept.
+    fn removals(
+        &self,
+        grants: &UnitGrants,
+        indexes: &[&UsageIndex],
+        kept: Option<&ActionSet>,
+    ) -> Removals {
+        let catalog = self.catalog;
+        // What statements left as they are (opted out) grant stays granted, even
+        // when other statements drop it: it is not reported as removed.
+        let mut fixed = ActionSet::empty(catalog.len());
+        grants
+            .statements
+            .iter()
+            .filter(|g| g.fixed)
+            .for_each(|g| fixed.union_with(&g.actions));
+        let mut out = Removals {
+            removed_set: ActionSet::empty(catalog.len()),
+            removed: Vec::new(),
+            untracked: BTreeSet::new(),
+        };
+        for id in grants.all.iter() {
+            if kept.is_some_and(|kept| kept.contains(id)) {
                 continue;
             }
-            removed.push(Removal {
-                action: catalog.action(id).qualified_name.clone(),
-                usage: verdicts[0],
-            });
-        } else if verdicts.contains(&Usage::Untracked) {
-            untracked.insert(catalog.action(id).qualified_name.clone());
+            let verdicts: Vec<Usage> = indexes.iter().map(|i| i.classify(catalog, id)).collect();
+            if verdicts.iter().all(|u| u.is_unused()) {
+                out.removed_set.insert(id);
+                if fixed.contains(id) {
+                    continue;
+                }
+                out.removed.push(Removal {
+                    action: catalog.action(id).qualified_name.clone(),
+                    usage: verdicts[0],
+                });
+            } else if verdicts.contains(&Usage::Untracked) {
+                out.untracked
+                    .insert(catalog.action(id).qualified_name.clone());
+            }
         }
+        out
     }
-    // Actions granted only by opted-out statements stay, and so does the statement.
-    let opted_out: Vec<&str> = grants
-        .iter()
-        .filter(|g| g.opted_out)
-        .filter_map(|g| g.sid.as_deref())
-        .collect();
-    if !opted_out.is_empty() {
+}
+
+/// What a unit loses, and the untracked actions it keeps.
+struct Removals {
+    /// Every action to take out of the document.
+    removed_set: ActionSet,
+    /// Those reported as removed (not granted anyway by a statement kept as is).
+    removed: Vec<Removal>,
+    untracked: BTreeSet<String>,
+}
+
+/// The usage indexes a unit is judged by: its own report's, or else those of
+/// its holders with usable data; says why in `reasons`.
+fn judged_by<'i>(
+    unit: &Unit<'_>,
+    holders: &[&'i Principal<'_>],
+    own_index: Option<&'i UsageIndex>,
+    reasons: &mut Vec<String>,
+) -> Vec<&'i UsageIndex> {
+    if let Some(index) = own_index {
         reasons.push(format!(
-            "statements kept as they are (Sid starts with {}): {}",
-            options.keep_sid_prefix,
-            opted_out.join(", ")
+            "judged by the {} report of {}, which covers every entity it applies to",
+            match unit.policy {
+                PolicyRef::Managed { .. } => "policy's",
+                PolicyRef::Inline { .. } => "group's",
+            },
+            unit.own_report.map_or("", |r| r.arn.as_str())
+        ));
+        return vec![index];
+    }
+    let indexes: Vec<&UsageIndex> = holders.iter().filter_map(|p| p.index.as_ref()).collect();
+    if indexes.is_empty() {
+        return indexes;
+    }
+    let without: Vec<String> = holders
+        .iter()
+        .filter(|p| p.index.is_none())
+        .map(|p| format!("{} ({})", p.arn, p.status.as_str()))
+        .collect();
+    if !without.is_empty() {
+        reasons.push(format!(
+            "principals without usable data were not counted: {}",
+            without.join(", ")
         ));
     }
-    let suggested = rewrite(unit.document, grants, &removed_set, expander);
-    if suggested.as_ref() == Some(unit.document) {
-        return None;
+    if holders.len() > 1 {
+        reasons.push(format!(
+            "shared by {} principals: only what every one with data left unused is removed",
+            holders.len()
+        ));
     }
-    if let Some(doc) = &suggested {
-        let size = serde_json::to_string(doc)
-            .map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count());
-        let (quota, what) = match &unit.policy {
-            PolicyRef::Managed { .. } => (6_144, "a managed policy"),
-            PolicyRef::Inline { owner, .. } => match owner_parts(owner).0 {
-                "user" => (2_048, "a user's inline policies"),
-                "group" => (5_120, "a group's inline policies"),
-                _ => (10_240, "a role's inline policies"),
-            },
+    indexes
+}
+
+/// A warning when the suggestion is larger than IAM accepts for its kind of
+/// policy.
+fn size_warning(policy: &PolicyRef, doc: &Value) -> Option<String> {
+    let size =
+        serde_json::to_string(doc).map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count());
+    let (quota, what) = match policy {
+        PolicyRef::Managed { .. } => (6_144, "a managed policy"),
+        PolicyRef::Inline { owner, .. } => match owner_parts(owner).0 {
+            "user" => (2_048, "a user's inline policies"),
+            "group" => (5_120, "a group's inline policies"),
+            _ => (10_240, "a role's inline policies"),
+        },
+    };
+    (size > quota).then(|| format!(
+        "the suggestion has {size} characters without whitespace, more than IAM allows for {what} ({quota}): split it, or keep wildcards where whole services are wanted"
+    ))
+}
+
+impl<'s> Holdings<'s> {
+    /// Every principal of the snapshot, selected or not, counts as a holder: a
+    /// shared policy must keep what any of its holders uses.
+    fn of(run: &Run<'s>) -> Self {
+        let details = &run.snapshot.authorization_details;
+        let mut holdings = Holdings {
+            principals: BTreeMap::new(),
+            units: BTreeMap::new(),
+            managed: details
+                .policies
+                .iter()
+                .map(|p| (p.arn.as_str(), p))
+                .collect(),
         };
-        if size > quota {
-            reasons.push(format!(
-                "the suggestion has {size} characters without whitespace, more than IAM allows for {what} ({quota}): split it, or keep wildcards where whole services are wanted"
-            ));
+        let groups: HashMap<&str, &whittle_model::GroupDetail> = details
+            .group_detail_list
+            .iter()
+            .map(|g| (g.group_name.as_str(), g))
+            .collect();
+        let users = details.user_detail_list.iter().map(|user| {
+            let own = Owner {
+                arn: &user.arn,
+                inline: &user.user_policy_list,
+                attached: &user.attached_managed_policies,
+                report: None,
+            };
+            let principal =
+                run.principal(&user.arn, EntityKind::User, user.create_date, &user.tags);
+            (principal, own, user.group_list.as_slice())
+        });
+        let roles = details.role_detail_list.iter().map(|role| {
+            let own = Owner {
+                arn: &role.arn,
+                inline: &role.role_policy_list,
+                attached: &role.attached_managed_policies,
+                report: None,
+            };
+            let principal =
+                run.principal(&role.arn, EntityKind::Role, role.create_date, &role.tags);
+            (principal, own, &[][..])
+        });
+        for (principal, own, group_names) in users.chain(roles) {
+            let holder = principal.arn;
+            holdings.principals.insert(holder, principal);
+            holdings.hold(run, &own, holder);
+            for group in group_names.iter().filter_map(|n| groups.get(n.as_str())) {
+                let owner = Owner {
+                    arn: &group.arn,
+                    inline: &group.group_policy_list,
+                    attached: &group.attached_managed_policies,
+                    report: run.own(&group.arn),
+                };
+                holdings.hold(run, &owner, holder);
+            }
+        }
+        holdings
+    }
+
+    /// Records that `holder` gets the inline and attached policies of `owner`
+    /// (itself, or one of its groups).
+    fn hold(&mut self, run: &Run<'s>, owner: &Owner<'s>, holder: &'s str) {
+        for policy in owner.inline {
+            let key = PolicyRef::Inline {
+                owner: owner.arn.to_owned(),
+                name: policy.policy_name.clone(),
+            };
+            self.units
+                .entry(key.clone())
+                .or_insert_with(|| Unit {
+                    policy: key,
+                    document: &policy.policy_document,
+                    holders: BTreeSet::new(),
+                    own_report: owner.report,
+                    managed: None,
+                })
+                .holders
+                .insert(holder);
+        }
+        for attached in owner.attached {
+            let arn = attached.policy_arn.as_str();
+            let Some(&policy) = self.managed.get(arn) else {
+                continue;
+            };
+            let Some(version) = policy.default_version() else {
+                continue;
+            };
+            let key = PolicyRef::Managed {
+                arn: arn.to_owned(),
+                version: version.version_id.clone(),
+                aws_managed: arn.starts_with("arn:aws:iam::aws:"),
+            };
+            self.units
+                .entry(key.clone())
+                .or_insert_with(|| Unit {
+                    policy: key,
+                    document: &version.document,
+                    holders: BTreeSet::new(),
+                    own_report: run.own(arn),
+                    managed: Some(policy),
+                })
+                .holders
+                .insert(holder);
         }
     }
-    let apply = apply_steps(unit, suggested.is_none());
-    if let PolicyRef::Managed {
-        aws_managed: true, ..
-    } = unit.policy
-    {
-        reasons.push(
-            "AWS managed policies cannot be edited: create the suggestion as a customer managed policy, attach it, then detach this one".to_owned(),
-        );
+}
+
+impl<'s> Run<'s> {
+    /// A user or role with its status.
+    fn principal(
+        &self,
+        arn: &'s str,
+        kind: EntityKind,
+        created: Option<Timestamp>,
+        tags: &[whittle_model::Tag],
+    ) -> Principal<'s> {
+        let (status, index) = self.status_of(arn, created, tags);
+        Principal {
+            arn,
+            kind,
+            status,
+            index,
+        }
     }
-    Some(Recommendation {
-        policy: unit.policy.clone(),
-        principals: unit.holders.iter().map(|h| (*h).to_owned()).collect(),
-        original: unit.document.clone(),
-        suggested,
-        removed,
-        kept_untracked: untracked.into_iter().collect(),
-        reasons,
-        apply,
-    })
 }
 
 /// For a managed policy whose default version is recent: the actions it added
