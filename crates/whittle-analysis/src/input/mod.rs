@@ -152,6 +152,16 @@ pub enum PrincipalKind {
     Role,
 }
 
+impl PrincipalKind {
+    /// The lowercase name used in ARNs and messages: `user` or `role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "user",
+            PrincipalKind::Role => "role",
+        }
+    }
+}
+
 /// A user or role and every policy that applies to it.
 #[derive(Debug, Clone)]
 pub struct PrincipalEntry {
@@ -274,6 +284,75 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
     Err(InputError::Unrecognised)
 }
 
+/// The kinds of entity an authorization-details export lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntityKind {
+    User,
+    Group,
+    Role,
+}
+
+impl EntityKind {
+    /// Every kind, in the order the export lists them.
+    const ALL: [EntityKind; 3] = [EntityKind::User, EntityKind::Group, EntityKind::Role];
+
+    /// The export's list of entities of this kind.
+    fn list_key(self) -> &'static str {
+        match self {
+            EntityKind::User => "UserDetailList",
+            EntityKind::Group => "GroupDetailList",
+            EntityKind::Role => "RoleDetailList",
+        }
+    }
+
+    /// The member holding an entity's name.
+    fn name_key(self) -> &'static str {
+        match self {
+            EntityKind::User => "UserName",
+            EntityKind::Group => "GroupName",
+            EntityKind::Role => "RoleName",
+        }
+    }
+
+    /// The member listing an entity's inline policies.
+    fn policies_key(self) -> &'static str {
+        match self {
+            EntityKind::User => "UserPolicyList",
+            EntityKind::Group => "GroupPolicyList",
+            EntityKind::Role => "RolePolicyList",
+        }
+    }
+
+    /// The lowercase name, as in ARNs.
+    fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::User => "user",
+            EntityKind::Group => "group",
+            EntityKind::Role => "role",
+        }
+    }
+
+    /// The kind of the entity's inline policies.
+    fn inline_kind(self) -> DocumentKind {
+        match self {
+            EntityKind::User => DocumentKind::UserInline,
+            EntityKind::Group => DocumentKind::GroupInline,
+            EntityKind::Role => DocumentKind::RoleInline,
+        }
+    }
+
+    /// The principal kind, for users and roles.
+    fn principal(self) -> Option<PrincipalKind> {
+        match self {
+            EntityKind::User => Some(PrincipalKind::User),
+            EntityKind::Role => Some(PrincipalKind::Role),
+            EntityKind::Group => None,
+        }
+    }
+}
+
+/// Reads an authorization-details export: every entity's inline policies and
+/// trust policy, every managed policy's default version, and who holds what.
 fn authorization_details(root: &Node) -> Contents {
     let mut contents = Contents {
         kind: InputKind::AuthorizationDetails,
@@ -282,136 +361,146 @@ fn authorization_details(root: &Node) -> Contents {
         account: None,
     };
     let mut account = Account::default();
-    let lists = [
-        ("UserDetailList", "UserName", "UserPolicyList", "user"),
-        ("GroupDetailList", "GroupName", "GroupPolicyList", "group"),
-        ("RoleDetailList", "RoleName", "RolePolicyList", "role"),
-    ];
-    for (list, name_key, policies_key, kind) in lists {
-        for entity in items(root.get(list)) {
-            let name = entity.get(name_key).and_then(Node::as_str).unwrap_or("?");
-            let arn = entity
-                .get("Arn")
-                .and_then(Node::as_str)
-                .unwrap_or(name)
-                .to_owned();
-            let mut inline = Vec::new();
-            for policy in items(entity.get(policies_key)) {
-                let policy_name = policy
-                    .get("PolicyName")
-                    .and_then(Node::as_str)
-                    .unwrap_or("?");
-                let subject = format!("{kind}/{name} inline policy \"{policy_name}\"");
-                let owner = Owner {
-                    arn: arn.clone(),
-                    inline_name: Some(policy_name.to_owned()),
-                };
-                let document_kind = match kind {
-                    "user" => DocumentKind::UserInline,
-                    "group" => DocumentKind::GroupInline,
-                    _ => DocumentKind::RoleInline,
-                };
-                match required(policy, "PolicyDocument", Some(subject), Some(owner)) {
-                    Ok(document) => {
-                        let document = document.of(document_kind);
-                        inline.push(contents.documents.len());
-                        contents.documents.push(document);
-                    }
-                    Err(error) => contents.errors.push(error),
-                }
-            }
-            if kind == "role"
-                && let Some(trust) = entity.get("AssumeRolePolicyDocument")
-            {
-                let subject = format!("role/{name} trust policy");
-                let owner = Owner {
-                    arn: arn.clone(),
-                    inline_name: None,
-                };
-                match required(
-                    entity,
-                    "AssumeRolePolicyDocument",
-                    Some(subject),
-                    Some(owner),
-                ) {
-                    Ok(document) if trust.value != Value::Null => {
-                        contents.documents.push(document.of(DocumentKind::Trust));
-                    }
-                    Ok(_) => {}
-                    Err(error) => contents.errors.push(error),
-                }
-            }
-            let attached = items(entity.get("AttachedManagedPolicies"))
-                .into_iter()
-                .filter_map(|p| p.get("PolicyArn").and_then(Node::as_str).map(str::to_owned))
-                .collect();
-            if kind == "group" {
-                account.groups.push(GroupEntry {
-                    name: name.to_owned(),
-                    inline,
-                    attached,
-                });
-                continue;
-            }
-            account.principals.push(PrincipalEntry {
-                kind: if kind == "user" {
-                    PrincipalKind::User
-                } else {
-                    PrincipalKind::Role
-                },
-                span: entity.get(name_key).map_or(entity.span, |n| n.span),
-                arn,
-                inline,
-                attached,
-                groups: items(entity.get("GroupList"))
-                    .into_iter()
-                    .filter_map(|g| g.as_str().map(str::to_owned))
-                    .collect(),
-                boundary: entity
-                    .get("PermissionsBoundary")
-                    .and_then(|b| b.get("PermissionsBoundaryArn"))
-                    .and_then(Node::as_str)
-                    .map(str::to_owned),
-            });
+    for kind in EntityKind::ALL {
+        for entity in items(root.get(kind.list_key())) {
+            read_entity(&mut contents, &mut account, kind, entity);
         }
     }
     for policy in items(root.get("Policies")) {
-        let arn = policy
-            .get("Arn")
-            .or_else(|| policy.get("PolicyName"))
-            .and_then(Node::as_str)
-            .unwrap_or("?");
-        let default = policy.get("DefaultVersionId").and_then(Node::as_str);
-        let versions = items(policy.get("PolicyVersionList"));
-        let chosen = versions.iter().find(|v| {
-            matches!(
-                v.get("IsDefaultVersion").map(|n| &n.value),
-                Some(Value::Bool(true))
-            ) || (default.is_some() && v.get("VersionId").and_then(Node::as_str) == default)
+        read_managed_policy(&mut contents, &mut account, policy);
+    }
+    contents.account = Some(account);
+    contents
+}
+
+/// Reads one user, group or role of an export into `contents` and `account`.
+fn read_entity(contents: &mut Contents, account: &mut Account, kind: EntityKind, entity: &Node) {
+    let name = entity
+        .get(kind.name_key())
+        .and_then(Node::as_str)
+        .unwrap_or("?");
+    let arn = entity
+        .get("Arn")
+        .and_then(Node::as_str)
+        .unwrap_or(name)
+        .to_owned();
+    let inline = read_inline_policies(contents, kind, name, &arn, entity);
+    if kind == EntityKind::Role {
+        read_trust_policy(contents, name, &arn, entity);
+    }
+    let attached = items(entity.get("AttachedManagedPolicies"))
+        .into_iter()
+        .filter_map(|p| p.get("PolicyArn").and_then(Node::as_str).map(str::to_owned))
+        .collect();
+    let Some(principal_kind) = kind.principal() else {
+        account.groups.push(GroupEntry {
+            name: name.to_owned(),
+            inline,
+            attached,
         });
-        let Some(version) = chosen else { continue };
-        let id = version
-            .get("VersionId")
+        return;
+    };
+    account.principals.push(PrincipalEntry {
+        kind: principal_kind,
+        span: entity.get(kind.name_key()).map_or(entity.span, |n| n.span),
+        arn,
+        inline,
+        attached,
+        groups: items(entity.get("GroupList"))
+            .into_iter()
+            .filter_map(|g| g.as_str().map(str::to_owned))
+            .collect(),
+        boundary: entity
+            .get("PermissionsBoundary")
+            .and_then(|b| b.get("PermissionsBoundaryArn"))
+            .and_then(Node::as_str)
+            .map(str::to_owned),
+    });
+}
+
+/// Adds an entity's inline policies to `contents`; returns their indices.
+fn read_inline_policies(
+    contents: &mut Contents,
+    kind: EntityKind,
+    name: &str,
+    arn: &str,
+    entity: &Node,
+) -> Vec<usize> {
+    let mut inline = Vec::new();
+    for policy in items(entity.get(kind.policies_key())) {
+        let policy_name = policy
+            .get("PolicyName")
             .and_then(Node::as_str)
             .unwrap_or("?");
-        let subject = format!("managed policy {arn} ({id})");
+        let subject = format!("{}/{name} inline policy \"{policy_name}\"", kind.as_str());
         let owner = Owner {
             arn: arn.to_owned(),
-            inline_name: None,
+            inline_name: Some(policy_name.to_owned()),
         };
-        match required(version, "Document", Some(subject), Some(owner)) {
+        match required(policy, "PolicyDocument", Some(subject), Some(owner)) {
             Ok(document) => {
-                let document = document.of(DocumentKind::Managed);
-                account
-                    .managed
-                    .insert(arn.to_owned(), contents.documents.len());
-                contents.documents.push(document);
+                inline.push(contents.documents.len());
+                contents.documents.push(document.of(kind.inline_kind()));
             }
             Err(error) => contents.errors.push(error),
         }
     }
-    contents.account = Some(account);
-    contents
+    inline
+}
+
+/// Adds a role's trust policy to `contents`, unless the export has none (null).
+fn read_trust_policy(contents: &mut Contents, name: &str, arn: &str, role: &Node) {
+    let Some(trust) = role.get("AssumeRolePolicyDocument") else {
+        return;
+    };
+    let owner = Owner {
+        arn: arn.to_owned(),
+        inline_name: None,
+    };
+    let subject = format!("role/{name} trust policy");
+    match required(role, "AssumeRolePolicyDocument", Some(subject), Some(owner)) {
+        Ok(document) if trust.value != Value::Null => {
+            contents.documents.push(document.of(DocumentKind::Trust));
+        }
+        Ok(_) => {}
+        Err(error) => contents.errors.push(error),
+    }
+}
+
+/// Adds the default version of one managed policy of an export.
+fn read_managed_policy(contents: &mut Contents, account: &mut Account, policy: &Node) {
+    let arn = policy
+        .get("Arn")
+        .or_else(|| policy.get("PolicyName"))
+        .and_then(Node::as_str)
+        .unwrap_or("?");
+    let default = policy.get("DefaultVersionId").and_then(Node::as_str);
+    let versions = items(policy.get("PolicyVersionList"));
+    let chosen = versions.iter().find(|v| {
+        matches!(
+            v.get("IsDefaultVersion").map(|n| &n.value),
+            Some(Value::Bool(true))
+        ) || (default.is_some() && v.get("VersionId").and_then(Node::as_str) == default)
+    });
+    let Some(version) = chosen else { return };
+    let id = version
+        .get("VersionId")
+        .and_then(Node::as_str)
+        .unwrap_or("?");
+    let subject = format!("managed policy {arn} ({id})");
+    let owner = Owner {
+        arn: arn.to_owned(),
+        inline_name: None,
+    };
+    match required(version, "Document", Some(subject), Some(owner)) {
+        Ok(document) => {
+            account
+                .managed
+                .insert(arn.to_owned(), contents.documents.len());
+            contents.documents.push(document.of(DocumentKind::Managed));
+        }
+        Err(error) => contents.errors.push(error),
+    }
 }
 
 fn items(node: Option<&Node>) -> Vec<&Node> {
