@@ -42,17 +42,47 @@ pub struct AccountOutcome {
     pub error: Option<Problem>,
 }
 
+/// Why an accounts file could not be read; positions are `line:column`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountsFileError {
+    /// The file starts like JSON but is not.
+    #[error("{line}:{column}: {message}")]
+    Json {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// JSON that is not `aws organizations list-accounts` output.
+    #[error("JSON accounts files are `aws organizations list-accounts` output, with \"Accounts\"")]
+    NotListAccounts,
+    /// A line that is not a 12-digit account id.
+    #[error("{line}:1: \"{id}\" is not a 12-digit account id")]
+    InvalidId {
+        /// 1-based line number.
+        line: usize,
+        /// The line's text, comment removed.
+        id: String,
+    },
+}
+
 /// Parses an accounts file: one 12-digit account id per line (`#` comments and
 /// blank lines ignored), or `aws organizations list-accounts` output (only
 /// ACTIVE accounts are taken).
-pub fn parse_accounts(text: &str) -> Result<Vec<String>, String> {
+pub fn parse_accounts(text: &str) -> Result<Vec<String>, AccountsFileError> {
     let valid = |id: &str| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
     if text.trim_start().starts_with('{') {
         let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))?;
-        let accounts = value["Accounts"].as_array().ok_or(
-            "JSON accounts files are `aws organizations list-accounts` output, with \"Accounts\"",
-        )?;
+            serde_json::from_str(text).map_err(|e| AccountsFileError::Json {
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        let accounts = value["Accounts"]
+            .as_array()
+            .ok_or(AccountsFileError::NotListAccounts)?;
         return Ok(accounts
             .iter()
             .filter(|a| a["Status"].as_str().is_none_or(|s| s == "ACTIVE"))
@@ -68,10 +98,10 @@ pub fn parse_accounts(text: &str) -> Result<Vec<String>, String> {
             continue;
         }
         if !valid(id) {
-            return Err(format!(
-                "{}:1: \"{id}\" is not a 12-digit account id",
-                n + 1
-            ));
+            return Err(AccountsFileError::InvalidId {
+                line: n + 1,
+                id: id.to_owned(),
+            });
         }
         ids.push(id.to_owned());
     }
@@ -222,7 +252,14 @@ mod tests {
             ["111111111111", "222222222222"]
         );
         let err = parse_accounts("111111111111\n12345\n").unwrap_err();
-        assert!(err.starts_with("2:1:"), "{err}");
+        assert_eq!(
+            err,
+            AccountsFileError::InvalidId {
+                line: 2,
+                id: "12345".to_owned()
+            }
+        );
+        assert!(err.to_string().starts_with("2:1:"), "{err}");
         let json = r#"{"Accounts": [{"Id": "111111111111", "Status": "ACTIVE"},
                                     {"Id": "333333333333", "Status": "SUSPENDED"}]}"#;
         assert_eq!(parse_accounts(json).unwrap(), ["111111111111"]);

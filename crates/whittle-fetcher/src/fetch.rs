@@ -90,6 +90,33 @@ pub async fn fetch(
             region: Some(iam.region.clone()),
         },
     );
+    list_account(&mut snapshot, iam, options, progress).await;
+    let to_run = reuse_reports(&mut snapshot, options);
+    progress(Event::Planned {
+        jobs: to_run.len(),
+        reused: snapshot.stats.reused_reports as usize,
+    });
+    let fetch = Fetch {
+        iam,
+        options,
+        progress,
+        started,
+    };
+    fetch.run_jobs(&mut snapshot, to_run).await;
+    snapshot.reports.sort_by(|a, b| a.arn.cmp(&b.arn));
+    snapshot.complete = true;
+    stamp(&mut snapshot, iam, started);
+    snapshot
+}
+
+/// Reads every user, group, role and policy of the account into `snapshot`,
+/// or records why it could not.
+async fn list_account(
+    snapshot: &mut Snapshot,
+    iam: &IamClient,
+    options: &FetchOptions,
+    progress: &(dyn Fn(Event<'_>) + Sync),
+) {
     match authorization_details(&iam.client).await {
         Ok(details) => {
             progress(Event::Listed {
@@ -114,7 +141,11 @@ pub async fn fetch(
         .authorization_details
         .account_id()
         .or_else(|| options.principals.iter().find_map(|arn| account_of(arn)));
+}
 
+/// Copies the complete reports of an earlier snapshot for the entities to
+/// fetch; returns the entities left to run a job for.
+fn reuse_reports(snapshot: &mut Snapshot, options: &FetchOptions) -> Vec<(String, EntityKind)> {
     let targets = targets(&snapshot.authorization_details, options);
     let mut reusable: HashMap<&str, &Report> = options
         .reuse
@@ -131,70 +162,88 @@ pub async fn fetch(
         }
     }
     snapshot.stats.reused_reports = reused.len() as u64;
-    progress(Event::Planned {
-        jobs: to_run.len(),
-        reused: reused.len(),
-    });
+    to_run
+}
 
-    let mut last_checkpoint = Instant::now();
-    let mut checkpoint_gap = options.checkpoint_interval;
-    let mut results = futures::stream::iter(to_run)
-        .map(|(arn, kind)| async move {
-            let _permit = match &options.budget {
-                Some(budget) => budget.acquire().await.ok(),
-                None => None,
+/// One account's fetch: the client, the options, where progress goes.
+struct Fetch<'a> {
+    iam: &'a IamClient,
+    options: &'a FetchOptions,
+    progress: &'a (dyn Fn(Event<'_>) + Sync),
+    started: Instant,
+}
+
+impl Fetch<'_> {
+    /// Runs the last-accessed jobs of `to_run`, at most `concurrency` at once,
+    /// adding each report or problem to `snapshot` as it ends and writing
+    /// checkpoints on the way.
+    async fn run_jobs(&self, snapshot: &mut Snapshot, to_run: Vec<(String, EntityKind)>) {
+        let (iam, options) = (self.iam, self.options);
+        let mut results = futures::stream::iter(to_run)
+            .map(|(arn, kind)| async move {
+                let _permit = match &options.budget {
+                    Some(budget) => budget.acquire().await.ok(),
+                    None => None,
+                };
+                let outcome = jobs::run(&iam.client, &arn, kind, &options.jobs).await;
+                (arn, outcome)
+            })
+            .buffer_unordered(options.concurrency.max(1));
+        let mut last_checkpoint = Instant::now();
+        let mut checkpoint_gap = options.checkpoint_interval;
+        // Reports not yet in a checkpoint; they are written once the gap has
+        // passed, even while the next job is still running.
+        let mut dirty = false;
+        loop {
+            let next = if dirty && options.checkpoint.is_some() {
+                let wait = checkpoint_gap.saturating_sub(last_checkpoint.elapsed());
+                tokio::time::timeout(wait, results.next()).await
+            } else {
+                Ok(results.next().await)
             };
-            let outcome = jobs::run(&iam.client, &arn, kind, &options.jobs).await;
-            (arn, outcome)
-        })
-        .buffer_unordered(options.concurrency.max(1));
-    // Reports not yet in a checkpoint; they are written once the gap has
-    // passed, even while the next job is still running.
-    let mut dirty = false;
-    loop {
-        let next = if dirty && options.checkpoint.is_some() {
-            let wait = checkpoint_gap.saturating_sub(last_checkpoint.elapsed());
-            tokio::time::timeout(wait, results.next()).await
-        } else {
-            Ok(results.next().await)
-        };
-        // `Err`: the gap passed with no job ending, so the checkpoint is due.
-        if let Ok(next) = next {
-            let Some((arn, outcome)) = next else {
-                break;
-            };
-            let (report, problem) = match outcome {
-                Ok(report) => (Some(report), None),
-                Err(failure) => (failure.report, Some(failure.problem)),
-            };
-            progress(Event::JobDone {
-                arn: &arn,
-                problem: problem.as_ref(),
-            });
-            snapshot.reports.extend(report);
-            snapshot.errors.extend(problem);
-            dirty = true;
-        }
-        if let Some(path) = &options.checkpoint
-            && dirty
-            && last_checkpoint.elapsed() >= checkpoint_gap
-        {
-            checkpoint_gap = checkpoint(
-                &mut snapshot,
-                iam,
-                started,
-                path,
-                options.checkpoint_interval,
-            );
-            last_checkpoint = Instant::now();
-            dirty = false;
+            // `Err`: the gap passed with no job ending, so the checkpoint is due.
+            if let Ok(next) = next {
+                let Some((arn, outcome)) = next else {
+                    break;
+                };
+                self.record(snapshot, &arn, outcome);
+                dirty = true;
+            }
+            if let Some(path) = &options.checkpoint
+                && dirty
+                && last_checkpoint.elapsed() >= checkpoint_gap
+            {
+                checkpoint_gap = checkpoint(
+                    snapshot,
+                    iam,
+                    self.started,
+                    path,
+                    options.checkpoint_interval,
+                );
+                last_checkpoint = Instant::now();
+                dirty = false;
+            }
         }
     }
-    drop(results);
-    snapshot.reports.sort_by(|a, b| a.arn.cmp(&b.arn));
-    snapshot.complete = true;
-    stamp(&mut snapshot, iam, started);
-    snapshot
+
+    /// Adds the outcome of one job to `snapshot` and reports it.
+    fn record(
+        &self,
+        snapshot: &mut Snapshot,
+        arn: &str,
+        outcome: Result<Report, jobs::JobFailure>,
+    ) {
+        let (report, problem) = match outcome {
+            Ok(report) => (Some(report), None),
+            Err(failure) => (failure.report, Some(failure.problem)),
+        };
+        (self.progress)(Event::JobDone {
+            arn,
+            problem: problem.as_ref(),
+        });
+        snapshot.reports.extend(report);
+        snapshot.errors.extend(problem);
+    }
 }
 
 /// Writes a checkpoint; returns the gap to leave before the next one, so that

@@ -85,11 +85,9 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
 }
 
 fn is_policy_source(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["json", "yaml", "yml", "template"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(whittle_analysis::input::has_input_extension)
 }
 
 /// Reads an input as UTF-8 text (a leading byte-order mark is dropped).

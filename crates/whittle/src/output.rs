@@ -26,21 +26,11 @@ pub fn write(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     write_atomically(path, text.as_bytes())
 }
 
-/// Replaces `path` with `bytes` atomically (temporary file, then rename).
+/// Replaces `path` with `bytes` atomically ([`whittle_model::write_atomically`]),
+/// naming the path in the error.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    temp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+    whittle_model::write_atomically(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A SARIF log of `findings` (of `rules`) that come from `documents` documents

@@ -205,6 +205,16 @@ pub enum InputError {
     Document(DocumentError),
 }
 
+/// The file extensions directory walks read, compared without case: JSON
+/// (`.tf.json` and CLI exports included), YAML and CloudFormation's `.template`.
+pub const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
+
+/// Whether a file name ends in one of the [`EXTENSIONS`].
+pub fn has_input_extension(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
 /// Recognises `root` and returns what it holds.
 pub fn read(root: &Node) -> Result<Contents, InputError> {
     let single = |kind, document: Result<EmbeddedDocument, DocumentError>| {
@@ -501,6 +511,36 @@ fn read_managed_policy(contents: &mut Contents, account: &mut Account, policy: &
         }
         Err(error) => contents.errors.push(error),
     }
+}
+
+/// Where each entry of an authorization-details export is: the `Arn` of every
+/// user, group, role and managed policy, keyed by (ARN, None), and the
+/// `PolicyName` of every inline policy, keyed by (owner ARN, name).
+pub fn entry_spans(details: &Node) -> HashMap<(String, Option<String>), Span> {
+    let mut out = HashMap::new();
+    let lists = EntityKind::ALL
+        .iter()
+        .map(|k| (k.list_key(), Some(k.policies_key())))
+        .chain([("Policies", None)]);
+    for (list, inline) in lists {
+        for entity in items(details.get(list)) {
+            let Some(arn) = entity.get("Arn") else {
+                continue;
+            };
+            let Some(arn_text) = arn.as_str() else {
+                continue;
+            };
+            out.entry((arn_text.to_owned(), None)).or_insert(arn.span);
+            let policies = inline.map(|key| items(entity.get(key))).unwrap_or_default();
+            for name in policies.iter().filter_map(|p| p.get("PolicyName")) {
+                if let Some(text) = name.as_str() {
+                    out.entry((arn_text.to_owned(), Some(text.to_owned())))
+                        .or_insert(name.span);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn items(node: Option<&Node>) -> Vec<&Node> {

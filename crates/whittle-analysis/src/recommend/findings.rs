@@ -2,13 +2,14 @@
 //! `unused-action` per policy (and `unused-role`), located at the policy or
 //! principal by ARN inside the snapshot file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diagnostics::{Finding, Location, Logical, LogicalKind};
+use crate::input;
 use crate::recommend::{PolicyRef, Recommendations, Usage};
 use crate::rules::{Rule, RuleCommand, RuleSet};
-use whittle_syntax::{SourceFile, Span, Value};
+use whittle_syntax::{SourceFile, Span};
 
 /// One finding per policy and rule, plus one per unused role, located in
 /// `snapshot` (the file the recommendations come from) at the policy's or
@@ -26,7 +27,11 @@ pub fn findings(
         rule("unused-action"),
         rule("unused-role"),
     );
-    let entries = entries(snapshot);
+    let entries = snapshot
+        .parse_json()
+        .ok()
+        .and_then(|root| root.get("authorization_details").map(input::entry_spans))
+        .unwrap_or_default();
     let at = |logical: Logical, subject: String| {
         let span = entries
             .get(&(logical.arn.clone(), logical.name.clone()))
@@ -125,48 +130,4 @@ pub fn findings(
         ));
     }
     (rules.sorted_of(RuleCommand::Recommend), findings)
-}
-
-/// Where each entry of the snapshot is, read once with the span-keeping
-/// parser: the `Arn` of every user, group, role and managed policy, keyed by
-/// (ARN, None), and the `PolicyName` of every inline policy, keyed by (owner
-/// ARN, name). Empty when the text does not parse.
-fn entries(snapshot: &SourceFile) -> HashMap<(String, Option<String>), Span> {
-    let mut out = HashMap::new();
-    let Ok(root) = snapshot.parse_json() else {
-        return out;
-    };
-    let Some(details) = root.get("authorization_details") else {
-        return out;
-    };
-    let lists = [
-        ("UserDetailList", "UserPolicyList"),
-        ("GroupDetailList", "GroupPolicyList"),
-        ("RoleDetailList", "RolePolicyList"),
-        ("Policies", ""),
-    ];
-    for (list, inline) in lists {
-        let Some(Value::Array(entities)) = details.get(list).map(|l| &l.value) else {
-            continue;
-        };
-        for entity in entities {
-            let Some(arn) = entity.get("Arn") else {
-                continue;
-            };
-            let Some(arn_text) = arn.as_str() else {
-                continue;
-            };
-            out.entry((arn_text.to_owned(), None)).or_insert(arn.span);
-            let Some(Value::Array(policies)) = entity.get(inline).map(|p| &p.value) else {
-                continue;
-            };
-            for name in policies.iter().filter_map(|p| p.get("PolicyName")) {
-                if let Some(text) = name.as_str() {
-                    out.entry((arn_text.to_owned(), Some(text.to_owned())))
-                        .or_insert(name.span);
-                }
-            }
-        }
-    }
-    out
 }

@@ -7,9 +7,9 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 use serde_json::json;
-use whittle_analysis::RuleSet;
 use whittle_analysis::diff::{self, Grantee, PolicyAccess, PolicyChange, Violation};
 use whittle_analysis::input::DocumentKind;
+use whittle_analysis::{InputFailure, RuleSet};
 use whittle_policy::{ActionSet, Catalog, Expander};
 use whittle_syntax::SourceFile;
 
@@ -78,9 +78,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
 }
 
 /// The documents of a file or directory, paths relative to it.
-fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> Vec<PolicyAccess> {
+fn path_side(
+    root: &Path,
+    expander: &Expander<'_>,
+    errors: &mut Vec<InputFailure>,
+) -> Vec<PolicyAccess> {
     let (found, failures) = inputs::collect(std::slice::from_ref(&root.to_path_buf()));
-    errors.extend(failures.iter().map(ToString::to_string));
+    errors.extend(failures);
     let mut out = Vec::new();
     for input in found {
         let relative = input
@@ -94,7 +98,7 @@ fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> 
                 Ok(access) => out.extend(access),
                 Err(e) => errors.push(e),
             },
-            Err(failure) => errors.push(failure.to_string()),
+            Err(failure) => errors.push(failure),
         }
     }
     out
@@ -104,11 +108,11 @@ fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> 
 fn tree_side(
     paths: &[PathBuf],
     expander: &Expander<'_>,
-    errors: &mut Vec<String>,
+    errors: &mut Vec<InputFailure>,
 ) -> anyhow::Result<Vec<PolicyAccess>> {
     let top = repository_root()?;
     let (found, failures) = inputs::collect(paths);
-    errors.extend(failures.iter().map(ToString::to_string));
+    errors.extend(failures);
     let mut out = Vec::new();
     for input in found {
         let Some(path) = &input.path else { continue };
@@ -128,7 +132,7 @@ fn tree_side(
                 Ok(access) => out.extend(access),
                 Err(e) => errors.push(e),
             },
-            Err(failure) => errors.push(failure.to_string()),
+            Err(failure) => errors.push(failure),
         }
     }
     Ok(out)
@@ -139,7 +143,7 @@ fn git_side(
     base: &str,
     paths: &[PathBuf],
     expander: &Expander<'_>,
-    errors: &mut Vec<String>,
+    errors: &mut Vec<InputFailure>,
 ) -> anyhow::Result<Vec<PolicyAccess>> {
     let top = repository_root()?;
     let mut specs = Vec::new();
@@ -169,10 +173,7 @@ fn git_side(
     .with_context(|| format!("cannot list the files of {base}"))?;
     let mut out = Vec::new();
     for name in listing.lines().filter(|n| {
-        let lower = n.to_ascii_lowercase();
-        [".json", ".yaml", ".yml", ".template"]
-            .iter()
-            .any(|e| lower.ends_with(e))
+        whittle_analysis::input::has_input_extension(n)
             && !n.split('/').any(|part| part.starts_with('.'))
     }) {
         let text = git(&top, &["show", &format!("{base}:{name}")])

@@ -76,15 +76,10 @@ fn write_policies(all: &Recommendations, dir: &Path) -> anyhow::Result<()> {
     for r in &all.recommendations {
         let name = r.policy.file_name();
         let original = dir.join(format!("original-{name}"));
-        whittle_model::write_atomically(
-            &original,
-            whittle_reporter::pretty(&r.original).as_bytes(),
-        )
-        .with_context(|| format!("cannot write {}", original.display()))?;
+        output::write_atomically(&original, whittle_reporter::pretty(&r.original).as_bytes())?;
         if let Some(suggested) = &r.suggested {
             let path = dir.join(&name);
-            whittle_model::write_atomically(&path, whittle_reporter::pretty(suggested).as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            output::write_atomically(&path, whittle_reporter::pretty(suggested).as_bytes())?;
         }
     }
     eprintln!(
