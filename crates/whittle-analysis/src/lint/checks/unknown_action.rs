@@ -7,10 +7,6 @@ use crate::suggest::closest;
 pub struct UnknownAction;
 
 impl Check for UnknownAction {
-    fn name(&self) -> &'static str {
-        "unknown-action"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let catalog = cx.catalog();
         for statement in &cx.policy.statements {

@@ -8,10 +8,6 @@ use whittle_policy::expand::{has_wildcard, wildcard_matcher};
 pub struct UnknownServicePrefix;
 
 impl Check for UnknownServicePrefix {
-    fn name(&self) -> &'static str {
-        "unknown-service-prefix"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let catalog = cx.catalog();
         let prefixes = || catalog.services().iter().map(|s| s.record.prefix.as_str());

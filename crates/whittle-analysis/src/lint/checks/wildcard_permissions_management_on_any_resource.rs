@@ -9,10 +9,6 @@ use whittle_policy::catalog::AccessLevel;
 pub struct WildcardPermissionsManagementOnAnyResource;
 
 impl Check for WildcardPermissionsManagementOnAnyResource {
-    fn name(&self) -> &'static str {
-        "wildcard-permissions-management-on-any-resource"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         crate::lint::wildcards::report(
             cx,
