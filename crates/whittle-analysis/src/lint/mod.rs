@@ -5,7 +5,6 @@
 pub(crate) mod action_rules;
 pub mod checks;
 mod principals;
-mod wildcards;
 
 use std::sync::Arc;
 

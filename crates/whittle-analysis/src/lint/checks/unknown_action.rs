@@ -1,7 +1,7 @@
 //! `unknown-action`: an action of a known service that does not exist.
 
+use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::suggest::closest;
 
 /// Flags action patterns of known services that match no action of them.
 pub struct UnknownAction;

@@ -4,8 +4,8 @@
 //! The table of AWS global condition keys lives in
 //! `whittle_policy::condition_keys`, shared with the other condition checks.
 
+use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::suggest::closest;
 use whittle_policy::catalog::{Catalog, Service};
 use whittle_policy::expand::has_wildcard;
 use whittle_policy::policy::{Condition, Statement};

@@ -1,7 +1,7 @@
 //! `unknown-service-prefix`: an action whose service prefix no AWS service uses.
 
+use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::suggest::closest;
 use whittle_policy::expand::{has_wildcard, wildcard_matcher};
 
 /// Flags action patterns whose service part matches no known service.

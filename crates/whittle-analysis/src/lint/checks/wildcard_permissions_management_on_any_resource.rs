@@ -10,7 +10,7 @@ pub struct WildcardPermissionsManagementOnAnyResource;
 
 impl Check for WildcardPermissionsManagementOnAnyResource {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        crate::lint::wildcards::report(
+        super::helpers::wildcards::report(
             cx,
             out,
             &[AccessLevel::PermissionsManagement],

@@ -10,6 +10,6 @@ pub struct WildcardWriteOnAnyResource;
 
 impl Check for WildcardWriteOnAnyResource {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        crate::lint::wildcards::report(cx, out, &[AccessLevel::Write], "Write");
+        super::helpers::wildcards::report(cx, out, &[AccessLevel::Write], "Write");
     }
 }
