@@ -16,7 +16,6 @@ pub mod input;
 pub mod lint;
 pub mod recommend;
 pub mod rules;
-mod suggest;
 
 pub use diagnostics::{Finding, InputFailure, Location};
 pub use lint::{FileOutcome, Linter};

@@ -5,7 +5,6 @@
 pub(crate) mod action_rules;
 pub mod checks;
 mod principals;
-mod wildcards;
 
 use std::sync::Arc;
 
@@ -25,10 +24,9 @@ use whittle_policy::permissions::{Permissions, PolicyScope};
 use whittle_policy::policy::{Policy, Statement};
 use whittle_syntax::{Node, SourceFile, Span};
 
-/// A check: the code behind one rule.
+/// A check: the code behind one rule, named by its file in `checks/`
+/// ([`checks::all`] pairs each check with its rule's name).
 pub trait Check: Send + Sync {
-    /// The kebab-case name of the rule this check implements.
-    fn name(&self) -> &'static str;
     /// Inspects one policy document and reports through `out`.
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>);
     /// Inspects one principal's effective permissions (account exports only).
@@ -226,7 +224,7 @@ impl<'c> Linter<'c> {
                 action_rules.push((Arc::clone(rule), ActionRule::compile(matches, &expander)));
                 continue;
             }
-            let Some(i) = all_checks.iter().position(|c| c.name() == rule.name) else {
+            let Some(i) = all_checks.iter().position(|(name, _)| *name == rule.name) else {
                 return Err(RuleError::Invalid {
                     file: format!("{}.toml", rule.name),
                     message: format!(
@@ -235,7 +233,7 @@ impl<'c> Linter<'c> {
                     ),
                 });
             };
-            checks.push((Arc::clone(rule), all_checks.swap_remove(i)));
+            checks.push((Arc::clone(rule), all_checks.swap_remove(i).1));
         }
         Ok(Self {
             expander,
@@ -427,10 +425,10 @@ mod tests {
     #[test]
     fn every_code_rule_has_a_check_and_every_check_a_rule() {
         let rules = RuleSet::embedded().unwrap();
-        for check in checks::all() {
+        for (name, _) in checks::all() {
             let rule = rules
-                .get(check.name())
-                .unwrap_or_else(|| panic!("check {} has no rule file", check.name()));
+                .get(name)
+                .unwrap_or_else(|| panic!("check {name} has no rule file"));
             assert!(
                 rule.matches.is_none(),
                 "{} has both a check and a [match]",

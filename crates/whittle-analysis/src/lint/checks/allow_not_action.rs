@@ -6,10 +6,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct AllowNotAction;
 
 impl Check for AllowNotAction {
-    fn name(&self) -> &'static str {
-        "allow-not-action"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(action) = statement.action.as_ref().filter(|a| a.negated) else {

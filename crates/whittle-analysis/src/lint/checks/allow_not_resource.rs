@@ -6,10 +6,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct AllowNotResource;
 
 impl Check for AllowNotResource {
-    fn name(&self) -> &'static str {
-        "allow-not-resource"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(resource) = statement.resource.as_ref().filter(|r| r.negated) else {

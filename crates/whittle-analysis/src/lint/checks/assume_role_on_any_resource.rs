@@ -13,10 +13,6 @@ const ASSUME: [&str; 3] = [
 ];
 
 impl Check for AssumeRoleOnAnyResource {
-    fn name(&self) -> &'static str {
-        "assume-role-on-any-resource"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let ids: Vec<_> = ASSUME
             .iter()

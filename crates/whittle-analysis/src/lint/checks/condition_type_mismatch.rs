@@ -17,10 +17,6 @@ use whittle_policy::condition_keys::key_types;
 pub struct ConditionTypeMismatch;
 
 impl Check for ConditionTypeMismatch {
-    fn name(&self) -> &'static str {
-        "condition-type-mismatch"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
             for condition in &statement.conditions {

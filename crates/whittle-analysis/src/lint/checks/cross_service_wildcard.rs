@@ -8,10 +8,6 @@ use whittle_policy::expand::has_wildcard;
 pub struct CrossServiceWildcard;
 
 impl Check for CrossServiceWildcard {
-    fn name(&self) -> &'static str {
-        "cross-service-wildcard"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {

@@ -8,10 +8,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct DuplicateSid;
 
 impl Check for DuplicateSid {
-    fn name(&self) -> &'static str {
-        "duplicate-sid"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let mut first_use = HashMap::new();
         for statement in &cx.policy.statements {

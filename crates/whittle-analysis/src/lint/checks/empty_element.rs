@@ -15,10 +15,6 @@ const LISTS: &[&str] = &["Action", "NotAction", "Resource", "NotResource"];
 pub struct EmptyElement;
 
 impl Check for EmptyElement {
-    fn name(&self) -> &'static str {
-        "empty-element"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in statements(cx.node) {
             let Some(members) = statement.as_object() else {

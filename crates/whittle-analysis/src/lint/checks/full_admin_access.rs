@@ -12,10 +12,6 @@ const RISKS_IMPLIED: &str = "an administrator can also escalate privileges, read
 pub struct FullAdminAccess;
 
 impl Check for FullAdminAccess {
-    fn name(&self) -> &'static str {
-        "full-admin-access"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let permissions = policy_permissions(cx.scope, cx.catalog().len());
         let usable = permissions.effective_on_any_resource();

@@ -6,10 +6,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct InvalidSid;
 
 impl Check for InvalidSid {
-    fn name(&self) -> &'static str {
-        "invalid-sid"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
             let Some(sid) = &statement.sid else { continue };

@@ -14,10 +14,6 @@ use whittle_policy::pattern::{Pattern, service_formats};
 pub struct MalformedArn;
 
 impl Check for MalformedArn {
-    fn name(&self) -> &'static str {
-        "malformed-arn"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
             let Some(resource) = &statement.resource else {

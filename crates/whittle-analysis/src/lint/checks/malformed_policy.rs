@@ -6,10 +6,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct MalformedPolicy;
 
 impl Check for MalformedPolicy {
-    fn name(&self) -> &'static str {
-        "malformed-policy"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for problem in &cx.policy.problems {
             out.at(problem.span).emit(problem.message.clone());

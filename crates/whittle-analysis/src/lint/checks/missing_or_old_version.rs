@@ -8,10 +8,6 @@ use whittle_syntax::Span;
 pub struct MissingOrOldVersion;
 
 impl Check for MissingOrOldVersion {
-    fn name(&self) -> &'static str {
-        "missing-or-old-version"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let policy = cx.policy;
         match &policy.version {

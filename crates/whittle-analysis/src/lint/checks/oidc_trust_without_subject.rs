@@ -17,10 +17,6 @@ pub struct OidcTrustWithoutSubject;
 const NOT_OIDC: [&str; 2] = ["saml-provider/", "www.amazon.com"];
 
 impl Check for OidcTrustWithoutSubject {
-    fn name(&self) -> &'static str {
-        "oidc-trust-without-subject"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         if cx.kind != DocumentKind::Trust {
             return;

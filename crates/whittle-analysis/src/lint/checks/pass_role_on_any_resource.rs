@@ -7,10 +7,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct PassRoleOnAnyResource;
 
 impl Check for PassRoleOnAnyResource {
-    fn name(&self) -> &'static str {
-        "pass-role-on-any-resource"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let Some(pass_role) = cx.catalog().action_id("iam:PassRole") else {
             return;

@@ -8,10 +8,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct PassRoleWithoutServiceCondition;
 
 impl Check for PassRoleWithoutServiceCondition {
-    fn name(&self) -> &'static str {
-        "pass-role-without-service-condition"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let Some(pass_role) = cx.catalog().action_id("iam:PassRole") else {
             return;

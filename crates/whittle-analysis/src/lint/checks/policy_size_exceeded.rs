@@ -18,10 +18,6 @@ const TRUST_MAX: usize = 4_096;
 pub struct PolicySizeExceeded;
 
 impl Check for PolicySizeExceeded {
-    fn name(&self) -> &'static str {
-        "policy-size-exceeded"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let size = cx.node.compact_len();
         let opening = Span::new(cx.policy.span.start, cx.policy.span.start + 1);

@@ -9,10 +9,6 @@ use crate::lint::{Check, Emitter, PolicyContext};
 pub struct PrincipalInIdentityPolicy;
 
 impl Check for PrincipalInIdentityPolicy {
-    fn name(&self) -> &'static str {
-        "principal-in-identity-policy"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         // Resource-based and trust policies name their principals.
         if cx.kind.names_principals() {

@@ -11,10 +11,6 @@ use whittle_policy::policy::Principal;
 pub struct PublicResourcePolicy;
 
 impl Check for PublicResourcePolicy {
-    fn name(&self) -> &'static str {
-        "public-resource-policy"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(principal) = &statement.principal else {

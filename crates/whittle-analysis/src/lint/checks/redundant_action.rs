@@ -17,10 +17,6 @@ fn prefix(pattern: &str) -> &str {
 }
 
 impl Check for RedundantAction {
-    fn name(&self) -> &'static str {
-        "redundant-action"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
             let Some(action) = &statement.action else {

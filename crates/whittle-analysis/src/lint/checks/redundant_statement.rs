@@ -8,10 +8,6 @@ use whittle_policy::policy::Statement;
 pub struct RedundantStatement;
 
 impl Check for RedundantStatement {
-    fn name(&self) -> &'static str {
-        "redundant-statement"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let candidates: Vec<&Statement> = cx
             .policy

@@ -29,10 +29,6 @@ const MAX_FORMATS_SHOWN: usize = 3;
 pub struct ResourceMismatch;
 
 impl Check for ResourceMismatch {
-    fn name(&self) -> &'static str {
-        "resource-mismatch"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
             let Some(resource) = judged_resources(statement) else {

@@ -7,10 +7,6 @@ use whittle_policy::catalog::AccessLevel;
 pub struct ServiceWideWildcard;
 
 impl Check for ServiceWideWildcard {
-    fn name(&self) -> &'static str {
-        "service-wide-wildcard"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let Some(action) = statement.action.as_ref().filter(|a| !a.negated) else {

@@ -9,10 +9,6 @@ use crate::rules::Severity;
 pub struct StatementNeverApplies;
 
 impl Check for StatementNeverApplies {
-    fn name(&self) -> &'static str {
-        "statement-never-applies"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for scope in &cx.scope.statements {
             let Some(reason) = &scope.inert else { continue };

@@ -9,10 +9,6 @@ use whittle_policy::policy::{ConditionOperator, ConditionValue};
 pub struct StringEqualsWithWildcard;
 
 impl Check for StringEqualsWithWildcard {
-    fn name(&self) -> &'static str {
-        "string-equals-with-wildcard"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
             for condition in &statement.conditions {

@@ -1,16 +1,12 @@
 //! `unknown-action`: an action of a known service that does not exist.
 
+use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::suggest::closest;
 
 /// Flags action patterns of known services that match no action of them.
 pub struct UnknownAction;
 
 impl Check for UnknownAction {
-    fn name(&self) -> &'static str {
-        "unknown-action"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let catalog = cx.catalog();
         for statement in &cx.policy.statements {

@@ -1,11 +1,11 @@
 //! `unknown-condition-key`: a condition key that neither AWS nor the statement's
 //! services define.
 //!
-//! Also the table of AWS global condition keys with their value types, and
-//! [`key_types`], which other condition checks use to look a key up.
+//! The table of AWS global condition keys lives in
+//! `whittle_policy::condition_keys`, shared with the other condition checks.
 
+use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::suggest::closest;
 use whittle_policy::catalog::{Catalog, Service};
 use whittle_policy::expand::has_wildcard;
 use whittle_policy::policy::{Condition, Statement};
@@ -16,10 +16,6 @@ use whittle_policy::condition_keys::{GLOBAL_KEYS, global_key, same_key};
 pub struct UnknownConditionKey;
 
 impl Check for UnknownConditionKey {
-    fn name(&self) -> &'static str {
-        "unknown-condition-key"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let catalog = cx.catalog();
         for statement in &cx.policy.statements {

@@ -1,17 +1,13 @@
 //! `unknown-service-prefix`: an action whose service prefix no AWS service uses.
 
+use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
-use crate::suggest::closest;
 use whittle_policy::expand::{has_wildcard, wildcard_matcher};
 
 /// Flags action patterns whose service part matches no known service.
 pub struct UnknownServicePrefix;
 
 impl Check for UnknownServicePrefix {
-    fn name(&self) -> &'static str {
-        "unknown-service-prefix"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         let catalog = cx.catalog();
         let prefixes = || catalog.services().iter().map(|s| s.record.prefix.as_str());

@@ -9,12 +9,8 @@ use whittle_policy::catalog::AccessLevel;
 pub struct WildcardPermissionsManagementOnAnyResource;
 
 impl Check for WildcardPermissionsManagementOnAnyResource {
-    fn name(&self) -> &'static str {
-        "wildcard-permissions-management-on-any-resource"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        crate::lint::wildcards::report(
+        super::helpers::wildcards::report(
             cx,
             out,
             &[AccessLevel::PermissionsManagement],

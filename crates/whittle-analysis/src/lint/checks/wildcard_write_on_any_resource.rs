@@ -9,11 +9,7 @@ use whittle_policy::catalog::AccessLevel;
 pub struct WildcardWriteOnAnyResource;
 
 impl Check for WildcardWriteOnAnyResource {
-    fn name(&self) -> &'static str {
-        "wildcard-write-on-any-resource"
-    }
-
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        crate::lint::wildcards::report(cx, out, &[AccessLevel::Write], "Write");
+        super::helpers::wildcards::report(cx, out, &[AccessLevel::Write], "Write");
     }
 }

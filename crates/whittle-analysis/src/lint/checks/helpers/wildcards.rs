@@ -8,7 +8,7 @@ use whittle_policy::expand::has_wildcard;
 /// Reports every wildcard pattern of an Allow statement on `*` that expands to
 /// actions of `levels`, skipping `*` and `service:*` (full-admin-access and
 /// service-wide-wildcard cover those).
-pub(crate) fn report(
+pub(in crate::lint::checks) fn report(
     cx: &PolicyContext<'_>,
     out: &mut Emitter<'_>,
     levels: &[AccessLevel],

@@ -2,7 +2,10 @@
 
 /// The candidate closest to `target` (case-insensitive edit distance), if it is
 /// close enough to be a plausible typo: at most one edit per four characters.
-pub fn closest<'a>(target: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(in crate::lint::checks) fn closest<'a>(
+    target: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let target = target.to_ascii_lowercase();
     let budget = (target.chars().count() / 4).max(1);
     candidates

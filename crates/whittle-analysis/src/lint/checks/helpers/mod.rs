@@ -1,0 +1,6 @@
+//! Code that several checks share. Not a check: `build.rs` registers the files
+//! of `src/lint/checks/` only, and a check imports from here, never from another
+//! check.
+
+pub(super) mod suggest;
+pub(super) mod wildcards;
