@@ -4,6 +4,9 @@
 //!
 //! Run with `cargo bench -p whittle-analysis --bench lint`.
 
+// criterion_group! and criterion_main! define undocumented public items.
+#![allow(missing_docs)]
+
 mod support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -5,6 +5,9 @@
 //!
 //! Run with `cargo bench -p whittle-analysis --bench recommend`.
 
+// criterion_group! and criterion_main! define undocumented public items.
+#![allow(missing_docs)]
+
 mod support;
 
 use std::collections::BTreeMap;

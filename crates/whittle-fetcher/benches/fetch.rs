@@ -24,6 +24,9 @@
 //!
 //! Run with `cargo bench -p whittle-fetcher --bench fetch`.
 
+// criterion_group! and criterion_main! define undocumented public items.
+#![allow(missing_docs)]
+
 #[path = "../../../tests/support/fake_iam.rs"]
 mod fake_iam;
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-/// A half-open byte range `[start, end)` into a [`SourceFile`]'s text.
+/// A half-open byte range `[start, end)` into a [`SourceFile`](crate::SourceFile)'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Span {
     /// Offset of the first byte.

@@ -1,7 +1,7 @@
 //! One module per lint rule that needs code: `<rule_name>.rs` defines a unit
 //! struct named after its file (`full_admin_access.rs` → `FullAdminAccess`) that
 //! implements [`Check`] for the rule whose name is the file's in kebab-case
-//! (`full-admin-access`). Code shared by checks lives in [`helpers`].
+//! (`full-admin-access`). Code shared by checks lives in `helpers`.
 //!
 //! `build.rs` generates [`all`] from the files here and fails the build when a
 //! file has no `mod` line below or a `mod` line has no file.
