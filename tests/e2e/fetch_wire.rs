@@ -3,15 +3,13 @@
 //! IAM's recorded XML (`testdata/wire/`): a fetch killed midway leaves the
 //! previous snapshot intact and `--resume` finishes it without re-running jobs.
 
-#[path = "support/fake_iam.rs"]
-mod fake_iam;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fake_iam::{FakeIam, Reply};
 use serde_json::Value;
+
+use crate::support::fake_iam::{FakeIam, Reply};
 
 const GENERATE: &str = "GenerateServiceLastAccessedDetails";
 const GET: &str = "GetServiceLastAccessedDetails";
