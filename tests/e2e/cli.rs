@@ -8,11 +8,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn testdata(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(path)
-}
+use crate::support::testdata;
 
 /// The binary, with a private empty cache so a user's cached catalog never leaks in.
 fn whittle(cache: &Path) -> Command {

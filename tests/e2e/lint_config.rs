@@ -7,11 +7,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn testdata(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(path)
-}
+use crate::support::{sarif_validator, testdata};
 
 /// A project directory: whittle runs inside it, with a private catalog cache.
 struct Project {
@@ -427,16 +423,6 @@ fn a_baseline_accepts_known_findings_and_survives_moved_lines() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("whittle-baseline.json"));
-}
-
-/// The OASIS SARIF 2.1.0 schema, checked in under testdata/schemas.
-fn sarif_validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(testdata("schemas/sarif-schema-2.1.0.json")).unwrap();
-    let schema: Value = serde_json::from_str(&text).unwrap();
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the schema compiles")
 }
 
 #[test]

@@ -1,15 +1,17 @@
 //! End-to-end tests of `whittle recommend` on `testdata/recommend/account.json`:
 //! every format, policy files ready to apply, reproducible runs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
+use crate::support::{sarif_validator, testdata};
+
 const AS_OF: &str = "2026-11-20T00:00:00Z";
 
 fn snapshot() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/recommend/account.json")
+    testdata("recommend/account.json")
 }
 
 fn recommend(args: &[&str]) -> (i32, String, String) {
@@ -119,16 +121,7 @@ fn sarif_names_unused_services_actions_and_roles_by_arn() {
     let (code, stdout, _) = recommend(&["--format", "sarif"]);
     assert_eq!(code, 0);
     let sarif: Value = serde_json::from_str(&stdout).unwrap();
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../testdata/schemas/sarif-schema-2.1.0.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    assert!(validator.is_valid(&sarif));
+    assert!(sarif_validator().is_valid(&sarif));
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let rules: Vec<&str> = results
         .iter()
@@ -215,17 +208,15 @@ fn bad_input_is_named_and_exits_2() {
 fn aws_cli_output_imported_then_recommended_has_the_documented_shape() {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snap.json");
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
     let role = "arn:aws:iam::123456789012:role/report-lambda";
     let imported = Command::cargo_bin("whittle")
         .unwrap()
         .args(["import", "--authorization-details"])
-        .arg(data.join("inputs/account-authorization-details.json"))
+        .arg(testdata("inputs/account-authorization-details.json"))
         .arg("--last-accessed")
         .arg(format!(
             "{role}={}",
-            data.join("import/report-lambda-last-accessed.json")
-                .display()
+            testdata("import/report-lambda-last-accessed.json").display()
         ))
         .arg("--out")
         .arg(&snap)

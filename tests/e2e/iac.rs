@@ -8,10 +8,11 @@ use std::process::Command as Std;
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/iac")
-        .join(name)
+use crate::support::{testdata, workspace_root};
+
+/// A file of `testdata/iac/`.
+fn iac(name: &str) -> PathBuf {
+    testdata("iac").join(name)
 }
 
 fn lint(path: &Path) -> Value {
@@ -66,7 +67,7 @@ fn position(path: &Path, needle: &str) -> (u64, u64) {
 
 #[test]
 fn the_same_policy_has_the_same_findings_in_every_form() {
-    let bare = deploy_findings(&lint(&testdata("policy.json")));
+    let bare = deploy_findings(&lint(&iac("policy.json")));
     assert!(bare.iter().any(|f| f.0 == "unknown-action"));
     assert!(bare.iter().any(|f| f.0 == "privesc-passrole-ec2"));
     for form in [
@@ -75,7 +76,7 @@ fn the_same_policy_has_the_same_findings_in_every_form() {
         "plan.json",
         "main.tf.json",
     ] {
-        assert_eq!(deploy_findings(&lint(&testdata(form))), bare, "{form}");
+        assert_eq!(deploy_findings(&lint(&iac(form))), bare, "{form}");
     }
 }
 
@@ -104,17 +105,17 @@ fn trust_policies_are_linted_by_their_own_grammar_in_every_form() {
     // A role trusting GitHub's OIDC provider with no `sub` condition: any
     // repository on github.com could assume it. The EC2 service trust of the
     // builder role is fine, and no trust policy lacks a Resource by mistake.
-    let bare = trust_findings(&testdata("trust.json"));
+    let bare = trust_findings(&iac("trust.json"));
     assert_eq!(bare.len(), 1, "{bare:?}");
     assert_eq!(bare[0].0, "oidc-trust-without-subject");
     assert!(bare[0].2, "{bare:?}");
     // A .tf.json configuration renders the data source's statement blocks:
     // the finding points at the identifier inside them.
     for form in ["template.json", "template.yaml", "main.tf.json"] {
-        assert_eq!(trust_findings(&testdata(form)), bare, "{form}");
+        assert_eq!(trust_findings(&iac(form)), bare, "{form}");
     }
     // In a plan the document is a JSON string: same finding, at that string.
-    let plan = trust_findings(&testdata("plan.json"));
+    let plan = trust_findings(&iac("plan.json"));
     assert_eq!(
         plan.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>(),
         bare.iter().map(|f| (&f.0, &f.1)).collect::<Vec<_>>()
@@ -124,7 +125,7 @@ fn trust_policies_are_linted_by_their_own_grammar_in_every_form() {
 #[test]
 fn findings_point_into_the_containing_file() {
     for form in ["template.yaml", "template.json", "policy.json"] {
-        let path = testdata(form);
+        let path = iac(form);
         let report = lint(&path);
         let unknown = report["findings"]
             .as_array()
@@ -138,7 +139,7 @@ fn findings_point_into_the_containing_file() {
         assert_eq!(unknown["location"]["column"], column, "{form}");
     }
     // In a plan the document is a JSON string: findings point at that string.
-    let path = testdata("plan.json");
+    let path = iac("plan.json");
     let report = lint(&path);
     let unknown = report["findings"]
         .as_array()
@@ -153,7 +154,7 @@ fn findings_point_into_the_containing_file() {
 #[test]
 fn unresolved_intrinsics_are_read_as_wildcards_and_the_finding_says_so() {
     for form in ["template.yaml", "template.json"] {
-        let report = lint(&testdata(form));
+        let report = lint(&iac(form));
         let wildcard = report["findings"]
             .as_array()
             .unwrap()
@@ -168,7 +169,7 @@ fn unresolved_intrinsics_are_read_as_wildcards_and_the_finding_says_so() {
         );
     }
     // Terraform interpolations inside a .tf.json policy string are read the same way.
-    let report = lint(&testdata("main.tf.json"));
+    let report = lint(&iac("main.tf.json"));
     let wildcard = report["findings"]
         .as_array()
         .unwrap()
@@ -183,7 +184,7 @@ fn unresolved_intrinsics_are_read_as_wildcards_and_the_finding_says_so() {
     );
     // The trust policy is not linted as an identity policy, and the bucket
     // policy is linted as a resource policy: no Principal finding for either.
-    let report = lint(&testdata("template.yaml"));
+    let report = lint(&iac("template.yaml"));
     assert!(!report.to_string().contains("principal-in-identity-policy"));
     assert!(
         report["findings"]
@@ -230,7 +231,7 @@ fn diff_against_the_previous_commit_lists_access_and_denies_new_escalations() {
     std::fs::write(&policy, r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#).unwrap();
     std::fs::write(
         repo.join("template.yaml"),
-        std::fs::read_to_string(testdata("template.yaml")).unwrap(),
+        std::fs::read_to_string(iac("template.yaml")).unwrap(),
     )
     .unwrap();
     git(repo, &["add", "."]);
@@ -328,7 +329,7 @@ fn diff_of_two_files_shows_added_not_action_and_deny() {
 /// uses options the binary has.
 #[test]
 fn packaging_files_use_real_options() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = workspace_root();
     let mut lines = Vec::new();
     for file in ["action.yml", ".pre-commit-hooks.yaml"] {
         let text = std::fs::read_to_string(root.join(file)).unwrap();
@@ -377,7 +378,7 @@ fn directory_walks_skip_what_git_ignores() {
     std::fs::write(repo.join("vendor/admin.json"), admin).unwrap();
     std::fs::write(
         repo.join("mine.yaml"),
-        std::fs::read_to_string(testdata("template.yaml")).unwrap(),
+        std::fs::read_to_string(iac("template.yaml")).unwrap(),
     )
     .unwrap();
     let report = lint(repo);
@@ -396,7 +397,7 @@ fn diff_of_a_template_lists_principals_a_trust_policy_newly_trusts() {
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("old.yaml");
     let new = dir.path().join("new.yaml");
-    let template = std::fs::read_to_string(testdata("template.yaml")).unwrap();
+    let template = std::fs::read_to_string(iac("template.yaml")).unwrap();
     std::fs::write(&old, &template).unwrap();
     // The builder role's trust opens to every AWS principal; the GitHub role's
     // gains a subject condition (its unconditioned entry goes, a conditioned
@@ -580,7 +581,7 @@ fn diff_reports_actions_granted_on_more_resources() {
 
 #[test]
 fn diff_reports_a_condition_removed_as_new_access() {
-    let fixtures = testdata("../rules/new-access");
+    let fixtures = testdata("rules/new-access");
     let old = fixtures.join("bad-condition-removed.old.json");
     let new = fixtures.join("bad-condition-removed.new.json");
     let args = [old.to_str().unwrap(), new.to_str().unwrap()];

@@ -3,15 +3,14 @@
 //! IAM's recorded XML (`testdata/wire/`): a fetch killed midway leaves the
 //! previous snapshot intact and `--resume` finishes it without re-running jobs.
 
-#[path = "support/fake_iam.rs"]
-mod fake_iam;
-
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fake_iam::{FakeIam, Reply};
 use serde_json::Value;
+
+use crate::support::fake_iam::{FakeIam, Reply};
+use crate::support::testdata;
 
 const GENERATE: &str = "GenerateServiceLastAccessedDetails";
 const GET: &str = "GetServiceLastAccessedDetails";
@@ -299,12 +298,6 @@ fn access_advisor_commands_print_the_aws_cli_shapes() {
         "table",
     ]);
     assert!(table.contains("never (in the tracking period)"), "{table}");
-}
-
-fn testdata(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata")
-        .join(path)
 }
 
 #[test]

@@ -15,9 +15,6 @@
 //! (`crates/whittle-fetcher/tests/wire.rs`); here the 260 roles show that
 //! nothing is lost at scale.
 
-#[path = "support/moto.rs"]
-mod moto;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -26,8 +23,9 @@ use assert_cmd::Command;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_iam::error::DisplayErrorContext;
-use moto::Moto;
 use serde_json::{Value, json};
+
+use crate::support::moto::Moto;
 
 /// moto's default account.
 const ACCOUNT: &str = "123456789012";
