@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Finding, Logical, LogicalKind};
-use crate::input::{Account, Contents, PrincipalEntry, PrincipalKind};
+use crate::input::{Account, Contents, PrincipalEntry};
 use crate::lint::{Linter, PrincipalContext, Target};
 use whittle_policy::ActionSet;
 use whittle_policy::permissions::Permissions;
@@ -33,39 +33,23 @@ pub(super) fn lint_account(
     documents: &[Permissions],
     findings: &mut Vec<Finding>,
 ) -> usize {
-    let catalog = linter.expander.catalog();
-    // What each policy triggers on its own: the principal-level pass reports only
-    // what no single policy of the principal explains (cross-policy findings).
-    let admin: Vec<bool> = documents
-        .iter()
-        .map(|d| d.effective_on_any_resource().is_full())
-        .collect();
-    let fires: Vec<Vec<bool>> = documents
-        .iter()
-        .map(|d| {
-            linter
-                .action_rules
-                .iter()
-                .map(|(_, rule)| rule.evaluate(d).is_some())
-                .collect()
-        })
-        .collect();
-    let groups: HashMap<&str, &crate::input::GroupEntry> = account
-        .groups
-        .iter()
-        .map(|g| (g.name.as_str(), g))
-        .collect();
+    let cx = AccountContext {
+        linter,
+        file,
+        contents,
+        account,
+        documents,
+        alone: Alone::of(linter, documents),
+        groups: account
+            .groups
+            .iter()
+            .map(|g| (g.name.as_str(), g))
+            .collect(),
+    };
     let mut holders: HashMap<&str, Vec<String>> = HashMap::new();
     for principal in &account.principals {
-        let holdings = holdings(principal, account, &groups, documents, catalog.len());
-        let subject = format!(
-            "{} {}",
-            match principal.kind {
-                PrincipalKind::User => "user",
-                PrincipalKind::Role => "role",
-            },
-            principal.arn
-        );
+        let holdings = cx.holdings(principal);
+        let subject = format!("{} {}", principal.kind.as_str(), principal.arn);
         for (arn, &index) in &account.managed {
             if holdings.sources.contains(&index) {
                 holders
@@ -74,64 +58,143 @@ pub(super) fn lint_account(
                     .push(subject.clone());
             }
         }
+        let before = findings.len();
+        cx.lint_principal(principal, &holdings, &subject, findings);
+        let notes = context_notes(&holdings);
+        for finding in &mut findings[before..] {
+            finding.notes.extend(notes.iter().cloned());
+        }
+    }
+    note_holders(findings, &holders);
+    account.principals.len()
+}
+
+/// What each document triggers on its own: the principal-level pass reports
+/// only what no single policy of the principal explains (cross-policy
+/// findings).
+struct Alone {
+    /// Per document: whether it grants everything on every resource.
+    admin: Vec<bool>,
+    /// Per document, per action-set rule of the linter: whether it fires.
+    fires: Vec<Vec<bool>>,
+}
+
+impl Alone {
+    fn of(linter: &Linter<'_>, documents: &[Permissions]) -> Self {
+        Alone {
+            admin: documents
+                .iter()
+                .map(|d| d.effective_on_any_resource().is_full())
+                .collect(),
+            fires: documents
+                .iter()
+                .map(|d| {
+                    linter
+                        .action_rules
+                        .iter()
+                        .map(|(_, rule)| rule.evaluate(d).is_some())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One account export being judged principal by principal.
+struct AccountContext<'a> {
+    linter: &'a Linter<'a>,
+    file: &'a SourceFile,
+    contents: &'a Contents,
+    account: &'a Account,
+    documents: &'a [Permissions],
+    alone: Alone,
+    groups: HashMap<&'a str, &'a crate::input::GroupEntry>,
+}
+
+impl<'a> AccountContext<'a> {
+    fn holdings(&self, principal: &'a PrincipalEntry) -> Holdings<'a> {
+        holdings(
+            principal,
+            self.account,
+            &self.groups,
+            self.documents,
+            self.linter.expander.catalog().len(),
+        )
+    }
+
+    /// Runs the principal-level checks (for an administrator) or the
+    /// action-set rules (for everyone else) on one principal's permissions.
+    fn lint_principal(
+        &self,
+        principal: &PrincipalEntry,
+        holdings: &Holdings<'_>,
+        subject: &str,
+        findings: &mut Vec<Finding>,
+    ) {
+        let catalog = self.linter.expander.catalog();
         let logical = Logical {
             kind: LogicalKind::Principal,
             arn: principal.arn.clone(),
             name: None,
         };
         let target = Target {
-            file,
-            subject: Some(&subject),
+            file: self.file,
+            subject: Some(subject),
             logical: Some(&logical),
             policy: None,
         };
-        let before = findings.len();
         if holdings.permissions.effective_on_any_resource().is_full() {
             // Risk rules are implied by administrator access and not repeated.
-            if !holdings.sources.iter().any(|&i| admin[i]) {
-                let cx = PrincipalContext {
-                    kind: principal.kind,
-                    arn: &principal.arn,
-                    span: principal.span,
-                    permissions: &holdings.permissions,
-                    catalog,
-                };
-                for (rule, check) in &linter.checks {
-                    check.check_principal(&cx, &mut target.emitter(rule, findings));
-                }
+            if holdings.sources.iter().any(|&i| self.alone.admin[i]) {
+                return;
             }
-        } else {
-            for (r, (rule, action_rule)) in linter.action_rules.iter().enumerate() {
-                if holdings.sources.iter().any(|&i| fires[i][r]) {
-                    continue;
-                }
-                let Some(verdict) = action_rule.evaluate(&holdings.permissions) else {
-                    continue;
-                };
-                let mut out = target.emitter(rule, findings);
-                let mut finding = out.at(principal.span);
-                if verdict.scoped {
-                    finding = finding.severity(super::action_rules::lower(rule.severity)).note(
-                        "lowered one level: part of it is granted only on named resources, so it reaches only those",
-                    );
-                }
-                for (group, matched) in verdict.matched.iter().enumerate() {
-                    finding = finding.note(provenance(
-                        matched, &holdings, contents, documents, catalog, group,
-                    ));
-                }
-                finding.emit(format!(
-                    "{}: {subject} can use {} through its policies together",
-                    rule.summary,
-                    super::action_rules::describe(&verdict.matched, catalog)
+            let cx = PrincipalContext {
+                kind: principal.kind,
+                arn: &principal.arn,
+                span: principal.span,
+                permissions: &holdings.permissions,
+                catalog,
+            };
+            for (rule, check) in &self.linter.checks {
+                check.check_principal(&cx, &mut target.emitter(rule, findings));
+            }
+            return;
+        }
+        for (r, (rule, action_rule)) in self.linter.action_rules.iter().enumerate() {
+            if holdings.sources.iter().any(|&i| self.alone.fires[i][r]) {
+                continue;
+            }
+            let Some(verdict) = action_rule.evaluate(&holdings.permissions) else {
+                continue;
+            };
+            let mut out = target.emitter(rule, findings);
+            let mut finding = out.at(principal.span);
+            if verdict.scoped {
+                finding = finding.severity(super::action_rules::lower(rule.severity)).note(
+                    "lowered one level: part of it is granted only on named resources, so it reaches only those",
+                );
+            }
+            for (group, matched) in verdict.matched.iter().enumerate() {
+                finding = finding.note(provenance(
+                    matched,
+                    holdings,
+                    self.contents,
+                    self.documents,
+                    catalog,
+                    group,
                 ));
             }
-        }
-        let notes = context_notes(&holdings);
-        for finding in &mut findings[before..] {
-            finding.notes.extend(notes.iter().cloned());
+            finding.emit(format!(
+                "{}: {subject} can use {} through its policies together",
+                rule.summary,
+                super::action_rules::describe(&verdict.matched, catalog)
+            ));
         }
     }
+}
+
+/// Says who holds each managed policy a finding is about, or that nobody does.
+fn note_holders(findings: &mut [Finding], holders: &HashMap<&str, Vec<String>>) {
     for finding in findings.iter_mut() {
         let Some(logical) = &finding.location.logical else {
             continue;
@@ -146,7 +209,6 @@ pub(super) fn lint_account(
                 .push("attached to no user or role in the export".to_owned()),
         }
     }
-    account.principals.len()
 }
 
 fn holdings<'a>(
