@@ -2,12 +2,12 @@
 //! `unused-action` per policy (and `unused-role`), located at the policy or
 //! principal by ARN inside the snapshot file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::diagnostics::{Finding, Location, Logical, LogicalKind};
 use crate::input;
-use crate::recommend::{PolicyRef, Recommendations, Usage};
+use crate::recommend::{PolicyRef, Recommendation, Recommendations, Usage};
 use crate::rules::{Rule, RuleCommand, RuleSet};
 use whittle_syntax::{SourceFile, Span};
 
@@ -27,26 +27,7 @@ pub fn findings(
         rule("unused-action"),
         rule("unused-role"),
     );
-    let entries = snapshot
-        .parse_json()
-        .ok()
-        .and_then(|root| root.get("authorization_details").map(input::entry_spans))
-        .unwrap_or_default();
-    let at = |logical: Logical, subject: String| {
-        let span = entries
-            .get(&(logical.arn.clone(), logical.name.clone()))
-            .or_else(|| entries.get(&(logical.arn.clone(), None)))
-            .copied()
-            .unwrap_or(Span::new(0, snapshot.text().len().min(1)));
-        Location {
-            path: Arc::clone(snapshot.path()),
-            start: snapshot.position(span.start),
-            end: snapshot.position(span.end),
-            subject: Some(subject),
-            logical: Some(logical),
-            sid: None,
-        }
-    };
+    let places = Places::of(snapshot);
     let mut findings = Vec::new();
     for r in &all.recommendations {
         let logical = match &r.policy {
@@ -61,54 +42,37 @@ pub fn findings(
                 name: Some(name.clone()),
             },
         };
-        let mut services: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        let mut actions: Vec<&str> = Vec::new();
-        for removal in &r.removed {
-            match removal.usage {
-                Usage::UnusedService(_) => services
-                    .entry(removal.action.split(':').next().unwrap_or_default())
-                    .or_default()
-                    .push(&removal.action),
-                _ => actions.push(&removal.action),
-            }
-        }
+        let (services, actions) = removed(r);
         let subject = r.policy.label().to_owned();
         let holders = format!("held by {}", r.principals.join(", "));
         if let Some(rule) = &unused_service
             && !services.is_empty()
         {
-            let names: Vec<&str> = services.keys().copied().collect();
+            let message = format!(
+                "{subject} grants services unused since {}: {}",
+                all.window_start,
+                services.join(", ")
+            );
             findings.push(
                 Finding::builder(rule)
                     .note(holders.clone())
-                    .anchor(format!("{subject} {}", names.join(",")))
-                    .build(
-                        at(logical.clone(), subject.clone()),
-                        format!(
-                            "{} grants services unused since {}: {}",
-                            subject,
-                            all.window_start,
-                            names.join(", ")
-                        ),
-                    ),
+                    .anchor(format!("{subject} {}", services.join(",")))
+                    .build(places.at(logical.clone(), subject.clone()), message),
             );
         }
         if let Some(rule) = &unused_action
             && !actions.is_empty()
         {
+            let message = format!(
+                "{subject} grants tracked actions unused since {}: {}",
+                all.window_start,
+                actions.join(", ")
+            );
             findings.push(
                 Finding::builder(rule)
                     .note(holders)
                     .anchor(format!("{subject} {}", actions.join(",")))
-                    .build(
-                        at(logical, subject.clone()),
-                        format!(
-                            "{} grants tracked actions unused since {}: {}",
-                            subject,
-                            all.window_start,
-                            actions.join(", ")
-                        ),
-                    ),
+                    .build(places.at(logical, subject.clone()), message),
             );
         }
     }
@@ -121,13 +85,67 @@ pub fn findings(
             arn: role.arn.clone(),
             name: None,
         };
-        findings.push(Finding::builder(rule).anchor(role.arn.clone()).build(
-            at(logical, format!("role {}", role.arn)),
-            format!(
-                "{}: {}; delete it rather than trim it",
-                role.arn, role.reason
-            ),
-        ));
+        let message = format!(
+            "{}: {}; delete it rather than trim it",
+            role.arn, role.reason
+        );
+        findings.push(
+            Finding::builder(rule)
+                .anchor(role.arn.clone())
+                .build(places.at(logical, format!("role {}", role.arn)), message),
+        );
     }
     (rules.sorted_of(RuleCommand::Recommend), findings)
+}
+
+/// A recommendation's removals: the unused services (by prefix, sorted) and
+/// the unused tracked actions.
+fn removed(r: &Recommendation) -> (Vec<&str>, Vec<&str>) {
+    let mut services = BTreeSet::new();
+    let mut actions = Vec::new();
+    for removal in &r.removed {
+        match removal.usage {
+            Usage::UnusedService(_) => {
+                services.insert(removal.action.split(':').next().unwrap_or_default());
+            }
+            _ => actions.push(removal.action.as_str()),
+        }
+    }
+    (services.into_iter().collect(), actions)
+}
+
+/// Where each policy and principal of a snapshot file is.
+struct Places<'s> {
+    snapshot: &'s SourceFile,
+    entries: HashMap<(String, Option<String>), Span>,
+}
+
+impl<'s> Places<'s> {
+    fn of(snapshot: &'s SourceFile) -> Self {
+        let entries = snapshot
+            .parse_json()
+            .ok()
+            .and_then(|root| root.get("authorization_details").map(input::entry_spans))
+            .unwrap_or_default();
+        Places { snapshot, entries }
+    }
+
+    /// The location of `logical`'s entry (an inline policy's, else its
+    /// owner's); the file's first character when the snapshot does not list it.
+    fn at(&self, logical: Logical, subject: String) -> Location {
+        let span = self
+            .entries
+            .get(&(logical.arn.clone(), logical.name.clone()))
+            .or_else(|| self.entries.get(&(logical.arn.clone(), None)))
+            .copied()
+            .unwrap_or(Span::new(0, self.snapshot.text().len().min(1)));
+        Location {
+            path: Arc::clone(self.snapshot.path()),
+            start: self.snapshot.position(span.start),
+            end: self.snapshot.position(span.end),
+            subject: Some(subject),
+            logical: Some(logical),
+            sid: None,
+        }
+    }
 }
