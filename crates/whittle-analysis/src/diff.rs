@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::diagnostics::InputFailure;
 use crate::input::DocumentKind;
 use crate::lint::{FileOutcome, read_contents};
 use crate::rules::{Rule, RuleCommand, RuleSet, Severity};
@@ -62,16 +63,16 @@ fn label(path: &str, subject: Option<&str>) -> String {
 
 /// The documents of one file and what each allows (for trust and
 /// resource-based policies, also whom they let in); `Err` when the file cannot
-/// be read (a message with the position), `Ok(empty)` when it holds no policy.
+/// be read, `Ok(empty)` when it holds no policy.
 pub fn file_access(
     path: &str,
     file: &SourceFile,
     expander: &Expander<'_>,
-) -> Result<Vec<PolicyAccess>, String> {
+) -> Result<Vec<PolicyAccess>, InputFailure> {
     let contents = match read_contents(file) {
         Ok(contents) => contents,
         Err(FileOutcome::Unrecognised) => return Ok(Vec::new()),
-        Err(FileOutcome::Failed(failure)) => return Err(failure.to_string()),
+        Err(FileOutcome::Failed(failure)) => return Err(failure),
         Err(FileOutcome::Linted { .. }) => return Ok(Vec::new()),
     };
     let now = jiff::Timestamp::now();

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use whittle_analysis::{Finding, InputFailure, Severity};
+use whittle_policy::CatalogSource;
 
 use crate::LintReport;
 
@@ -19,14 +20,26 @@ struct Document<'a> {
 struct Tool<'a> {
     name: &'static str,
     version: &'a str,
-    catalog: Vec<Catalog<'a>>,
+    catalog: Vec<CatalogEntry<'a>>,
 }
 
+/// One source of the action catalog, as the JSON report and the SARIF run's
+/// properties name it.
 #[derive(Serialize)]
-struct Catalog<'a> {
+pub(crate) struct CatalogEntry<'a> {
     name: &'a str,
     version: &'a str,
     date: &'a str,
+}
+
+impl<'a> From<&'a CatalogSource> for CatalogEntry<'a> {
+    fn from(source: &'a CatalogSource) -> Self {
+        CatalogEntry {
+            name: &source.name,
+            version: &source.version,
+            date: &source.date,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -91,33 +104,26 @@ pub fn lint_json(report: &LintReport<'_>) -> String {
         schema: "whittle.lint/v1",
         tool: Tool {
             name: "whittle",
-            version: report.tool_version,
-            catalog: report
-                .catalog
-                .iter()
-                .map(|c| Catalog {
-                    name: &c.name,
-                    version: &c.version,
-                    date: &c.date,
-                })
-                .collect(),
+            version: report.run.tool_version,
+            catalog: report.run.catalog.iter().map(CatalogEntry::from).collect(),
         },
         findings: report
+            .run
             .findings
             .iter()
             .enumerate()
-            .map(|(i, f)| finding(f, report.fingerprints.get(i).map(String::as_str)))
+            .map(|(i, f)| finding(f, report.run.fingerprints.get(i).map(String::as_str)))
             .collect(),
-        errors: report.failures.iter().map(error).collect(),
+        errors: report.run.failures.iter().map(error).collect(),
         summary: Summary {
             files: report.files,
             documents: report.documents,
             skipped: report.skipped,
-            unreadable: report.failures.len(),
-            findings: report.findings.len(),
-            errors: report.count(Severity::Error),
-            warnings: report.count(Severity::Warning),
-            notes: report.count(Severity::Note),
+            unreadable: report.run.failures.len(),
+            findings: report.run.findings.len(),
+            errors: report.run.count(Severity::Error),
+            warnings: report.run.count(Severity::Warning),
+            notes: report.run.count(Severity::Note),
             ignored: report.ignored,
             baselined: report.baselined,
         },

@@ -16,7 +16,7 @@ pub use github::{ANNOTATIONS_PER_KIND, lint_github};
 pub use json::lint_json;
 pub use last_accessed::{entities_table, last_accessed_table};
 pub use recommend::{pretty, recommend_diff, recommend_json, recommend_table, title};
-pub use sarif::lint_sarif;
+pub use sarif::{findings_sarif, lint_sarif};
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 
 use std::path::{Component, Path, PathBuf};
@@ -25,9 +25,11 @@ use std::sync::Arc;
 use whittle_analysis::{Finding, InputFailure, Rule, Severity};
 use whittle_policy::CatalogSource;
 
-/// Everything one `whittle lint` run produced, ready to render.
+/// The findings of one run of any command, with what identifies them: the
+/// input of the SARIF log ([`findings_sarif`]) that lint, diff and recommend
+/// write, and the core of a [`LintReport`].
 #[derive(Debug, Clone, Copy)]
-pub struct LintReport<'a> {
+pub struct FindingsReport<'a> {
     /// whittle's version.
     pub tool_version: &'a str,
     /// The catalog data the run used.
@@ -38,8 +40,26 @@ pub struct LintReport<'a> {
     pub findings: &'a [Finding],
     /// The stable fingerprint of each finding (`whittle_analysis::diagnostics::fingerprints`).
     pub fingerprints: &'a [String],
-    /// Files that could not be read.
+    /// Inputs that could not be read: the run did not fully succeed.
     pub failures: &'a [InputFailure],
+}
+
+impl FindingsReport<'_> {
+    /// The number of findings of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Everything one `whittle lint` run produced, ready to render: its findings
+/// and how many inputs it read, skipped and set aside.
+#[derive(Debug, Clone, Copy)]
+pub struct LintReport<'a> {
+    /// The findings, rules and unreadable inputs.
+    pub run: FindingsReport<'a>,
     /// Number of files read.
     pub files: usize,
     /// Number of policy documents linted.
@@ -50,16 +70,6 @@ pub struct LintReport<'a> {
     pub ignored: usize,
     /// Findings accepted by the baseline (not listed).
     pub baselined: usize,
-}
-
-impl LintReport<'_> {
-    /// The number of findings of `severity`.
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    }
 }
 
 /// The finding's message with each note on a line of its own, as `- note`: the

@@ -27,9 +27,9 @@ pub(crate) fn new_table(header: &[&str], width: u16) -> Table {
 /// Renders findings as a table `width` characters wide, then a summary line.
 pub fn lint_table(report: &LintReport<'_>, width: u16) -> String {
     let mut out = String::new();
-    if !report.findings.is_empty() {
+    if !report.run.findings.is_empty() {
         let mut table = new_table(&["Severity", "Rule", "Location", "Message"], width);
-        for finding in report.findings {
+        for finding in report.run.findings {
             table.add_row([
                 finding.severity.to_string(),
                 format!("{}\n{}", finding.rule.name, finding.rule.id),
@@ -69,15 +69,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 pub(crate) fn summary(report: &LintReport<'_>) -> String {
-    let mut text = if report.findings.is_empty() {
+    let mut text = if report.run.findings.is_empty() {
         "No findings".to_owned()
     } else {
         format!(
             "{} ({}, {}, {})",
-            plural(report.findings.len(), "finding", "findings"),
-            plural(report.count(Severity::Error), "error", "errors"),
-            plural(report.count(Severity::Warning), "warning", "warnings"),
-            plural(report.count(Severity::Note), "note", "notes"),
+            plural(report.run.findings.len(), "finding", "findings"),
+            plural(report.run.count(Severity::Error), "error", "errors"),
+            plural(report.run.count(Severity::Warning), "warning", "warnings"),
+            plural(report.run.count(Severity::Note), "note", "notes"),
         )
     };
     text.push_str(&format!(
@@ -91,10 +91,10 @@ pub(crate) fn summary(report: &LintReport<'_>) -> String {
             plural(report.skipped, "file", "files")
         ));
     }
-    if !report.failures.is_empty() {
+    if !report.run.failures.is_empty() {
         text.push_str(&format!(
             "; {} could not be read",
-            plural(report.failures.len(), "file", "files")
+            plural(report.run.failures.len(), "file", "files")
         ));
     }
     if report.ignored + report.baselined > 0 {

@@ -2,7 +2,7 @@
 
 mod support;
 
-use whittle_reporter::{LintReport, lint_json, lint_table};
+use whittle_reporter::{FindingsReport, LintReport, lint_json, lint_table};
 
 const POLICY: &str = r#"{
   "Statement": [
@@ -33,12 +33,14 @@ fn json() {
 #[test]
 fn accepted_findings_are_counted_in_the_summary() {
     let report = LintReport {
-        tool_version: "0.1.0",
-        catalog: &[],
-        rules: &[],
-        findings: &[],
-        fingerprints: &[],
-        failures: &[],
+        run: FindingsReport {
+            tool_version: "0.1.0",
+            catalog: &[],
+            rules: &[],
+            findings: &[],
+            fingerprints: &[],
+            failures: &[],
+        },
         files: 3,
         documents: 5,
         skipped: 1,
@@ -58,12 +60,14 @@ fn accepted_findings_are_counted_in_the_summary() {
 #[test]
 fn table_without_findings_is_one_summary_line() {
     let report = LintReport {
-        tool_version: "0.1.0",
-        catalog: &[],
-        rules: &[],
-        findings: &[],
-        fingerprints: &[],
-        failures: &[],
+        run: FindingsReport {
+            tool_version: "0.1.0",
+            catalog: &[],
+            rules: &[],
+            findings: &[],
+            fingerprints: &[],
+            failures: &[],
+        },
         files: 3,
         documents: 5,
         skipped: 1,

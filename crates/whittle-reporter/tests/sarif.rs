@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use whittle_analysis::Finding;
-use whittle_reporter::{STDIN_PATH, lint_sarif};
+use whittle_reporter::{STDIN_PATH, findings_sarif, lint_sarif};
 
 use support::{BASE, POLICY, POLICY_PATH};
 
@@ -353,4 +353,30 @@ fn snapshot() {
     });
     valid_sarif(&text);
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn findings_of_other_commands_carry_no_lint_counts() {
+    let findings = support::lint(POLICY_PATH, POLICY);
+    let rules = support::rules_of(&findings);
+    let render = |failures: &[whittle_analysis::InputFailure]| {
+        let text = support::with_run(&findings, &rules, failures, |run| {
+            findings_sarif(run, Path::new(BASE))
+        });
+        valid_sarif(&text)
+    };
+    let log = render(&[]);
+    let run = &log["runs"][0];
+    assert_eq!(run["properties"]["catalog"][0]["date"], "2026-09-26");
+    assert!(run["properties"].get("summary").is_none(), "{run}");
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(results(&log).len(), findings.len());
+
+    let failed = render(&support::failures());
+    let invocation = &failed["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["level"],
+        "error"
+    );
 }

@@ -10,7 +10,7 @@ use whittle_analysis::diagnostics::fingerprints;
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, Rule, RuleCommand, RuleSet};
 use whittle_policy::{Catalog, CatalogSource};
-use whittle_reporter::LintReport;
+use whittle_reporter::{FindingsReport, LintReport};
 use whittle_syntax::{Position, SourceFile};
 
 /// The directory reports are rendered for; the policy paths below are under it.
@@ -102,26 +102,42 @@ pub fn failures() -> Vec<InputFailure> {
     ]
 }
 
-/// Calls `f` with a report of `findings`, `rules` and `failures`.
-pub fn with_report<T>(
+/// Calls `f` with the findings report of `findings`, `rules` and `failures`,
+/// fingerprinted for [`BASE`].
+pub fn with_run<T>(
     findings: &[Finding],
     rules: &[Arc<Rule>],
     failures: &[InputFailure],
-    f: impl FnOnce(&LintReport<'_>) -> T,
+    f: impl FnOnce(&FindingsReport<'_>) -> T,
 ) -> T {
     let catalog = catalog();
     let prints = fingerprints(findings, Path::new(BASE));
-    f(&LintReport {
+    f(&FindingsReport {
         tool_version: "0.1.0",
         catalog: &catalog,
         rules,
         findings,
         fingerprints: &prints,
         failures,
-        files: 1 + failures.len(),
-        documents: 1,
-        skipped: 0,
-        ignored: 0,
-        baselined: 0,
+    })
+}
+
+/// Calls `f` with a lint report of `findings`, `rules` and `failures`: one
+/// document in one file, and one file per failure.
+pub fn with_report<T>(
+    findings: &[Finding],
+    rules: &[Arc<Rule>],
+    failures: &[InputFailure],
+    f: impl FnOnce(&LintReport<'_>) -> T,
+) -> T {
+    with_run(findings, rules, failures, |run| {
+        f(&LintReport {
+            run: *run,
+            files: 1 + failures.len(),
+            documents: 1,
+            skipped: 0,
+            ignored: 0,
+            baselined: 0,
+        })
     })
 }

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context, bail};
 use serde_json::json;
-use whittle_analysis::RuleSet;
+use whittle_analysis::InputFailure;
 use whittle_analysis::diff::{self, Grantee, PolicyAccess, PolicyChange, Violation};
 use whittle_analysis::input::DocumentKind;
 use whittle_policy::{ActionSet, Catalog, Expander};
@@ -65,7 +65,10 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
         DiffFormat::Table => table(&changes, &violations, &catalog),
         DiffFormat::Json => json_report(&changes, &violations, &catalog),
         DiffFormat::Markdown => markdown(&changes, &violations, &catalog),
-        DiffFormat::Sarif => sarif(&changes, &violations, &rules, &catalog)?,
+        DiffFormat::Sarif => {
+            let (rules, findings) = diff::findings(&changes, &violations, &rules, &catalog);
+            output::findings_sarif(&rules, &findings, &errors, &catalog)?
+        }
     };
     output::write(args.output.as_deref(), &text)?;
     Ok(if !errors.is_empty() {
@@ -78,9 +81,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
 }
 
 /// The documents of a file or directory, paths relative to it.
-fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> Vec<PolicyAccess> {
+fn path_side(
+    root: &Path,
+    expander: &Expander<'_>,
+    errors: &mut Vec<InputFailure>,
+) -> Vec<PolicyAccess> {
     let (found, failures) = inputs::collect(std::slice::from_ref(&root.to_path_buf()));
-    errors.extend(failures.iter().map(ToString::to_string));
+    errors.extend(failures);
     let mut out = Vec::new();
     for input in found {
         let relative = input
@@ -94,7 +101,7 @@ fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> 
                 Ok(access) => out.extend(access),
                 Err(e) => errors.push(e),
             },
-            Err(failure) => errors.push(failure.to_string()),
+            Err(failure) => errors.push(failure),
         }
     }
     out
@@ -104,11 +111,11 @@ fn path_side(root: &Path, expander: &Expander<'_>, errors: &mut Vec<String>) -> 
 fn tree_side(
     paths: &[PathBuf],
     expander: &Expander<'_>,
-    errors: &mut Vec<String>,
+    errors: &mut Vec<InputFailure>,
 ) -> anyhow::Result<Vec<PolicyAccess>> {
     let top = repository_root()?;
     let (found, failures) = inputs::collect(paths);
-    errors.extend(failures.iter().map(ToString::to_string));
+    errors.extend(failures);
     let mut out = Vec::new();
     for input in found {
         let Some(path) = &input.path else { continue };
@@ -128,7 +135,7 @@ fn tree_side(
                 Ok(access) => out.extend(access),
                 Err(e) => errors.push(e),
             },
-            Err(failure) => errors.push(failure.to_string()),
+            Err(failure) => errors.push(failure),
         }
     }
     Ok(out)
@@ -139,7 +146,7 @@ fn git_side(
     base: &str,
     paths: &[PathBuf],
     expander: &Expander<'_>,
-    errors: &mut Vec<String>,
+    errors: &mut Vec<InputFailure>,
 ) -> anyhow::Result<Vec<PolicyAccess>> {
     let top = repository_root()?;
     let mut specs = Vec::new();
@@ -207,16 +214,6 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-fn sarif(
-    changes: &[PolicyChange],
-    violations: &[Violation],
-    rules: &RuleSet,
-    catalog: &Catalog,
-) -> anyhow::Result<String> {
-    let (rules, findings) = diff::findings(changes, violations, rules, catalog);
-    output::findings_sarif(&rules, &findings, changes.len(), changes.len(), catalog)
 }
 
 fn by_resource(list: &[(String, ActionSet)], catalog: &Catalog) -> Vec<serde_json::Value> {

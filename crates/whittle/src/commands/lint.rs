@@ -9,7 +9,7 @@ use whittle_analysis::diagnostics::Baseline;
 use whittle_analysis::diagnostics::fingerprints;
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, RuleCommand, Severity};
-use whittle_reporter::LintReport;
+use whittle_reporter::{FindingsReport, LintReport};
 
 use super::rules;
 use crate::{FailOn, Format, LintArgs, cache, exit, inputs, output};
@@ -57,12 +57,14 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     }
     let all_rules: Vec<_> = rules.of(RuleCommand::Lint).cloned().collect();
     let report = LintReport {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        catalog: catalog.sources(),
-        rules: &all_rules,
-        findings: &run.findings,
-        fingerprints: &prints,
-        failures: &run.failures,
+        run: FindingsReport {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            catalog: catalog.sources(),
+            rules: &all_rules,
+            findings: &run.findings,
+            fingerprints: &prints,
+            failures: &run.failures,
+        },
         files: run.files,
         documents: run.documents,
         skipped: run.skipped,

@@ -52,7 +52,8 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
             // Findings point into the snapshot: its text locates each entry.
             let file = SourceFile::new(path, text);
             let (rules, findings) = recommend::findings(&all, &file, &rules);
-            output::findings_sarif(&rules, &findings, 1, all.recommendations.len(), &catalog)?
+            // Recommend reads one snapshot, whole or not at all: no input failed.
+            output::findings_sarif(&rules, &findings, &[], &catalog)?
         }
     };
     output::write(args.output.as_deref(), &text)?;
