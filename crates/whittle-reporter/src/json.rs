@@ -128,8 +128,14 @@ pub fn lint_json(report: &LintReport<'_>) -> String {
             baselined: report.baselined,
         },
     };
-    let mut text = serde_json::to_string_pretty(&document)
-        .expect("the report serialises: it holds only strings and numbers");
+    pretty(&document)
+}
+
+/// A JSON document pretty-printed with a final newline, as every JSON report
+/// and suggested policy is written.
+pub(crate) fn pretty(document: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(document)
+        .expect("JSON documents serialise: their maps have string keys");
     text.push('\n');
     text
 }

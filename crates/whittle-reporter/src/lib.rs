@@ -5,6 +5,7 @@
 //! Renderers take findings and locations as the analysis produced them and add no
 //! analysis of their own; they never fetch or parse policies.
 
+mod diff;
 mod github;
 mod json;
 mod last_accessed;
@@ -12,6 +13,7 @@ mod recommend;
 mod sarif;
 mod table;
 
+pub use diff::{DiffReport, diff_json, diff_markdown, diff_table};
 pub use github::{ANNOTATIONS_PER_KIND, lint_github};
 pub use json::lint_json;
 pub use last_accessed::{entities_table, last_accessed_table};

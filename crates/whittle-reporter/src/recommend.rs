@@ -9,9 +9,7 @@ use crate::table::new_table;
 
 /// A document pretty-printed the way both sides of a diff are.
 pub fn pretty(document: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(document).expect("JSON values serialise");
-    text.push('\n');
-    text
+    crate::json::pretty(document)
 }
 
 /// What a recommendation is about, for headers: the managed policy's ARN, or

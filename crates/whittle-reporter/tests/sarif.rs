@@ -11,36 +11,7 @@ use serde_json::Value;
 use whittle_analysis::Finding;
 use whittle_reporter::{STDIN_PATH, findings_sarif, lint_sarif};
 
-use support::{BASE, POLICY, POLICY_PATH};
-
-/// The official OASIS schema (SARIF 2.1.0 errata 01, the copy in `shared/schemas`),
-/// checked in under `testdata/schemas` so the test needs nothing beside the checkout.
-fn schema() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/schemas/sarif-schema-2.1.0.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("the schema is JSON")
-}
-
-/// Parses `text` and fails with every schema violation if it is not valid SARIF.
-fn valid_sarif(text: &str) -> Value {
-    let log: Value = serde_json::from_str(text).expect("the SARIF log is JSON");
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema())
-        .expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "the SARIF log violates the schema:\n{}",
-        errors.join("\n")
-    );
-    log
-}
+use support::{BASE, POLICY, POLICY_PATH, valid_sarif};
 
 fn sarif(findings: &[Finding], rules: &[Arc<whittle_analysis::Rule>]) -> Value {
     let failures = support::failures();

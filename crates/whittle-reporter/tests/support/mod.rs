@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde_json::Value;
 use whittle_analysis::diagnostics::fingerprints;
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, Rule, RuleCommand, RuleSet};
@@ -140,4 +141,42 @@ pub fn with_report<T>(
             baselined: 0,
         })
     })
+}
+
+/// A file of the workspace's `testdata/`.
+pub fn testdata(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(path)
+}
+
+/// Parses `text` and fails with every violation of the JSON schema at `schema`
+/// (a path) if it does not conform; returns the document.
+pub fn valid_against(schema: &Path, text: &str) -> Value {
+    let schema_text = std::fs::read_to_string(schema)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", schema.display()));
+    let schema_json: Value = serde_json::from_str(&schema_text).expect("the schema is JSON");
+    let document: Value = serde_json::from_str(text).expect("the document is JSON");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema_json)
+        .unwrap_or_else(|e| panic!("{} compiles: {e}", schema.display()));
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the document violates {}:\n{}",
+        schema.display(),
+        errors.join("\n")
+    );
+    document
+}
+
+/// Parses `text` and fails with every schema violation if it is not valid
+/// SARIF: the official OASIS schema (SARIF 2.1.0 errata 01, the copy in
+/// `shared/schemas`), checked in under `testdata/schemas`.
+pub fn valid_sarif(text: &str) -> Value {
+    valid_against(&testdata("schemas/sarif-schema-2.1.0.json"), text)
 }
