@@ -17,7 +17,10 @@ pub use diff::{DiffReport, diff_json, diff_markdown, diff_table};
 pub use github::{ANNOTATIONS_PER_KIND, lint_github};
 pub use json::lint_json;
 pub use last_accessed::{entities_table, last_accessed_table};
-pub use recommend::{pretty, recommend_diff, recommend_json, recommend_table, title};
+pub use recommend::{
+    policies_written, pretty, principals_left_alone, recommend_diff, recommend_json,
+    recommend_table, title,
+};
 pub use sarif::{findings_sarif, lint_sarif};
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 

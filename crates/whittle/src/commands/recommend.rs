@@ -57,17 +57,7 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         }
     };
     output::write(args.output.as_deref(), &text)?;
-    for principal in all
-        .principals
-        .iter()
-        .filter(|p| p.status.as_str() != "analysed")
-    {
-        eprintln!(
-            "{}: {}, nothing removed",
-            principal.arn,
-            principal.status.as_str()
-        );
-    }
+    eprint!("{}", whittle_reporter::principals_left_alone(&all));
     Ok(exit::OK)
 }
 
@@ -88,13 +78,6 @@ fn write_policies(all: &Recommendations, dir: &Path) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
     }
-    eprintln!(
-        "wrote {} suggested policies (and the originals, for rolling back) to {}",
-        all.recommendations
-            .iter()
-            .filter(|r| r.suggested.is_some())
-            .count(),
-        dir.display()
-    );
+    eprint!("{}", whittle_reporter::policies_written(all, dir));
     Ok(())
 }
