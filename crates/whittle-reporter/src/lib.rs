@@ -10,6 +10,7 @@ mod github;
 mod json;
 mod last_accessed;
 mod recommend;
+mod rules;
 mod sarif;
 mod table;
 
@@ -21,6 +22,7 @@ pub use recommend::{
     policies_written, pretty, principals_left_alone, recommend_diff, recommend_json,
     recommend_table, title,
 };
+pub use rules::{rule_explanation, rule_list};
 pub use sarif::{findings_sarif, lint_sarif};
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 
