@@ -5,6 +5,7 @@
 //! Renderers take findings and locations as the analysis produced them and add no
 //! analysis of their own; they never fetch or parse policies.
 
+mod catalog;
 mod diff;
 mod github;
 mod json;
@@ -14,6 +15,10 @@ mod rules;
 mod sarif;
 mod table;
 
+pub use catalog::{
+    CatalogCache, CatalogSummary, CatalogUpdate, action_count, action_names, catalog_info,
+    catalog_update_summary, version_info,
+};
 pub use diff::{DiffReport, diff_json, diff_markdown, diff_table};
 pub use github::{ANNOTATIONS_PER_KIND, lint_github};
 pub use json::lint_json;
