@@ -22,7 +22,9 @@ pub use catalog::{
 pub use diff::{DiffReport, diff_json, diff_markdown, diff_table};
 pub use github::{ANNOTATIONS_PER_KIND, lint_github};
 pub use json::lint_json;
-pub use last_accessed::{entities_table, last_accessed_table};
+pub use last_accessed::{
+    entities_json, entities_table, job_started_json, last_accessed_json, last_accessed_table,
+};
 pub use recommend::{
     policies_written, pretty, principals_left_alone, recommend_diff, recommend_json,
     recommend_table, title,
