@@ -13,6 +13,7 @@ mod last_accessed;
 mod recommend;
 mod rules;
 mod sarif;
+mod snapshot;
 mod table;
 
 pub use catalog::{
@@ -31,6 +32,7 @@ pub use recommend::{
 };
 pub use rules::{rule_explanation, rule_list};
 pub use sarif::{findings_sarif, lint_sarif};
+pub use snapshot::{AccountFetch, accounts_summary, snapshot_summary};
 pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
 
 use std::path::{Component, Path, PathBuf};
