@@ -33,7 +33,7 @@ pub use recommend::{
 pub use rules::{rule_explanation, rule_list};
 pub use sarif::{findings_sarif, lint_sarif};
 pub use snapshot::{AccountFetch, accounts_summary, snapshot_summary};
-pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
+pub use table::{DEFAULT_WIDTH, accepted_findings, baseline_written, lint_table, terminal_width};
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;

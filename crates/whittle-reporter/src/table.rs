@@ -1,4 +1,7 @@
-//! The terminal table: one row per finding, then a one-line summary.
+//! The terminal table of a lint run: one row per finding, then a one-line
+//! summary; and the lint run's other lines for standard error.
+
+use std::path::Path;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL};
 
@@ -106,4 +109,25 @@ pub(crate) fn summary(report: &LintReport<'_>) -> String {
     }
     text.push('.');
     text
+}
+
+/// What `--write-baseline` wrote, for standard error.
+pub fn baseline_written(findings: usize, path: &Path) -> String {
+    format!(
+        "wrote {findings} findings to the baseline {}\n",
+        path.display()
+    )
+}
+
+/// How many findings whittle.toml and the baseline accepted, for standard
+/// error beside a report that does not say (SARIF, GitHub annotations); empty
+/// when none was.
+pub fn accepted_findings(report: &LintReport<'_>) -> String {
+    if report.ignored + report.baselined == 0 {
+        return String::new();
+    }
+    format!(
+        "{} findings accepted by whittle.toml, {} by the baseline\n",
+        report.ignored, report.baselined
+    )
 }

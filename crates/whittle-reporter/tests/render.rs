@@ -79,3 +79,25 @@ fn table_without_findings_is_one_summary_line() {
         "No findings in 5 policies from 3 files; 1 file without policies skipped.\n"
     );
 }
+
+#[test]
+fn lines_for_standard_error() {
+    assert_eq!(
+        whittle_reporter::baseline_written(25, std::path::Path::new(".whittle-baseline.json")),
+        "wrote 25 findings to the baseline .whittle-baseline.json\n"
+    );
+    let findings = support::lint("policies/wide.json", POLICY);
+    let rules = support::all_rules();
+    support::with_report(&findings, &rules, &[], |report| {
+        assert_eq!(whittle_reporter::accepted_findings(report), "");
+        let accepted = LintReport {
+            ignored: 2,
+            baselined: 3,
+            ..*report
+        };
+        assert_eq!(
+            whittle_reporter::accepted_findings(&accepted),
+            "2 findings accepted by whittle.toml, 3 by the baseline\n"
+        );
+    });
+}

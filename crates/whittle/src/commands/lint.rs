@@ -38,10 +38,9 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     let ignored = retain_paired(&mut run.findings, &mut prints, |f, _| !ignores.matches(f));
     if let Some(path) = &args.write_baseline {
         output::write_atomically(path, Baseline::render(&run.findings, &prints).as_bytes())?;
-        eprintln!(
-            "wrote {} findings to the baseline {}",
-            run.findings.len(),
-            path.display()
+        eprint!(
+            "{}",
+            whittle_reporter::baseline_written(run.findings.len(), path)
         );
     }
     let baselined = match &args.baseline {
@@ -71,9 +70,9 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
         ignored,
         baselined,
     };
-    if matches!(args.format, Format::Sarif | Format::Github) && ignored + baselined > 0 {
+    if matches!(args.format, Format::Sarif | Format::Github) {
         // These formats have no summary of their own.
-        eprintln!("{ignored} findings accepted by whittle.toml, {baselined} by the baseline");
+        eprint!("{}", whittle_reporter::accepted_findings(&report));
     }
     let text = render(args, &report, &base);
     output::write(args.output.as_deref(), &text)?;
