@@ -13,7 +13,7 @@ use serde_sarif::sarif::{
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
-use whittle_analysis::diagnostics::{Logical, LogicalKind};
+use whittle_analysis::diagnostics::{Logical, LogicalKind, Related};
 use whittle_analysis::{Finding, InputFailure, Rule, Severity};
 
 use crate::json::CatalogEntry;
@@ -266,6 +266,16 @@ fn result(
     // A finding of a rule the report does not list (a caller's mistake) still
     // names its rule by id; an index would point at the wrong rule.
     result.rule_index = rule_index.map(count);
+    if !finding.related.is_empty() {
+        result.related_locations = Some(
+            finding
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, related)| related_location(id, related))
+                .collect(),
+        );
+    }
     if !properties.is_empty() {
         result.properties = Some(
             PropertyBag::builder()
@@ -274,6 +284,28 @@ fn result(
         );
     }
     result
+}
+
+/// A place that explains a finding (a policy behind a cross-policy
+/// escalation): what it contributes, the IAM resource as a logical location
+/// like the result's own, and its subject among the properties, as results
+/// have theirs.
+fn related_location(id: usize, related: &Related) -> Location {
+    let subject = BTreeMap::from([("subject".to_owned(), json!(related.subject))]);
+    let mut location = Location::builder()
+        .id(count(id))
+        .message(Message::builder().text(&related.message).build())
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(subject)
+                .build(),
+        )
+        .build();
+    location.logical_locations = related
+        .logical
+        .as_ref()
+        .map(|logical| vec![logical_location(logical)]);
+    location
 }
 
 /// The IAM resource a finding is about, as a logical location of kind `resource`.

@@ -351,3 +351,45 @@ fn findings_of_other_commands_carry_no_lint_counts() {
         "error"
     );
 }
+
+#[test]
+fn a_cross_policy_escalation_relates_the_policies_behind_it() {
+    let text = std::fs::read_to_string(support::account_export_path()).expect("fixture");
+    let findings = support::lint("testdata/accounts/cross-policy-escalation.json", &text);
+    let log = sarif(&findings, &support::all_rules());
+    let escalation = results(&log)
+        .iter()
+        .find(|r| r.get("relatedLocations").is_some())
+        .expect("a result with related locations");
+    assert_eq!(escalation["properties"]["subjectKind"], "principal");
+    let related = escalation["relatedLocations"].as_array().unwrap();
+    let ids: Vec<&Value> = related.iter().map(|r| &r["id"]).collect();
+    assert_eq!(ids, [&Value::from(0), &Value::from(1)]);
+    let inline = &related[0];
+    assert_eq!(inline["message"]["text"], "grants iam:PassRole");
+    assert_eq!(
+        inline["properties"]["subject"],
+        "role/builder inline policy \"pass-roles\""
+    );
+    let logical = &inline["logicalLocations"][0];
+    assert_eq!(
+        logical["fullyQualifiedName"],
+        "arn:aws:iam::123456789012:role/builder#inline-policy:pass-roles"
+    );
+    assert_eq!(logical["kind"], "resource");
+    assert_eq!(logical["properties"]["subjectKind"], "policy");
+    let managed = &related[1]["logicalLocations"][0];
+    assert_eq!(
+        managed["fullyQualifiedName"],
+        "arn:aws:iam::123456789012:policy/launch-instances"
+    );
+    assert_eq!(managed["name"], "launch-instances");
+    // Results without related places have none.
+    assert!(
+        results(&log)
+            .iter()
+            .filter(|r| r["properties"]["subjectKind"] == "policy")
+            .all(|r| r.get("relatedLocations").is_none())
+    );
+    insta::assert_snapshot!(serde_json::to_string_pretty(&escalation["relatedLocations"]).unwrap());
+}
