@@ -44,13 +44,29 @@ pub fn account_export_path() -> PathBuf {
 
 /// Lints `text` as the file `path` with the embedded rules and catalog.
 pub fn lint(path: &str, text: &str) -> Vec<Finding> {
-    let rules = RuleSet::embedded().expect("the embedded rules are valid");
-    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default())
-        .expect("the embedded rules compile");
-    match linter.lint_file(&SourceFile::new(path, text)) {
+    match lint_file(path, text) {
         FileOutcome::Linted { findings, .. } => findings,
         other => panic!("{path} was not linted: {other:?}"),
     }
+}
+
+/// The findings and unreadable parts of `text` as the file `path`, whatever
+/// the file holds (an unrecognised file has neither).
+pub fn lint_outcome(path: &str, text: &str) -> (Vec<Finding>, Vec<InputFailure>) {
+    match lint_file(path, text) {
+        FileOutcome::Linted {
+            findings, failures, ..
+        } => (findings, failures),
+        FileOutcome::Failed(failure) => (Vec::new(), vec![failure]),
+        FileOutcome::Unrecognised => (Vec::new(), Vec::new()),
+    }
+}
+
+fn lint_file(path: &str, text: &str) -> FileOutcome {
+    let rules = RuleSet::embedded().expect("the embedded rules are valid");
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default())
+        .expect("the embedded rules compile");
+    linter.lint_file(&SourceFile::new(path, text))
 }
 
 /// Every embedded lint rule, as `whittle lint` passes them.
