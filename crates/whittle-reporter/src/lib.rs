@@ -1,9 +1,16 @@
-//! Renderers for whittle's results: a terminal table, a stable JSON document, SARIF
-//! 2.1.0 for code-scanning tools and GitHub Actions annotations; tables of
-//! last-accessed reports; and recommendations as diffs, JSON and tables.
+//! Every report and summary whittle prints: lint findings as a terminal table,
+//! the `whittle.lint/v1` JSON document, SARIF 2.1.0 and GitHub Actions
+//! annotations; access diffs as lines, `whittle.diff/v1` JSON and Markdown;
+//! recommendations as diffs, tables and `whittle.recommend/v1` JSON; the SARIF
+//! log of any command's findings; last-accessed reports as the AWS CLI prints
+//! them and as tables; the rule list and rule documentation; what whittle says
+//! about its catalog; and the summaries of fetch, import and catalog update.
+//! The v1 JSON documents have JSON Schemas in `schemas/`.
 //!
-//! Renderers take findings and locations as the analysis produced them and add no
-//! analysis of their own; they never fetch or parse policies.
+//! Renderers take the analysis's results (findings, changes, recommendations,
+//! snapshots) and return text; they add no analysis of their own, never fetch
+//! or parse policies, and write nothing: the CLI writes what they return.
+//! Error messages and progress lines are the CLI's.
 
 mod catalog;
 mod diff;
