@@ -96,36 +96,9 @@ fn the_schema_catches_drift() {
     assert!(message.contains("skipped"), "{message}");
 }
 
-#[test]
-fn accepted_findings_are_counted_in_the_summary() {
-    let report = LintReport {
-        run: FindingsReport {
-            tool_version: "0.1.0",
-            catalog: &[],
-            rules: &[],
-            findings: &[],
-            fingerprints: &[],
-            failures: &[],
-        },
-        files: 3,
-        documents: 5,
-        skipped: 1,
-        ignored: 2,
-        baselined: 1,
-    };
-    assert_eq!(
-        lint_table(&report, 120),
-        "No findings in 5 policies from 3 files; 1 file without policies skipped; \
-         2 findings accepted by whittle.toml, 1 by the baseline.\n"
-    );
-    let json: serde_json::Value = serde_json::from_str(&lint_json(&report)).unwrap();
-    assert_eq!(json["summary"]["ignored"], 2);
-    assert_eq!(json["summary"]["baselined"], 1);
-}
-
-#[test]
-fn table_without_findings_is_one_summary_line() {
-    let report = LintReport {
+/// A run over 5 policies in 3 files (and one file skipped) that found nothing.
+fn no_findings() -> LintReport<'static> {
+    LintReport {
         run: FindingsReport {
             tool_version: "0.1.0",
             catalog: &[],
@@ -139,7 +112,29 @@ fn table_without_findings_is_one_summary_line() {
         skipped: 1,
         ignored: 0,
         baselined: 0,
+    }
+}
+
+#[test]
+fn accepted_findings_are_counted_in_the_summary() {
+    let report = LintReport {
+        ignored: 2,
+        baselined: 1,
+        ..no_findings()
     };
+    assert_eq!(
+        lint_table(&report, 120),
+        "No findings in 5 policies from 3 files; 1 file without policies skipped; \
+         2 findings accepted by whittle.toml, 1 by the baseline.\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&lint_json(&report)).unwrap();
+    assert_eq!(json["summary"]["ignored"], 2);
+    assert_eq!(json["summary"]["baselined"], 1);
+}
+
+#[test]
+fn table_without_findings_is_one_summary_line() {
+    let report = no_findings();
     assert_eq!(
         lint_table(&report, 120),
         "No findings in 5 policies from 3 files; 1 file without policies skipped.\n"
