@@ -21,11 +21,13 @@ use crate::{ArtifactPath, LintReport, message_with_notes, table};
 /// many are not annotated.
 pub fn lint_github(report: &LintReport<'_>, base: &Path) -> String {
     let commands: Vec<(&str, String)> = report
+        .run
         .findings
         .iter()
         .map(|f| (kind(f.severity), finding_command(f, base)))
         .chain(
             report
+                .run
                 .failures
                 .iter()
                 .map(|f| ("error", failure_command(f, base))),
@@ -56,10 +58,10 @@ pub fn lint_github(report: &LintReport<'_>, base: &Path) -> String {
         if *annotated < ANNOTATIONS_PER_KIND {
             *annotated += 1;
             out.push_str(command);
-        } else if let Some(finding) = report.findings.get(index) {
+        } else if let Some(finding) = report.run.findings.get(index) {
             out.push_str(&log_line(finding));
         } else {
-            out.push_str(&report.failures[index - report.findings.len()].to_string());
+            out.push_str(&report.run.failures[index - report.run.findings.len()].to_string());
         }
         out.push('\n');
     }

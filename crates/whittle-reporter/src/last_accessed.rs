@@ -1,6 +1,8 @@
-//! `whittle access-advisor get --output table`: one row per service of a
-//! last-accessed report, with its tracked actions.
+//! `whittle access-advisor`: last-accessed reports as the AWS CLI prints them
+//! (JSON with its field names, every page merged), or as tables: one row per
+//! service with its tracked actions, or per entity.
 
+use serde::Serialize;
 use whittle_model::{EntitiesDetails, LastAccessedDetails};
 
 use crate::table::new_table;
@@ -77,6 +79,50 @@ pub fn entities_table(details: &EntitiesDetails, width: u16) -> String {
         ]);
     }
     format!("{table}\njob {}\n", details.job_status.as_str())
+}
+
+/// `generate`'s output, as the AWS CLI prints it: `{"JobId": …}`.
+#[derive(Serialize)]
+struct JobStarted<'a> {
+    /// The job to read the report of.
+    #[serde(rename = "JobId")]
+    job_id: &'a str,
+}
+
+/// A report with every page merged, as the AWS CLI prints the last page: the
+/// report's fields, then `IsTruncated` false, since nothing is left to read.
+#[derive(Serialize)]
+struct AllPages<'a, T> {
+    #[serde(flatten)]
+    report: &'a T,
+    /// Always false.
+    #[serde(rename = "IsTruncated")]
+    is_truncated: bool,
+}
+
+impl<'a, T: Serialize> AllPages<'a, T> {
+    fn json(report: &'a T) -> String {
+        crate::json::pretty(&AllPages {
+            report,
+            is_truncated: false,
+        })
+    }
+}
+
+/// `access-advisor generate`: the started job's id as JSON.
+pub fn job_started_json(job_id: &str) -> String {
+    crate::json::pretty(&JobStarted { job_id })
+}
+
+/// `access-advisor get --output json`: the report with the AWS CLI's field names.
+pub fn last_accessed_json(details: &LastAccessedDetails) -> String {
+    AllPages::json(details)
+}
+
+/// `access-advisor get-with-entities --output json`: the report with the AWS
+/// CLI's field names.
+pub fn entities_json(details: &EntitiesDetails) -> String {
+    AllPages::json(details)
 }
 
 #[cfg(test)]

@@ -1,23 +1,46 @@
-//! Renderers for whittle's results: a terminal table, a stable JSON document, SARIF
-//! 2.1.0 for code-scanning tools and GitHub Actions annotations; tables of
-//! last-accessed reports; and recommendations as diffs, JSON and tables.
+//! Every report and summary whittle prints: lint findings as a terminal table,
+//! the `whittle.lint/v1` JSON document, SARIF 2.1.0 and GitHub Actions
+//! annotations; access diffs as lines, `whittle.diff/v1` JSON and Markdown;
+//! recommendations as diffs, tables and `whittle.recommend/v1` JSON; the SARIF
+//! log of any command's findings; last-accessed reports as the AWS CLI prints
+//! them and as tables; the rule list and rule documentation; what whittle says
+//! about its catalog; and the summaries of fetch, import and catalog update.
+//! The v1 JSON documents have JSON Schemas in `schemas/`.
 //!
-//! Renderers take findings and locations as the analysis produced them and add no
-//! analysis of their own; they never fetch or parse policies.
+//! Renderers take the analysis's results (findings, changes, recommendations,
+//! snapshots) and return text; they add no analysis of their own, never fetch
+//! or parse policies, and write nothing: the CLI writes what they return.
+//! Error messages and progress lines are the CLI's.
 
+mod catalog;
+mod diff;
 mod github;
 mod json;
 mod last_accessed;
 mod recommend;
+mod rules;
 mod sarif;
+mod snapshot;
 mod table;
 
+pub use catalog::{
+    CatalogCache, CatalogSummary, CatalogUpdate, action_count, action_names, catalog_info,
+    catalog_update_summary, version_info,
+};
+pub use diff::{DiffReport, diff_json, diff_markdown, diff_table};
 pub use github::{ANNOTATIONS_PER_KIND, lint_github};
 pub use json::lint_json;
-pub use last_accessed::{entities_table, last_accessed_table};
-pub use recommend::{pretty, recommend_diff, recommend_json, recommend_table, title};
-pub use sarif::lint_sarif;
-pub use table::{DEFAULT_WIDTH, lint_table, terminal_width};
+pub use last_accessed::{
+    entities_json, entities_table, job_started_json, last_accessed_json, last_accessed_table,
+};
+pub use recommend::{
+    policies_written, pretty, principals_left_alone, recommend_diff, recommend_json,
+    recommend_table, title,
+};
+pub use rules::{rule_explanation, rule_list};
+pub use sarif::{findings_sarif, lint_sarif};
+pub use snapshot::{AccountFetch, accounts_summary, snapshot_summary};
+pub use table::{DEFAULT_WIDTH, accepted_findings, baseline_written, lint_table, terminal_width};
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -25,9 +48,11 @@ use std::sync::Arc;
 use whittle_analysis::{Finding, InputFailure, Rule, Severity};
 use whittle_policy::CatalogSource;
 
-/// Everything one `whittle lint` run produced, ready to render.
+/// The findings of one run of any command, with what identifies them: the
+/// input of the SARIF log ([`findings_sarif`]) that lint, diff and recommend
+/// write, and the core of a [`LintReport`].
 #[derive(Debug, Clone, Copy)]
-pub struct LintReport<'a> {
+pub struct FindingsReport<'a> {
     /// whittle's version.
     pub tool_version: &'a str,
     /// The catalog data the run used.
@@ -38,8 +63,26 @@ pub struct LintReport<'a> {
     pub findings: &'a [Finding],
     /// The stable fingerprint of each finding (`whittle_analysis::diagnostics::fingerprints`).
     pub fingerprints: &'a [String],
-    /// Files that could not be read.
+    /// Inputs that could not be read: the run did not fully succeed.
     pub failures: &'a [InputFailure],
+}
+
+impl FindingsReport<'_> {
+    /// The number of findings of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Everything one `whittle lint` run produced, ready to render: its findings
+/// and how many inputs it read, skipped and set aside.
+#[derive(Debug, Clone, Copy)]
+pub struct LintReport<'a> {
+    /// The findings, rules and unreadable inputs.
+    pub run: FindingsReport<'a>,
     /// Number of files read.
     pub files: usize,
     /// Number of policy documents linted.
@@ -50,16 +93,6 @@ pub struct LintReport<'a> {
     pub ignored: usize,
     /// Findings accepted by the baseline (not listed).
     pub baselined: usize,
-}
-
-impl LintReport<'_> {
-    /// The number of findings of `severity`.
-    pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    }
 }
 
 /// The finding's message with each note on a line of its own, as `- note`: the

@@ -1,17 +1,20 @@
 //! Renderers of `whittle recommend`: unified diffs, the `whittle.recommend/v1`
 //! JSON document, a per-principal table, and the suggested policy files.
 
-use serde_json::{Value, json};
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
 use similar::TextDiff;
-use whittle_analysis::recommend::{PolicyRef, Recommendation, Recommendations};
+use whittle_analysis::recommend::{
+    PolicyRef, PrincipalStatus, PrincipalSummary, Recommendation, Recommendations,
+};
 
 use crate::table::new_table;
 
 /// A document pretty-printed the way both sides of a diff are.
 pub fn pretty(document: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(document).expect("JSON values serialise");
-    text.push('\n');
-    text
+    crate::json::pretty(document)
 }
 
 /// What a recommendation is about, for headers: the managed policy's ARN, or
@@ -83,63 +86,186 @@ fn removed_summary(r: &Recommendation) -> Vec<String> {
     lines
 }
 
-/// The `whittle.recommend/v1` JSON document.
-pub fn recommend_json(all: &Recommendations, tool_version: &str) -> String {
-    let recommendations: Vec<Value> = all
-        .recommendations
-        .iter()
-        .map(recommendation_json)
-        .collect();
-    let principals: Vec<Value> = all
-        .principals
-        .iter()
-        .map(|p| {
-            json!({
-                "arn": p.arn, "kind": p.kind.as_str(), "status": p.status.as_str(),
-                "granted": p.granted, "used": p.used, "unused": p.unused, "untracked": p.untracked,
-                "reduction_percent": (p.reduction_percent() * 10.0).round() / 10.0,
-            })
-        })
-        .collect();
-    let unused_roles: Vec<Value> = all
-        .unused_roles
-        .iter()
-        .map(|r| json!({"arn": r.arn, "last_used": r.last_used.map(|t| t.to_string()), "reason": r.reason}))
-        .collect();
-    let detach = all
-        .recommendations
-        .iter()
-        .filter(|r| r.suggested.is_none())
-        .count();
-    let document = json!({
-        "schema": "whittle.recommend/v1",
-        "tool": {"name": "whittle", "version": tool_version},
-        "as_of": all.as_of.to_string(),
-        "window_start": all.window_start.to_string(),
-        "recommendations": recommendations,
-        "unused_roles": unused_roles,
-        "principals": principals,
-        "summary": {
-            "principals": all.principals.len(),
-            "analysed": all.principals.iter().filter(|p| p.status.as_str() == "analysed").count(),
-            "policies_to_change": all.recommendations.len() - detach,
-            "policies_to_detach": detach,
-            "actions_removed": all.recommendations.iter().map(|r| r.removed.len()).sum::<usize>(),
-            "unused_roles": all.unused_roles.len(),
-        },
-    });
-    pretty(&document)
+/// The `whittle.recommend/v1` document (`schemas/recommend.v1.schema.json`).
+#[derive(Serialize)]
+struct RecommendDocument<'a> {
+    /// Always `whittle.recommend/v1`.
+    schema: &'static str,
+    /// The program that wrote it.
+    tool: ToolEntry<'a>,
+    /// The time the run judged as of.
+    as_of: String,
+    /// The start of the window: actions unused since are removed.
+    window_start: String,
+    /// One entry per policy to trim or detach.
+    recommendations: Vec<RecommendationEntry<'a>>,
+    /// Roles unused inside the window.
+    unused_roles: Vec<UnusedRoleEntry<'a>>,
+    /// Every principal considered, with its counts.
+    principals: Vec<PrincipalEntry<'a>>,
+    /// Totals.
+    summary: RecommendSummary,
 }
 
-fn recommendation_json(r: &Recommendation) -> Value {
-    let mut value = json!({});
-    if let [one] = r.principals.as_slice() {
-        value["principal"] = json!(one);
-    } else {
-        value["principals"] = json!(r.principals);
-    }
-    let (kind, extra) = match &r.policy {
-        PolicyRef::Inline { owner, .. } => ("inline", json!({"owner": owner})),
+/// The program that wrote a document.
+#[derive(Serialize)]
+struct ToolEntry<'a> {
+    /// `whittle`.
+    name: &'static str,
+    /// Its version.
+    version: &'a str,
+}
+
+/// One policy to trim or detach.
+#[derive(Serialize)]
+struct RecommendationEntry<'a> {
+    /// The one principal holding the policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<&'a str>,
+    /// The principals holding the policy, when several do (instead of `principal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principals: Option<&'a [String]>,
+    /// The managed policy's ARN, or the inline policy's name.
+    policy: &'a str,
+    /// `inline`, `managed` or `aws-managed`.
+    policy_type: &'static str,
+    /// For an inline policy, the ARN of the user, group or role holding it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    /// For a managed policy, the default version judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    /// The policy document as it is.
+    original: &'a Value,
+    /// The trimmed document; null for a policy to detach.
+    suggested: Option<&'a Value>,
+    /// The actions removed, each with why.
+    removed: Vec<RemovalEntry<'a>>,
+    /// Actions kept because IAM does not track them.
+    kept_untracked: &'a [String],
+    /// Further reasons and warnings.
+    reasons: &'a [String],
+    /// The commands to apply the change, and to roll it back.
+    apply: &'a [String],
+}
+
+/// One removed action.
+#[derive(Serialize)]
+struct RemovalEntry<'a> {
+    /// The action, `prefix:Name`.
+    action: &'a str,
+    /// Why it goes, in words.
+    reason: String,
+    /// When the action (or its unused service) was last used, if ever.
+    last_used: Option<String>,
+}
+
+/// A role unused inside the window.
+#[derive(Serialize)]
+struct UnusedRoleEntry<'a> {
+    /// The role's ARN.
+    arn: &'a str,
+    /// When it was last used, if ever.
+    last_used: Option<String>,
+    /// Why it counts as unused.
+    reason: &'a str,
+}
+
+/// One principal considered.
+#[derive(Serialize)]
+struct PrincipalEntry<'a> {
+    /// The principal's ARN.
+    arn: &'a str,
+    /// `user` or `role`.
+    kind: &'static str,
+    /// `analysed`, or why it was left alone.
+    status: &'static str,
+    /// Actions its Allow statements grant.
+    granted: usize,
+    /// Of those, used inside the window.
+    used: usize,
+    /// Of those, unused.
+    unused: usize,
+    /// Of those, unknown (untracked, or not in the report).
+    untracked: usize,
+    /// Unused actions as a share of granted ones, in percent, to one decimal.
+    reduction_percent: f64,
+}
+
+/// The totals of a run.
+#[derive(Serialize)]
+struct RecommendSummary {
+    /// Principals considered.
+    principals: usize,
+    /// Of those, judged by their last-accessed data.
+    analysed: usize,
+    /// Policies to trim.
+    policies_to_change: usize,
+    /// Policies to detach (or, inline, delete): every action unused.
+    policies_to_detach: usize,
+    /// Actions removed, over every policy.
+    actions_removed: usize,
+    /// Roles unused inside the window.
+    unused_roles: usize,
+}
+
+/// The `whittle.recommend/v1` JSON document.
+pub fn recommend_json(all: &Recommendations, tool_version: &str) -> String {
+    let detach = detached(all);
+    let document = RecommendDocument {
+        schema: "whittle.recommend/v1",
+        tool: ToolEntry {
+            name: "whittle",
+            version: tool_version,
+        },
+        as_of: all.as_of.to_string(),
+        window_start: all.window_start.to_string(),
+        recommendations: all
+            .recommendations
+            .iter()
+            .map(recommendation_entry)
+            .collect(),
+        unused_roles: all
+            .unused_roles
+            .iter()
+            .map(|r| UnusedRoleEntry {
+                arn: &r.arn,
+                last_used: r.last_used.map(|t| t.to_string()),
+                reason: &r.reason,
+            })
+            .collect(),
+        principals: all.principals.iter().map(principal_entry).collect(),
+        summary: RecommendSummary {
+            principals: all.principals.len(),
+            analysed: all
+                .principals
+                .iter()
+                .filter(|p| p.status == PrincipalStatus::Analysed)
+                .count(),
+            policies_to_change: all.recommendations.len() - detach,
+            policies_to_detach: detach,
+            actions_removed: all.recommendations.iter().map(|r| r.removed.len()).sum(),
+            unused_roles: all.unused_roles.len(),
+        },
+    };
+    crate::json::pretty(&document)
+}
+
+/// How many recommendations detach (or delete) their policy.
+fn detached(all: &Recommendations) -> usize {
+    all.recommendations
+        .iter()
+        .filter(|r| r.suggested.is_none())
+        .count()
+}
+
+fn recommendation_entry(r: &Recommendation) -> RecommendationEntry<'_> {
+    let (principal, principals) = match r.principals.as_slice() {
+        [one] => (Some(one.as_str()), None),
+        all => (None, Some(all)),
+    };
+    let (policy_type, owner, version) = match &r.policy {
+        PolicyRef::Inline { owner, .. } => ("inline", Some(owner.as_str()), None),
         PolicyRef::Managed {
             version,
             aws_managed,
@@ -150,27 +276,45 @@ fn recommendation_json(r: &Recommendation) -> Value {
             } else {
                 "managed"
             },
-            json!({"version": version}),
+            None,
+            Some(version.as_str()),
         ),
     };
-    value["policy"] = json!(r.policy.label());
-    value["policy_type"] = json!(kind);
-    if let Value::Object(extra) = extra {
-        for (k, v) in extra {
-            value[k] = v;
-        }
+    RecommendationEntry {
+        principal,
+        principals,
+        policy: r.policy.label(),
+        policy_type,
+        owner,
+        version,
+        original: &r.original,
+        suggested: r.suggested.as_ref(),
+        removed: r
+            .removed
+            .iter()
+            .map(|x| RemovalEntry {
+                action: &x.action,
+                reason: x.reason(),
+                last_used: x.last_used().map(|t| t.to_string()),
+            })
+            .collect(),
+        kept_untracked: &r.kept_untracked,
+        reasons: &r.reasons,
+        apply: &r.apply,
     }
-    value["original"] = r.original.clone();
-    value["suggested"] = r.suggested.clone().unwrap_or(Value::Null);
-    value["removed"] = r
-        .removed
-        .iter()
-        .map(|x| json!({"action": x.action, "reason": x.reason(), "last_used": x.last_used().map(|t| t.to_string())}))
-        .collect();
-    value["kept_untracked"] = json!(r.kept_untracked);
-    value["reasons"] = json!(r.reasons);
-    value["apply"] = json!(r.apply);
-    value
+}
+
+fn principal_entry(p: &PrincipalSummary) -> PrincipalEntry<'_> {
+    PrincipalEntry {
+        arn: &p.arn,
+        kind: p.kind.as_str(),
+        status: p.status.as_str(),
+        granted: p.granted,
+        used: p.used,
+        unused: p.unused,
+        untracked: p.untracked,
+        reduction_percent: (p.reduction_percent() * 10.0).round() / 10.0,
+    }
 }
 
 /// Per principal: granted, used, unused, untracked actions and the reduction;
@@ -199,11 +343,7 @@ pub fn recommend_table(all: &Recommendations, width: u16) -> String {
             format!("{:.1}%", p.reduction_percent()),
         ]);
     }
-    let detach = all
-        .recommendations
-        .iter()
-        .filter(|r| r.suggested.is_none())
-        .count();
+    let detach = detached(all);
     let mut out = format!("{table}\n");
     out.push_str(&format!(
         "{} policies to trim, {detach} to detach or delete, {} unused roles (window {} to {})\n",
@@ -223,4 +363,26 @@ pub fn recommend_table(all: &Recommendations, width: u16) -> String {
         out.push_str(&format!("  unused-role {}: {}\n", role.arn, role.reason));
     }
     out
+}
+
+/// What `--write-policies` wrote, for standard error: how many suggested
+/// policies, and where.
+pub fn policies_written(all: &Recommendations, dir: &Path) -> String {
+    format!(
+        "wrote {} suggested policies (and the originals, for rolling back) to {}\n",
+        all.recommendations
+            .iter()
+            .filter(|r| r.suggested.is_some())
+            .count(),
+        dir.display()
+    )
+}
+
+/// One line per principal the run left alone, with why, for standard error.
+pub fn principals_left_alone(all: &Recommendations) -> String {
+    all.principals
+        .iter()
+        .filter(|p| p.status != PrincipalStatus::Analysed)
+        .map(|p| format!("{}: {}, nothing removed\n", p.arn, p.status.as_str()))
+        .collect()
 }

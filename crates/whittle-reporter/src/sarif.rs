@@ -6,16 +6,18 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde::Serialize;
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
-use whittle_analysis::diagnostics::{Logical, LogicalKind};
+use whittle_analysis::diagnostics::{Logical, LogicalKind, Related};
 use whittle_analysis::{Finding, InputFailure, Rule, Severity};
 
-use crate::{ArtifactPath, LintReport, message_with_notes};
+use crate::json::CatalogEntry;
+use crate::{ArtifactPath, FindingsReport, LintReport, message_with_notes};
 
 /// The schema URI GitHub and schemastore document for SARIF 2.1.0.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -51,11 +53,41 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|')
     .add(b'}');
 
-/// Renders the report as a SARIF 2.1.0 log with one run.
+/// Renders a lint report as a SARIF 2.1.0 log with one run: the findings as
+/// [`findings_sarif`] has them, and the run's counts of files, documents,
+/// skipped and unreadable inputs under `properties.summary`.
 ///
 /// File URIs are relative to `base` (the working directory) and marked with
 /// `uriBaseId` `%SRCROOT%`; files outside it get absolute `file://` URIs.
 pub fn lint_sarif(report: &LintReport<'_>, base: &Path) -> String {
+    let summary = RunSummary {
+        files: report.files,
+        documents: report.documents,
+        skipped: report.skipped,
+        unreadable: report.run.failures.len(),
+    };
+    log(&report.run, base, Some(summary))
+}
+
+/// Renders findings (of lint, diff or recommend) as a SARIF 2.1.0 log with one
+/// run: every rule with its documentation, one result per finding, and the
+/// unreadable inputs as tool execution notifications.
+///
+/// File URIs are relative to `base`, as in [`lint_sarif`].
+pub fn findings_sarif(report: &FindingsReport<'_>, base: &Path) -> String {
+    log(report, base, None)
+}
+
+/// What a lint run read, in the run's properties.
+#[derive(Serialize)]
+struct RunSummary {
+    files: usize,
+    documents: usize,
+    skipped: usize,
+    unreadable: usize,
+}
+
+fn log(report: &FindingsReport<'_>, base: &Path, summary: Option<RunSummary>) -> String {
     let rule_indices: HashMap<&str, usize> = report
         .rules
         .iter()
@@ -85,7 +117,7 @@ pub fn lint_sarif(report: &LintReport<'_>, base: &Path) -> String {
         .invocations(vec![invocation(report.failures, base)])
         .column_kind(json!("unicodeCodePoints"))
         .results(results)
-        .properties(run_properties(report))
+        .properties(run_properties(report, summary))
         .build();
     let log = Sarif::builder()
         .schema(SCHEMA)
@@ -99,7 +131,7 @@ pub fn lint_sarif(report: &LintReport<'_>, base: &Path) -> String {
     text
 }
 
-fn driver(report: &LintReport<'_>) -> ToolComponent {
+fn driver(report: &FindingsReport<'_>) -> ToolComponent {
     ToolComponent::builder()
         .name("whittle")
         .version(report.tool_version)
@@ -186,24 +218,20 @@ fn result_level(severity: Severity) -> ResultLevel {
     }
 }
 
-fn run_properties(report: &LintReport<'_>) -> PropertyBag {
-    let catalog: Vec<Value> = report
-        .catalog
-        .iter()
-        .map(|c| json!({"name": c.name, "version": c.version, "date": c.date}))
-        .collect();
-    let summary = json!({
-        "files": report.files,
-        "documents": report.documents,
-        "skipped": report.skipped,
-        "unreadable": report.failures.len(),
-    });
+/// The catalog the run used and, for lint, what it read.
+fn run_properties(report: &FindingsReport<'_>, summary: Option<RunSummary>) -> PropertyBag {
+    let catalog: Vec<CatalogEntry<'_>> = report.catalog.iter().map(CatalogEntry::from).collect();
+    let mut properties = BTreeMap::from([("catalog".to_owned(), to_value(&catalog))]);
+    if let Some(summary) = summary {
+        properties.insert("summary".to_owned(), to_value(&summary));
+    }
     PropertyBag::builder()
-        .additional_properties(BTreeMap::from([
-            ("catalog".to_owned(), Value::Array(catalog)),
-            ("summary".to_owned(), summary),
-        ]))
+        .additional_properties(properties)
         .build()
+}
+
+fn to_value(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).expect("property values hold only strings and numbers")
 }
 
 fn result(
@@ -238,6 +266,16 @@ fn result(
     // A finding of a rule the report does not list (a caller's mistake) still
     // names its rule by id; an index would point at the wrong rule.
     result.rule_index = rule_index.map(count);
+    if !finding.related.is_empty() {
+        result.related_locations = Some(
+            finding
+                .related
+                .iter()
+                .enumerate()
+                .map(|(id, related)| related_location(id, related))
+                .collect(),
+        );
+    }
     if !properties.is_empty() {
         result.properties = Some(
             PropertyBag::builder()
@@ -246,6 +284,28 @@ fn result(
         );
     }
     result
+}
+
+/// A place that explains a finding (a policy behind a cross-policy
+/// escalation): what it contributes, the IAM resource as a logical location
+/// like the result's own, and its subject among the properties, as results
+/// have theirs.
+fn related_location(id: usize, related: &Related) -> Location {
+    let subject = BTreeMap::from([("subject".to_owned(), json!(related.subject))]);
+    let mut location = Location::builder()
+        .id(count(id))
+        .message(Message::builder().text(&related.message).build())
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(subject)
+                .build(),
+        )
+        .build();
+    location.logical_locations = related
+        .logical
+        .as_ref()
+        .map(|logical| vec![logical_location(logical)]);
+    location
 }
 
 /// The IAM resource a finding is about, as a logical location of kind `resource`.

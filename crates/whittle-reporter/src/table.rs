@@ -1,4 +1,7 @@
-//! The terminal table: one row per finding, then a one-line summary.
+//! The terminal table of a lint run: one row per finding, then a one-line
+//! summary; and the lint run's other lines for standard error.
+
+use std::path::Path;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL};
 
@@ -27,9 +30,9 @@ pub(crate) fn new_table(header: &[&str], width: u16) -> Table {
 /// Renders findings as a table `width` characters wide, then a summary line.
 pub fn lint_table(report: &LintReport<'_>, width: u16) -> String {
     let mut out = String::new();
-    if !report.findings.is_empty() {
+    if !report.run.findings.is_empty() {
         let mut table = new_table(&["Severity", "Rule", "Location", "Message"], width);
-        for finding in report.findings {
+        for finding in report.run.findings {
             table.add_row([
                 finding.severity.to_string(),
                 format!("{}\n{}", finding.rule.name, finding.rule.id),
@@ -69,15 +72,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 pub(crate) fn summary(report: &LintReport<'_>) -> String {
-    let mut text = if report.findings.is_empty() {
+    let mut text = if report.run.findings.is_empty() {
         "No findings".to_owned()
     } else {
         format!(
             "{} ({}, {}, {})",
-            plural(report.findings.len(), "finding", "findings"),
-            plural(report.count(Severity::Error), "error", "errors"),
-            plural(report.count(Severity::Warning), "warning", "warnings"),
-            plural(report.count(Severity::Note), "note", "notes"),
+            plural(report.run.findings.len(), "finding", "findings"),
+            plural(report.run.count(Severity::Error), "error", "errors"),
+            plural(report.run.count(Severity::Warning), "warning", "warnings"),
+            plural(report.run.count(Severity::Note), "note", "notes"),
         )
     };
     text.push_str(&format!(
@@ -91,10 +94,10 @@ pub(crate) fn summary(report: &LintReport<'_>) -> String {
             plural(report.skipped, "file", "files")
         ));
     }
-    if !report.failures.is_empty() {
+    if !report.run.failures.is_empty() {
         text.push_str(&format!(
             "; {} could not be read",
-            plural(report.failures.len(), "file", "files")
+            plural(report.run.failures.len(), "file", "files")
         ));
     }
     if report.ignored + report.baselined > 0 {
@@ -106,4 +109,25 @@ pub(crate) fn summary(report: &LintReport<'_>) -> String {
     }
     text.push('.');
     text
+}
+
+/// What `--write-baseline` wrote, for standard error.
+pub fn baseline_written(findings: usize, path: &Path) -> String {
+    format!(
+        "wrote {findings} findings to the baseline {}\n",
+        path.display()
+    )
+}
+
+/// How many findings whittle.toml and the baseline accepted, for standard
+/// error beside a report that does not say (SARIF, GitHub annotations); empty
+/// when none was.
+pub fn accepted_findings(report: &LintReport<'_>) -> String {
+    if report.ignored + report.baselined == 0 {
+        return String::new();
+    }
+    format!(
+        "{} findings accepted by whittle.toml, {} by the baseline\n",
+        report.ignored, report.baselined
+    )
 }

@@ -1,20 +1,32 @@
-//! Golden tests of `whittle recommend`'s diff and table on the demo snapshot.
+//! Golden tests of `whittle recommend`'s reports on the demo snapshot: the
+//! diff, the table, the `whittle.recommend/v1` document (valid against its
+//! schema), the SARIF log of its findings and the lines on standard error.
 
-use whittle_analysis::recommend::{RecommendOptions, recommend};
+mod support;
+
+use std::path::Path;
+
+use whittle_analysis::RuleSet;
+use whittle_analysis::recommend::{self, RecommendOptions, Recommendations};
 use whittle_model::Snapshot;
 use whittle_policy::Catalog;
+use whittle_syntax::SourceFile;
 
-fn recommendations() -> whittle_analysis::recommend::Recommendations {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/recommend/account.json"
-    );
-    let snapshot = Snapshot::read(std::path::Path::new(path)).unwrap();
+use support::{BASE, testdata};
+
+const SNAPSHOT: &str = "recommend/account.json";
+
+fn recommendations() -> Recommendations {
+    let snapshot = Snapshot::read(&testdata(SNAPSHOT)).unwrap();
     let options = RecommendOptions {
         as_of: "2026-11-20T00:00:00Z".parse().unwrap(),
         ..RecommendOptions::default()
     };
-    recommend(&snapshot, Catalog::embedded(), &options).unwrap()
+    recommend::recommend(&snapshot, Catalog::embedded(), &options).unwrap()
+}
+
+fn schema() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/recommend.v1.schema.json")
 }
 
 #[test]
@@ -25,4 +37,67 @@ fn diff() {
 #[test]
 fn table() {
     insta::assert_snapshot!(whittle_reporter::recommend_table(&recommendations(), 120));
+}
+
+#[test]
+fn json() {
+    let text = whittle_reporter::recommend_json(&recommendations(), "0.1.0");
+    let document = support::valid_against(&schema(), &text);
+    // The demo holds every shape: one holder and several, inline, managed and
+    // AWS managed policies, a policy to detach, an unused role.
+    let recommendations = document["recommendations"].as_array().unwrap();
+    assert!(
+        recommendations
+            .iter()
+            .any(|r| r.get("principals").is_some())
+    );
+    assert!(recommendations.iter().any(|r| r["suggested"].is_null()));
+    assert!(
+        recommendations
+            .iter()
+            .any(|r| r["policy_type"] == "aws-managed")
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn an_empty_run_is_a_valid_document() {
+    let snapshot = Snapshot::read(&testdata(SNAPSHOT)).unwrap();
+    let options = RecommendOptions {
+        as_of: "2026-11-20T00:00:00Z".parse().unwrap(),
+        principals: vec!["arn:aws:iam::123456789012:role/nobody".to_owned()],
+        ..RecommendOptions::default()
+    };
+    let none = recommend::recommend(&snapshot, Catalog::embedded(), &options).unwrap();
+    let text = whittle_reporter::recommend_json(&none, "0.1.0");
+    let document = support::valid_against(&schema(), &text);
+    assert_eq!(document["summary"]["principals"], 0);
+}
+
+#[test]
+fn sarif() {
+    let all = recommendations();
+    let text = std::fs::read_to_string(testdata(SNAPSHOT)).unwrap();
+    let file = SourceFile::new(format!("testdata/{SNAPSHOT}").as_str(), text);
+    let rules = RuleSet::embedded().expect("the embedded rules are valid");
+    let (rules, findings) = recommend::findings(&all, &file, &rules);
+    let text = support::with_run(&findings, &rules, &[], |run| {
+        whittle_reporter::findings_sarif(run, Path::new(BASE))
+    });
+    support::valid_sarif(&text);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn lines_on_standard_error() {
+    let all = recommendations();
+    assert_eq!(
+        whittle_reporter::policies_written(&all, Path::new("suggested")),
+        "wrote 4 suggested policies (and the originals, for rolling back) to suggested\n"
+    );
+    insta::assert_snapshot!(whittle_reporter::principals_left_alone(&all), @r"
+    arn:aws:iam::123456789012:role/frozen: opted-out, nothing removed
+    arn:aws:iam::123456789012:role/ghost: no-data, nothing removed
+    arn:aws:iam::123456789012:role/newbie: too-new, nothing removed
+    ");
 }

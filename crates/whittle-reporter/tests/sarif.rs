@@ -9,38 +9,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use whittle_analysis::Finding;
-use whittle_reporter::{STDIN_PATH, lint_sarif};
+use whittle_reporter::{STDIN_PATH, findings_sarif, lint_sarif};
 
-use support::{BASE, POLICY, POLICY_PATH};
-
-/// The official OASIS schema (SARIF 2.1.0 errata 01, the copy in `shared/schemas`),
-/// checked in under `testdata/schemas` so the test needs nothing beside the checkout.
-fn schema() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/schemas/sarif-schema-2.1.0.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("the schema is JSON")
-}
-
-/// Parses `text` and fails with every schema violation if it is not valid SARIF.
-fn valid_sarif(text: &str) -> Value {
-    let log: Value = serde_json::from_str(text).expect("the SARIF log is JSON");
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema())
-        .expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(&log)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "the SARIF log violates the schema:\n{}",
-        errors.join("\n")
-    );
-    log
-}
+use support::{BASE, POLICY, POLICY_PATH, valid_sarif};
 
 fn sarif(findings: &[Finding], rules: &[Arc<whittle_analysis::Rule>]) -> Value {
     let failures = support::failures();
@@ -353,4 +324,72 @@ fn snapshot() {
     });
     valid_sarif(&text);
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn findings_of_other_commands_carry_no_lint_counts() {
+    let findings = support::lint(POLICY_PATH, POLICY);
+    let rules = support::rules_of(&findings);
+    let render = |failures: &[whittle_analysis::InputFailure]| {
+        let text = support::with_run(&findings, &rules, failures, |run| {
+            findings_sarif(run, Path::new(BASE))
+        });
+        valid_sarif(&text)
+    };
+    let log = render(&[]);
+    let run = &log["runs"][0];
+    assert_eq!(run["properties"]["catalog"][0]["date"], "2026-09-26");
+    assert!(run["properties"].get("summary").is_none(), "{run}");
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(results(&log).len(), findings.len());
+
+    let failed = render(&support::failures());
+    let invocation = &failed["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["level"],
+        "error"
+    );
+}
+
+#[test]
+fn a_cross_policy_escalation_relates_the_policies_behind_it() {
+    let text = std::fs::read_to_string(support::account_export_path()).expect("fixture");
+    let findings = support::lint("testdata/accounts/cross-policy-escalation.json", &text);
+    let log = sarif(&findings, &support::all_rules());
+    let escalation = results(&log)
+        .iter()
+        .find(|r| r.get("relatedLocations").is_some())
+        .expect("a result with related locations");
+    assert_eq!(escalation["properties"]["subjectKind"], "principal");
+    let related = escalation["relatedLocations"].as_array().unwrap();
+    let ids: Vec<&Value> = related.iter().map(|r| &r["id"]).collect();
+    assert_eq!(ids, [&Value::from(0), &Value::from(1)]);
+    let inline = &related[0];
+    assert_eq!(inline["message"]["text"], "grants iam:PassRole");
+    assert_eq!(
+        inline["properties"]["subject"],
+        "role/builder inline policy \"pass-roles\""
+    );
+    let logical = &inline["logicalLocations"][0];
+    assert_eq!(
+        logical["fullyQualifiedName"],
+        "arn:aws:iam::123456789012:role/builder#inline-policy:pass-roles"
+    );
+    assert_eq!(logical["kind"], "resource");
+    assert_eq!(logical["properties"]["subjectKind"], "policy");
+    let managed = &related[1]["logicalLocations"][0];
+    assert_eq!(
+        managed["fullyQualifiedName"],
+        "arn:aws:iam::123456789012:policy/launch-instances"
+    );
+    assert_eq!(managed["name"], "launch-instances");
+    // Results without related places have none.
+    assert!(
+        results(&log)
+            .iter()
+            .filter(|r| r["properties"]["subjectKind"] == "policy")
+            .all(|r| r.get("relatedLocations").is_none())
+    );
+    insta::assert_snapshot!(serde_json::to_string_pretty(&escalation["relatedLocations"]).unwrap());
 }

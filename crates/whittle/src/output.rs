@@ -1,12 +1,12 @@
 //! Writing results: to standard output, or atomically to a file; and the SARIF
-//! log of findings that recommend and diff report.
+//! log of the findings of diff and recommend.
 
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use whittle_analysis::{Finding, Rule};
+use whittle_analysis::{Finding, InputFailure, Rule};
 use whittle_policy::Catalog;
 
 /// Writes `text` to `path` through a temporary file in the same directory and a
@@ -33,30 +33,24 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// A SARIF log of `findings` (of `rules`) that come from `documents` documents
-/// in `files` files, with fingerprints and paths relative to the working
-/// directory.
+/// The SARIF log of the findings of diff or recommend (of `rules`) and the
+/// inputs that could not be read, fingerprinted and with paths relative to the
+/// working directory.
 pub fn findings_sarif(
     rules: &[Arc<Rule>],
     findings: &[Finding],
-    files: usize,
-    documents: usize,
+    failures: &[InputFailure],
     catalog: &Catalog,
 ) -> anyhow::Result<String> {
     let base = std::env::current_dir().context("cannot read the working directory")?;
     let prints = whittle_analysis::diagnostics::fingerprints(findings, &base);
-    let report = whittle_reporter::LintReport {
+    let report = whittle_reporter::FindingsReport {
         tool_version: env!("CARGO_PKG_VERSION"),
         catalog: catalog.sources(),
         rules,
         findings,
         fingerprints: &prints,
-        failures: &[],
-        files,
-        documents,
-        skipped: 0,
-        ignored: 0,
-        baselined: 0,
+        failures,
     };
-    Ok(whittle_reporter::lint_sarif(&report, &base))
+    Ok(whittle_reporter::findings_sarif(&report, &base))
 }

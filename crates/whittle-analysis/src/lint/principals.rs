@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostics::{Finding, Logical, LogicalKind};
+use crate::diagnostics::{Finding, Logical, LogicalKind, Related};
 use crate::input::{Account, Contents, PrincipalEntry};
 use crate::lint::{Linter, PrincipalContext, Target};
 use whittle_policy::ActionSet;
@@ -184,6 +184,15 @@ impl<'a> AccountContext<'a> {
                     group,
                 ));
             }
+            for related in granting_policies(
+                &verdict.matched,
+                holdings,
+                self.contents,
+                self.documents,
+                catalog,
+            ) {
+                finding = finding.related(related);
+            }
             finding.emit(format!(
                 "{}: {subject} can use {} through its policies together",
                 rule.summary,
@@ -290,6 +299,43 @@ fn provenance(
     } else {
         format!("together with {name}, granted by {by}")
     }
+}
+
+/// Each of the principal's policies that grants some of the matched actions,
+/// as a related place naming the policy and what it grants.
+fn granting_policies(
+    matched: &[ActionSet],
+    holdings: &Holdings<'_>,
+    contents: &Contents,
+    documents: &[Permissions],
+    catalog: &whittle_policy::catalog::Catalog,
+) -> Vec<Related> {
+    let mut out = Vec::new();
+    for &i in &holdings.sources {
+        let document = &contents.documents[i];
+        let Some(subject) = &document.subject else {
+            continue;
+        };
+        let mut granted = ActionSet::empty(catalog.len());
+        for group in matched {
+            let mut part = group.clone();
+            part.intersect_with(&documents[i].allowed);
+            granted.union_with(&part);
+        }
+        if granted.is_empty() {
+            continue;
+        }
+        out.push(Related {
+            subject: subject.clone(),
+            logical: document.owner.as_ref().map(|owner| Logical {
+                kind: LogicalKind::Policy,
+                arn: owner.arn.clone(),
+                name: owner.inline_name.clone(),
+            }),
+            message: format!("grants {}", catalog.list(&granted, 5)),
+        });
+    }
+    out
 }
 
 fn context_notes(holdings: &Holdings<'_>) -> Vec<String> {

@@ -6,11 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde_json::Value;
 use whittle_analysis::diagnostics::fingerprints;
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, Rule, RuleCommand, RuleSet};
 use whittle_policy::{Catalog, CatalogSource};
-use whittle_reporter::LintReport;
+use whittle_reporter::{FindingsReport, LintReport};
 use whittle_syntax::{Position, SourceFile};
 
 /// The directory reports are rendered for; the policy paths below are under it.
@@ -43,13 +44,29 @@ pub fn account_export_path() -> PathBuf {
 
 /// Lints `text` as the file `path` with the embedded rules and catalog.
 pub fn lint(path: &str, text: &str) -> Vec<Finding> {
-    let rules = RuleSet::embedded().expect("the embedded rules are valid");
-    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default())
-        .expect("the embedded rules compile");
-    match linter.lint_file(&SourceFile::new(path, text)) {
+    match lint_file(path, text) {
         FileOutcome::Linted { findings, .. } => findings,
         other => panic!("{path} was not linted: {other:?}"),
     }
+}
+
+/// The findings and unreadable parts of `text` as the file `path`, whatever
+/// the file holds (an unrecognised file has neither).
+pub fn lint_outcome(path: &str, text: &str) -> (Vec<Finding>, Vec<InputFailure>) {
+    match lint_file(path, text) {
+        FileOutcome::Linted {
+            findings, failures, ..
+        } => (findings, failures),
+        FileOutcome::Failed(failure) => (Vec::new(), vec![failure]),
+        FileOutcome::Unrecognised => (Vec::new(), Vec::new()),
+    }
+}
+
+fn lint_file(path: &str, text: &str) -> FileOutcome {
+    let rules = RuleSet::embedded().expect("the embedded rules are valid");
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default())
+        .expect("the embedded rules compile");
+    linter.lint_file(&SourceFile::new(path, text))
 }
 
 /// Every embedded lint rule, as `whittle lint` passes them.
@@ -102,26 +119,80 @@ pub fn failures() -> Vec<InputFailure> {
     ]
 }
 
-/// Calls `f` with a report of `findings`, `rules` and `failures`.
-pub fn with_report<T>(
+/// Calls `f` with the findings report of `findings`, `rules` and `failures`,
+/// fingerprinted for [`BASE`].
+pub fn with_run<T>(
     findings: &[Finding],
     rules: &[Arc<Rule>],
     failures: &[InputFailure],
-    f: impl FnOnce(&LintReport<'_>) -> T,
+    f: impl FnOnce(&FindingsReport<'_>) -> T,
 ) -> T {
     let catalog = catalog();
     let prints = fingerprints(findings, Path::new(BASE));
-    f(&LintReport {
+    f(&FindingsReport {
         tool_version: "0.1.0",
         catalog: &catalog,
         rules,
         findings,
         fingerprints: &prints,
         failures,
-        files: 1 + failures.len(),
-        documents: 1,
-        skipped: 0,
-        ignored: 0,
-        baselined: 0,
     })
+}
+
+/// Calls `f` with a lint report of `findings`, `rules` and `failures`: one
+/// document in one file, and one file per failure.
+pub fn with_report<T>(
+    findings: &[Finding],
+    rules: &[Arc<Rule>],
+    failures: &[InputFailure],
+    f: impl FnOnce(&LintReport<'_>) -> T,
+) -> T {
+    with_run(findings, rules, failures, |run| {
+        f(&LintReport {
+            run: *run,
+            files: 1 + failures.len(),
+            documents: 1,
+            skipped: 0,
+            ignored: 0,
+            baselined: 0,
+        })
+    })
+}
+
+/// A file of the workspace's `testdata/`.
+pub fn testdata(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata")
+        .join(path)
+}
+
+/// Parses `text` and fails with every violation of the JSON schema at `schema`
+/// (a path) if it does not conform; returns the document.
+pub fn valid_against(schema: &Path, text: &str) -> Value {
+    let schema_text = std::fs::read_to_string(schema)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", schema.display()));
+    let schema_json: Value = serde_json::from_str(&schema_text).expect("the schema is JSON");
+    let document: Value = serde_json::from_str(text).expect("the document is JSON");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema_json)
+        .unwrap_or_else(|e| panic!("{} compiles: {e}", schema.display()));
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the document violates {}:\n{}",
+        schema.display(),
+        errors.join("\n")
+    );
+    document
+}
+
+/// Parses `text` and fails with every schema violation if it is not valid
+/// SARIF: the official OASIS schema (SARIF 2.1.0 errata 01, the copy in
+/// `shared/schemas`), checked in under `testdata/schemas`.
+pub fn valid_sarif(text: &str) -> Value {
+    valid_against(&testdata("schemas/sarif-schema-2.1.0.json"), text)
 }

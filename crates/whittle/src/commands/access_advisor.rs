@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use serde_json::json;
 use whittle_fetcher::jobs;
 use whittle_fetcher::{Granularity, JobOptions};
 
@@ -25,7 +24,7 @@ pub fn run(command: &AccessAdvisorCommand) -> anyhow::Result<u8> {
                     GranularityArg::ActionLevel => Granularity::ActionLevel,
                 };
                 let job_id = jobs::generate(&iam.client, arn, granularity).await?;
-                print_json(&json!({ "JobId": job_id }))
+                print_text(&whittle_reporter::job_started_json(&job_id))
             }
             AccessAdvisorCommand::Get {
                 job_id,
@@ -46,16 +45,11 @@ pub fn run(command: &AccessAdvisorCommand) -> anyhow::Result<u8> {
                 };
                 match format {
                     OutputFormat::Json => {
-                        let mut value = serde_json::to_value(&details)?;
-                        // Every page is merged: nothing is left to read.
-                        value["IsTruncated"] = json!(false);
-                        print_json(&value)
+                        print_text(&whittle_reporter::last_accessed_json(&details))
                     }
-                    OutputFormat::Table => print_text(&whittle_reporter::last_accessed_table(
-                        &details,
-                        whittle_reporter::terminal_width()
-                            .unwrap_or(whittle_reporter::DEFAULT_WIDTH),
-                    )),
+                    OutputFormat::Table => {
+                        print_text(&whittle_reporter::last_accessed_table(&details, width()))
+                    }
                 }
             }
             AccessAdvisorCommand::GetWithEntities {
@@ -68,26 +62,19 @@ pub fn run(command: &AccessAdvisorCommand) -> anyhow::Result<u8> {
                 let (details, _) =
                     jobs::get_with_entities(&iam.client, job_id, service_namespace).await?;
                 match format {
-                    OutputFormat::Json => {
-                        let mut value = serde_json::to_value(&details)?;
-                        value["IsTruncated"] = json!(false);
-                        print_json(&value)
+                    OutputFormat::Json => print_text(&whittle_reporter::entities_json(&details)),
+                    OutputFormat::Table => {
+                        print_text(&whittle_reporter::entities_table(&details, width()))
                     }
-                    OutputFormat::Table => print_text(&whittle_reporter::entities_table(
-                        &details,
-                        whittle_reporter::terminal_width()
-                            .unwrap_or(whittle_reporter::DEFAULT_WIDTH),
-                    )),
                 }
             }
         }
     })
 }
 
-fn print_json(value: &serde_json::Value) -> anyhow::Result<u8> {
-    let mut text = serde_json::to_string_pretty(value)?;
-    text.push('\n');
-    print_text(&text)
+/// The terminal's width, or the default for logs and files.
+fn width() -> u16 {
+    whittle_reporter::terminal_width().unwrap_or(whittle_reporter::DEFAULT_WIDTH)
 }
 
 fn print_text(text: &str) -> anyhow::Result<u8> {

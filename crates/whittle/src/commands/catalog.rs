@@ -1,6 +1,5 @@
 //! `whittle catalog expand|update|info`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -37,14 +36,9 @@ pub fn expand(patterns: &[String], complement: bool, count: bool) -> anyhow::Res
         set = set.complement();
     }
     let text = if count {
-        format!("{}\n", set.count())
+        whittle_reporter::action_count(&set)
     } else {
-        let mut text = String::with_capacity(set.count() * 32);
-        for id in set.iter() {
-            text.push_str(&catalog.action(id).qualified_name);
-            text.push('\n');
-        }
-        text
+        whittle_reporter::action_names(&catalog, &set)
     };
     output::write(None, &text)?;
     Ok(code)
@@ -53,20 +47,13 @@ pub fn expand(patterns: &[String], complement: bool, count: bool) -> anyhow::Res
 /// Prints the catalog's sources, size and cache location.
 pub fn info() -> anyhow::Result<u8> {
     let catalog = cache::load_catalog();
-    let mut text = String::new();
-    for (i, source) in catalog.sources().iter().enumerate() {
-        let role = if i == 0 { "embedded" } else { "cached update" };
-        writeln!(text, "source ({role}): {source}")?;
-    }
-    writeln!(text, "services: {}", catalog.services().len())?;
-    writeln!(text, "actions: {}", catalog.len())?;
     let path = cache::catalog_path()?;
-    let state = if path.exists() {
-        "in use"
-    } else {
-        "none yet; run `whittle catalog update`"
+    let cache = whittle_reporter::CatalogCache {
+        path: &path,
+        exists: path.exists(),
     };
-    writeln!(text, "cache: {} ({state})", path.display())?;
+    let text =
+        whittle_reporter::catalog_info(&whittle_reporter::CatalogSummary::of(&catalog), &cache);
     output::write(None, &text)?;
     Ok(exit::OK)
 }
@@ -112,20 +99,20 @@ pub fn update(source: &str) -> anyhow::Result<u8> {
     let path = cache::catalog_path()?;
     let json = serde_json::to_vec(&file).context("cannot serialise the catalog")?;
     output::write_atomically(&path, &json)?;
-    eprintln!(
-        "wrote {} services and {actions} actions to {}",
-        file.services.len(),
-        path.display()
+    eprint!(
+        "{}",
+        whittle_reporter::catalog_update_summary(&whittle_reporter::CatalogUpdate {
+            services: file.services.len(),
+            actions,
+            path: &path,
+            unreadable: failures.len(),
+        })
     );
-    if failures.is_empty() {
-        Ok(exit::OK)
+    Ok(if failures.is_empty() {
+        exit::OK
     } else {
-        eprintln!(
-            "{} services could not be read; the embedded data stays in use for them",
-            failures.len()
-        );
-        Ok(exit::ERROR)
-    }
+        exit::ERROR
+    })
 }
 
 type Failure<'a> = (&'a IndexEntry, anyhow::Error);

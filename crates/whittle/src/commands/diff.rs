@@ -6,17 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
-use serde_json::json;
-use whittle_analysis::diff::{self, Grantee, PolicyAccess, PolicyChange, Violation};
-use whittle_analysis::input::DocumentKind;
-use whittle_analysis::{InputFailure, RuleSet};
-use whittle_policy::{ActionSet, Catalog, Expander};
+use whittle_analysis::InputFailure;
+use whittle_analysis::diff::{self, PolicyAccess};
+use whittle_policy::Expander;
 use whittle_syntax::SourceFile;
 
 use crate::{DiffArgs, DiffFormat, cache, exit, inputs, output};
-
-/// The most actions listed per change in the table and Markdown.
-const LISTED: usize = 12;
 
 /// Runs `whittle diff`.
 pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
@@ -61,11 +56,19 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     let categories = diff::categories(&available, &expander);
     let changes = diff::compare(&old, &new, &categories, &catalog);
     let violations = diff::violations(&changes, &args.deny_new, &categories, &expander);
+    let report = whittle_reporter::DiffReport {
+        changes: &changes,
+        violations: &violations,
+        catalog: &catalog,
+    };
     let text = match args.format {
-        DiffFormat::Table => table(&changes, &violations, &catalog),
-        DiffFormat::Json => json_report(&changes, &violations, &catalog),
-        DiffFormat::Markdown => markdown(&changes, &violations, &catalog),
-        DiffFormat::Sarif => sarif(&changes, &violations, &rules, &catalog)?,
+        DiffFormat::Table => whittle_reporter::diff_table(&report),
+        DiffFormat::Json => whittle_reporter::diff_json(&report),
+        DiffFormat::Markdown => whittle_reporter::diff_markdown(&report),
+        DiffFormat::Sarif => {
+            let (rules, findings) = diff::findings(&changes, &violations, &rules, &catalog);
+            output::findings_sarif(&rules, &findings, &errors, &catalog)?
+        }
     };
     output::write(args.output.as_deref(), &text)?;
     Ok(if !errors.is_empty() {
@@ -208,208 +211,4 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
-fn sarif(
-    changes: &[PolicyChange],
-    violations: &[Violation],
-    rules: &RuleSet,
-    catalog: &Catalog,
-) -> anyhow::Result<String> {
-    let (rules, findings) = diff::findings(changes, violations, rules, catalog);
-    output::findings_sarif(&rules, &findings, changes.len(), changes.len(), catalog)
-}
-
-fn by_resource(list: &[(String, ActionSet)], catalog: &Catalog) -> Vec<serde_json::Value> {
-    list.iter()
-        .map(
-            |(resource, actions)| json!({"resource": resource, "actions": names(actions, catalog)}),
-        )
-        .collect()
-}
-
-fn shown(grantees: &[Grantee]) -> Vec<String> {
-    grantees.iter().map(ToString::to_string).collect()
-}
-
-fn names(set: &ActionSet, catalog: &Catalog) -> Vec<String> {
-    catalog.names(set).map(str::to_owned).collect()
-}
-
-fn listed(set: &ActionSet, catalog: &Catalog) -> String {
-    catalog.list(set, LISTED)
-}
-
-fn table(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) -> String {
-    let mut out = String::new();
-    for change in changes {
-        out.push_str(&format!(
-            "{} ({}): +{} -{} actions{}\n",
-            change.label(),
-            change.status,
-            change.added.count(),
-            change.removed.count(),
-            if change.categories.is_empty() {
-                String::new()
-            } else {
-                format!("; adds {}", change.risks())
-            }
-        ));
-        if !change.added.is_empty() {
-            out.push_str(&format!("  + {}\n", listed(&change.added, catalog)));
-        }
-        if !change.removed.is_empty() {
-            out.push_str(&format!("  - {}\n", listed(&change.removed, catalog)));
-        }
-        if !change.widened.is_empty() {
-            out.push_str(&format!(
-                "  ~ now on every resource: {}\n",
-                listed(&change.widened, catalog)
-            ));
-        }
-        for (resource, actions) in &change.new_resources {
-            out.push_str(&format!(
-                "  ~ now also on {resource}: {}\n",
-                listed(actions, catalog)
-            ));
-        }
-        if !change.unconditioned.is_empty() {
-            out.push_str(&format!(
-                "  ~ now with no condition: {}\n",
-                listed(&change.unconditioned, catalog)
-            ));
-        }
-        for (resource, actions) in &change.removed_resources {
-            out.push_str(&format!(
-                "  ~ no longer on {resource}: {}\n",
-                listed(actions, catalog)
-            ));
-        }
-        let (lets, only_if, no_longer) = if change.kind == DocumentKind::Trust {
-            (
-                "may assume the role",
-                "may assume the role only if",
-                "may no longer assume the role",
-            )
-        } else {
-            ("now let in", "now let in only if", "no longer let in")
-        };
-        for principal in &change.principals_added {
-            out.push_str(&format!("  + {lets}: {principal}\n"));
-        }
-        for principal in &change.principals_narrowed {
-            out.push_str(&format!("  ~ {only_if}: {principal}\n"));
-        }
-        for principal in &change.principals_removed {
-            out.push_str(&format!("  - {no_longer}: {principal}\n"));
-        }
-    }
-    if changes.is_empty() {
-        out.push_str("no change in access\n");
-    }
-    for v in violations {
-        out.push_str(&format!(
-            "denied: {} newly grants {} ({})\n",
-            v.policy,
-            v.actions.join(", "),
-            v.rule
-        ));
-    }
-    out
-}
-
-fn json_report(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) -> String {
-    let document = json!({
-        "schema": "whittle.diff/v1",
-        "changes": changes.iter().map(|c| json!({
-            "path": c.path, "subject": c.subject, "status": c.status,
-            "added": names(&c.added, catalog), "removed": names(&c.removed, catalog),
-            "widened": names(&c.widened, catalog),
-            "new_resources": by_resource(&c.new_resources, catalog),
-            "removed_resources": by_resource(&c.removed_resources, catalog),
-            "unconditioned": names(&c.unconditioned, catalog),
-            "principals_added": shown(&c.principals_added),
-            "principals_narrowed": shown(&c.principals_narrowed),
-            "principals_removed": shown(&c.principals_removed),
-            "categories": c.categories,
-        })).collect::<Vec<_>>(),
-        "violations": violations.iter().map(|v| json!({"policy": v.policy, "rule": v.rule, "actions": v.actions})).collect::<Vec<_>>(),
-    });
-    let mut text = serde_json::to_string_pretty(&document).expect("JSON serialises");
-    text.push('\n');
-    text
-}
-
-fn markdown(changes: &[PolicyChange], violations: &[Violation], catalog: &Catalog) -> String {
-    let mut out = String::from("### whittle: IAM access changes\n\n");
-    if changes.is_empty() {
-        out.push_str("No change in access.\n");
-        return out;
-    }
-    out.push_str("| Policy | Change | Added | Removed | Broadened (more resources, fewer conditions) | Risk of the new access |\n| --- | --- | --- | --- | --- | --- |\n");
-    for c in changes {
-        let mut broadened = c.new_access();
-        broadened.subtract(&c.added);
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            c.label(),
-            c.status,
-            c.added.count(),
-            c.removed.count(),
-            broadened.count(),
-            c.risks()
-        ));
-    }
-    for c in changes.iter().filter(|c| !c.added.is_empty()) {
-        out.push_str(&format!(
-            "\n<details><summary>Added to <code>{}</code></summary>\n\n{}\n</details>\n",
-            c.label(),
-            listed(&c.added, catalog)
-        ));
-    }
-    for c in changes.iter().filter(|c| {
-        !c.widened.is_empty() || !c.new_resources.is_empty() || !c.unconditioned.is_empty()
-    }) {
-        out.push_str(&format!(
-            "\n<details><summary>Broadened in <code>{}</code></summary>\n\n",
-            c.label()
-        ));
-        if !c.widened.is_empty() {
-            out.push_str(&format!(
-                "- every resource: {}\n",
-                listed(&c.widened, catalog)
-            ));
-        }
-        if !c.unconditioned.is_empty() {
-            out.push_str(&format!(
-                "- with no condition: {}\n",
-                listed(&c.unconditioned, catalog)
-            ));
-        }
-        for (resource, actions) in &c.new_resources {
-            out.push_str(&format!("- `{resource}`: {}\n", listed(actions, catalog)));
-        }
-        out.push_str("</details>\n");
-    }
-    for c in changes.iter().filter(|c| !c.principals_added.is_empty()) {
-        out.push_str(&format!(
-            "\nNewly let in by <code>{}</code>:\n\n",
-            c.label()
-        ));
-        for principal in &c.principals_added {
-            out.push_str(&format!("- `{principal}`\n"));
-        }
-    }
-    if !violations.is_empty() {
-        out.push_str("\n**Denied by `--deny-new`:**\n\n");
-        for v in violations {
-            out.push_str(&format!(
-                "- `{}` newly grants {} ({})\n",
-                v.policy,
-                v.actions.join(", "),
-                v.rule
-            ));
-        }
-    }
-    out
 }

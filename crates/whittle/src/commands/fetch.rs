@@ -11,6 +11,7 @@ use whittle_fetcher::accounts::{self, AccountsOptions};
 use whittle_fetcher::fetch::{Event, FetchOptions};
 use whittle_fetcher::{ClientOptions, IamClient, JobOptions};
 use whittle_model::{Snapshot, Tool};
+use whittle_reporter::AccountFetch;
 
 use crate::{AwsArgs, FetchArgs, ImportArgs, cache, exit};
 
@@ -136,31 +137,32 @@ fn fetch_accounts(args: &FetchArgs, template: &FetchOptions) -> anyhow::Result<u
         )
     })?;
     progress.finish();
-    let mut code = exit::OK;
-    for outcome in &outcomes {
-        match (&outcome.snapshot, &outcome.path, &outcome.error) {
-            (Some(snapshot), Some(path), _) => {
-                eprintln!("account {}:", outcome.account_id);
-                code = code.max(summarise(snapshot, path));
-            }
-            (_, _, error) => {
-                let why = error.as_ref().map_or("unknown", |e| e.message.as_str());
-                eprintln!("account {}: failed: {why}", outcome.account_id);
-                code = code.max(exit::PARTIAL);
-            }
-        }
-    }
-    let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
-    eprintln!(
-        "{} of {} accounts fetched{}",
-        outcomes.len() - failed,
-        outcomes.len(),
-        if failed > 0 {
-            format!("; {failed} failed")
-        } else {
-            String::new()
-        }
-    );
+    let accounts: Vec<AccountFetch<'_>> = outcomes
+        .iter()
+        .map(|outcome| match (&outcome.snapshot, &outcome.path) {
+            (Some(snapshot), Some(path)) => AccountFetch::Fetched {
+                account_id: &outcome.account_id,
+                snapshot,
+                path,
+            },
+            _ => AccountFetch::Failed {
+                account_id: &outcome.account_id,
+                reason: outcome
+                    .error
+                    .as_ref()
+                    .map_or("unknown", |e| e.message.as_str()),
+            },
+        })
+        .collect();
+    eprint!("{}", whittle_reporter::accounts_summary(&accounts));
+    let code = accounts
+        .iter()
+        .map(|account| match account {
+            AccountFetch::Fetched { snapshot, .. } => snapshot_code(snapshot),
+            AccountFetch::Failed { .. } => exit::PARTIAL,
+        })
+        .max()
+        .unwrap_or(exit::OK);
     Ok(code)
 }
 
@@ -186,39 +188,12 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<u8> {
 
 /// Prints what the snapshot holds and who lacks data; returns the exit code.
 fn summarise(snapshot: &Snapshot, out: &Path) -> u8 {
-    let details = &snapshot.authorization_details;
-    let principals = details.user_detail_list.len() + details.role_detail_list.len();
-    let complete = snapshot.reports.iter().filter(|r| r.is_complete()).count();
-    let stats = &snapshot.stats;
-    eprintln!(
-        "{} users, {} groups, {} roles, {} managed policies; {complete} complete last-accessed reports ({} reused)",
-        details.user_detail_list.len(),
-        details.group_detail_list.len(),
-        details.role_detail_list.len(),
-        details.policies.len(),
-        stats.reused_reports,
-    );
-    if stats.api_calls > 0 {
-        eprintln!(
-            "{} API calls ({:.1} per principal) in {:.1} s",
-            stats.api_calls,
-            stats.api_calls as f64 / principals.max(1) as f64,
-            stats.wall_time_ms as f64 / 1000.0
-        );
-    }
-    for problem in snapshot.errors.iter().filter(|e| e.arn.is_none()) {
-        eprintln!("error: {}: {}", problem.operation, problem.message);
-    }
-    // Every selected principal has a complete report or a problem saying why not.
-    let missing: Vec<_> = snapshot.errors.iter().filter(|e| e.arn.is_some()).collect();
-    if !missing.is_empty() {
-        eprintln!("{} principals without last-accessed data:", missing.len());
-        for problem in &missing {
-            let arn = problem.arn.as_deref().unwrap_or_default();
-            eprintln!("  {arn}: {}: {}", problem.operation, problem.message);
-        }
-    }
-    eprintln!("wrote {}", out.display());
+    eprint!("{}", whittle_reporter::snapshot_summary(snapshot, out));
+    snapshot_code(snapshot)
+}
+
+/// [`exit::PARTIAL`] when some data could not be fetched.
+fn snapshot_code(snapshot: &Snapshot) -> u8 {
     if snapshot.errors.is_empty() {
         exit::OK
     } else {

@@ -9,7 +9,7 @@ use whittle_analysis::diagnostics::Baseline;
 use whittle_analysis::diagnostics::fingerprints;
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Finding, InputFailure, Linter, RuleCommand, Severity};
-use whittle_reporter::LintReport;
+use whittle_reporter::{FindingsReport, LintReport};
 
 use super::rules;
 use crate::{FailOn, Format, LintArgs, cache, exit, inputs, output};
@@ -38,10 +38,9 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     let ignored = retain_paired(&mut run.findings, &mut prints, |f, _| !ignores.matches(f));
     if let Some(path) = &args.write_baseline {
         output::write_atomically(path, Baseline::render(&run.findings, &prints).as_bytes())?;
-        eprintln!(
-            "wrote {} findings to the baseline {}",
-            run.findings.len(),
-            path.display()
+        eprint!(
+            "{}",
+            whittle_reporter::baseline_written(run.findings.len(), path)
         );
     }
     let baselined = match &args.baseline {
@@ -57,21 +56,23 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     }
     let all_rules: Vec<_> = rules.of(RuleCommand::Lint).cloned().collect();
     let report = LintReport {
-        tool_version: env!("CARGO_PKG_VERSION"),
-        catalog: catalog.sources(),
-        rules: &all_rules,
-        findings: &run.findings,
-        fingerprints: &prints,
-        failures: &run.failures,
+        run: FindingsReport {
+            tool_version: env!("CARGO_PKG_VERSION"),
+            catalog: catalog.sources(),
+            rules: &all_rules,
+            findings: &run.findings,
+            fingerprints: &prints,
+            failures: &run.failures,
+        },
         files: run.files,
         documents: run.documents,
         skipped: run.skipped,
         ignored,
         baselined,
     };
-    if matches!(args.format, Format::Sarif | Format::Github) && ignored + baselined > 0 {
+    if matches!(args.format, Format::Sarif | Format::Github) {
         // These formats have no summary of their own.
-        eprintln!("{ignored} findings accepted by whittle.toml, {baselined} by the baseline");
+        eprint!("{}", whittle_reporter::accepted_findings(&report));
     }
     let text = render(args, &report, &base);
     output::write(args.output.as_deref(), &text)?;

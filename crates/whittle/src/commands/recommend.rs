@@ -52,21 +52,12 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
             // Findings point into the snapshot: its text locates each entry.
             let file = SourceFile::new(path, text);
             let (rules, findings) = recommend::findings(&all, &file, &rules);
-            output::findings_sarif(&rules, &findings, 1, all.recommendations.len(), &catalog)?
+            // Recommend reads one snapshot, whole or not at all: no input failed.
+            output::findings_sarif(&rules, &findings, &[], &catalog)?
         }
     };
     output::write(args.output.as_deref(), &text)?;
-    for principal in all
-        .principals
-        .iter()
-        .filter(|p| p.status.as_str() != "analysed")
-    {
-        eprintln!(
-            "{}: {}, nothing removed",
-            principal.arn,
-            principal.status.as_str()
-        );
-    }
+    eprint!("{}", whittle_reporter::principals_left_alone(&all));
     Ok(exit::OK)
 }
 
@@ -82,13 +73,6 @@ fn write_policies(all: &Recommendations, dir: &Path) -> anyhow::Result<()> {
             output::write_atomically(&path, whittle_reporter::pretty(suggested).as_bytes())?;
         }
     }
-    eprintln!(
-        "wrote {} suggested policies (and the originals, for rolling back) to {}",
-        all.recommendations
-            .iter()
-            .filter(|r| r.suggested.is_some())
-            .count(),
-        dir.display()
-    );
+    eprint!("{}", whittle_reporter::policies_written(all, dir));
     Ok(())
 }

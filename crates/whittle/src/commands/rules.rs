@@ -1,8 +1,6 @@
 //! `whittle rules` and `whittle explain`, and loading the rules every command
 //! applies: the embedded ones, user rule directories, and whittle.toml.
 
-use std::fmt::Write as _;
-
 use anyhow::{Context, bail};
 use whittle_analysis::RuleSet;
 use whittle_analysis::config::Config;
@@ -44,23 +42,7 @@ pub fn available(args: &RuleArgs) -> anyhow::Result<(Config, RuleSet)> {
 /// summary and tags.
 pub fn list(args: &RuleArgs) -> anyhow::Result<u8> {
     let (_, rules) = load(args)?;
-    let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    let mut sorted: Vec<_> = rules.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut text = String::new();
-    for rule in sorted {
-        writeln!(
-            text,
-            "{:<6} {:<width$}  {:<9}  {:<7}  {}  [{}]",
-            rule.id,
-            rule.name,
-            rule.command.as_str(),
-            rule.severity,
-            rule.summary,
-            rule.tags.join(", ")
-        )?;
-    }
-    output::write(None, &text)?;
+    output::write(None, &whittle_reporter::rule_list(&rules))?;
     Ok(exit::OK)
 }
 
@@ -70,20 +52,6 @@ pub fn explain(name: &str, args: &RuleArgs) -> anyhow::Result<u8> {
     let Some(rule) = rules.get(name) else {
         bail!("no rule is called \"{name}\"; `whittle rules` lists them");
     };
-    let text = format!(
-        "{} ({}): {}\nReported by `whittle {}`. Default severity: {}. Tags: {}.\n\n\
-         What it does\n{}\n\nWhy is this bad?\n{}\n\nExample\n{}\n\nUse instead\n{}\n",
-        rule.name,
-        rule.id,
-        rule.summary,
-        rule.command.as_str(),
-        rule.severity,
-        rule.tags.join(", "),
-        rule.what.trim_end(),
-        rule.why.trim_end(),
-        rule.example.trim_end(),
-        rule.use_instead.trim_end()
-    );
-    output::write(None, &text)?;
+    output::write(None, &whittle_reporter::rule_explanation(rule))?;
     Ok(exit::OK)
 }
