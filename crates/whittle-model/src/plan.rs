@@ -270,6 +270,13 @@ pub enum Expectation {
         /// [`document_sha256`] of that version's document.
         document_sha256: String,
     },
+    /// The managed policy's default version is this one, whatever its document.
+    PolicyDefaultIs {
+        /// The managed policy.
+        policy_arn: String,
+        /// The default version's id.
+        version_id: String,
+    },
     /// The managed policy has this version, not the default one.
     PolicyVersion {
         /// The managed policy.
@@ -309,8 +316,27 @@ pub enum Expectation {
         /// The managed policy.
         policy_arn: String,
     },
+    /// The managed policy has no version of this id.
+    PolicyVersionAbsent {
+        /// The managed policy.
+        policy_arn: String,
+        /// The version's id.
+        version_id: String,
+    },
     /// The role exists.
     RoleExists {
+        /// The role.
+        role_name: String,
+    },
+    /// The role exists and has these tags (and maybe others).
+    RoleTagged {
+        /// The role.
+        role_name: String,
+        /// The tags it has.
+        tags: Vec<KeyValue>,
+    },
+    /// No role has this name.
+    RoleAbsent {
         /// The role.
         role_name: String,
     },
@@ -342,7 +368,11 @@ impl Expectation {
         match self {
             Self::PolicyAbsent { policy_arn }
             | Self::PolicyDefault { policy_arn, .. }
-            | Self::PolicyVersion { policy_arn, .. } => Subject::Policy(resource_of(policy_arn)),
+            | Self::PolicyVersion { policy_arn, .. }
+            | Self::PolicyDefaultIs { policy_arn, .. }
+            | Self::PolicyVersionAbsent { policy_arn, .. } => {
+                Subject::Policy(resource_of(policy_arn))
+            }
             Self::InlineAbsent {
                 principal,
                 policy_name,
@@ -360,7 +390,9 @@ impl Expectation {
                 principal,
                 policy_arn,
             } => Subject::Attachment(principal.clone(), resource_of(policy_arn)),
-            Self::RoleExists { role_name } => Subject::Role(role_name.clone()),
+            Self::RoleExists { role_name }
+            | Self::RoleTagged { role_name, .. }
+            | Self::RoleAbsent { role_name } => Subject::Role(role_name.clone()),
         }
     }
 }
@@ -410,7 +442,23 @@ impl fmt::Display for Expectation {
                 principal,
                 policy_arn,
             } => write!(f, "{principal} does not have {policy_arn} attached"),
+            Self::PolicyVersionAbsent {
+                policy_arn,
+                version_id,
+            } => write!(f, "{policy_arn} has no version {version_id}"),
+            Self::PolicyDefaultIs {
+                policy_arn,
+                version_id,
+            } => write!(f, "{policy_arn} has default version {version_id}"),
             Self::RoleExists { role_name } => write!(f, "role/{role_name} exists"),
+            Self::RoleTagged { role_name, tags } => {
+                let tags: Vec<String> = tags
+                    .iter()
+                    .map(|t| format!("{}={}", t.key, t.value))
+                    .collect();
+                write!(f, "role/{role_name} has tags {}", tags.join(", "))
+            }
+            Self::RoleAbsent { role_name } => write!(f, "role/{role_name} does not exist"),
         }
     }
 }

@@ -171,6 +171,21 @@ fn every_operation() -> Plan {
                     principal: Principal::role("ghost"),
                     policy_name: "x".into(),
                 },
+                Expectation::RoleTagged {
+                    role_name: "ghost".into(),
+                    tags: vec![],
+                },
+                Expectation::RoleAbsent {
+                    role_name: "ghost2".into(),
+                },
+                Expectation::PolicyDefaultIs {
+                    policy_arn: ARN.into(),
+                    version_id: "v2".into(),
+                },
+                Expectation::PolicyVersionAbsent {
+                    policy_arn: ARN.into(),
+                    version_id: "v9".into(),
+                },
             ],
         ),
     ];
