@@ -118,22 +118,8 @@ pub async fn apply(
     let mut progress = Progress::default();
     let (done, pending): (Vec<&Step>, Vec<&Step>) =
         plan.steps.iter().partition(|s| journal.is_applied(&s.id));
-    for step in done {
-        let outcome = &journal
-            .step(&step.id)
-            .expect("applied steps are journaled")
-            .outcome;
-        if let Some(what) = iam
-            .first_difference(step, &after_state(step, outcome))
-            .await?
-        {
-            return Err(changed(
-                step,
-                format!("{what} (the step was applied earlier)"),
-            ));
-        }
-        progress.skipped.push(step.id.clone());
-    }
+    verify_applied(&iam, &journal, &done).await?;
+    progress.skipped = done.iter().map(|s| s.id.clone()).collect();
     preflight(&iam, &pending).await?;
     for (n, step) in pending.into_iter().enumerate() {
         if options.stop_after == Some(n) {
@@ -206,6 +192,33 @@ pub async fn rollback(
         write(&journal, journal_path)?;
     }
     Ok(progress)
+}
+
+/// Checks that what the applied steps did still holds, as far as no later
+/// applied step changed it again.
+async fn verify_applied(
+    iam: &Iam<'_>,
+    journal: &Journal,
+    done: &[&Step],
+) -> Result<(), ApplyError> {
+    let mut touched = BTreeSet::new();
+    for step in done.iter().rev() {
+        let outcome = &journal
+            .step(&step.id)
+            .expect("applied steps are journaled")
+            .outcome;
+        let after: Vec<Expectation> = (after_state(step, outcome).into_iter())
+            .filter(|e| !touched.contains(&e.subject()))
+            .collect();
+        if let Some(what) = iam.first_difference(step, &after).await? {
+            return Err(changed(
+                step,
+                format!("{what}, though the step was applied"),
+            ));
+        }
+        touched.extend(step.operation.touches());
+    }
+    Ok(())
 }
 
 /// Checks, before anything changes, every expectation of the pending steps
