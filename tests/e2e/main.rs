@@ -5,6 +5,7 @@
 //! One test binary with a module per area, so that the AWS SDK and the rest of
 //! the test dependencies are compiled into and linked once, not once per file.
 
+mod apply;
 mod cli;
 mod fetch_moto;
 mod fetch_wire;

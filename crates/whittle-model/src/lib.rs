@@ -7,9 +7,13 @@
 //! `aws iam get-service-last-accessed-details` output can be copied in unchanged:
 //! [`AuthorizationDetails`] is the former (with every policy document decoded to
 //! JSON), [`LastAccessedDetails`] the latter (with all pages merged).
+//!
+//! It also holds the plan format (`whittle.plan/v1`, [`Plan`]) that `whittle
+//! apply` and `whittle rollback` execute, and their journal ([`Journal`]).
 
 mod details;
 mod last_accessed;
+mod plan;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -26,6 +30,11 @@ pub use details::{
 pub use last_accessed::{
     EntitiesDetails, EntityDetails, EntityInfo, ErrorDetails, JobStatus, LastAccessedDetails,
     ServiceLastAccessed, TrackedActionLastAccessed,
+};
+pub use plan::{
+    Expectation, JOURNAL_SCHEMA, Journal, JournalStep, KeyValue, Operation, Outcome, PLAN_SCHEMA,
+    Plan, PlanError, PlanSource, PreviousTag, Principal, PrincipalKind, Step, StepState, Subject,
+    canonical_json, document_sha256, journal_path,
 };
 
 /// The schema name written into every snapshot.

@@ -23,6 +23,9 @@ pub mod exit {
     /// `fetch`/`import`: the snapshot was written, but some principals have no
     /// last-accessed data (their errors are in the snapshot and on stderr).
     pub const PARTIAL: u8 = 3;
+    /// `apply`/`rollback`: IAM is not in the state the plan expects (it changed
+    /// since the plan was made); nothing more was changed.
+    pub const CHANGED: u8 = 4;
 }
 
 /// Least-privilege linter and recommender for AWS IAM policies.
@@ -71,6 +74,24 @@ enum Command {
     /// IAM's last-accessed operations, as the AWS CLI has them (all pages merged).
     #[command(subcommand)]
     AccessAdvisor(AccessAdvisorCommand),
+    /// Apply a whittle.plan/v1 plan to IAM (without --yes, print its steps).
+    Apply(PlanArgs),
+    /// Undo the applied steps of a plan, newest first (without --yes, print them).
+    Rollback(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    /// The plan (`whittle.plan/v1`); progress is journaled in PLAN.journal.json.
+    plan: PathBuf,
+    /// Make the changes; without it the steps are only printed.
+    #[arg(long)]
+    yes: bool,
+    /// Stop after N steps as if interrupted (for tests of resuming).
+    #[arg(long, value_name = "N", hide = true)]
+    stop_after: Option<usize>,
+    #[command(flatten)]
+    aws: AwsArgs,
 }
 
 /// How to reach AWS.
@@ -460,6 +481,8 @@ fn main() -> ExitCode {
         Command::AccessAdvisor(command) => commands::access_advisor::run(&command),
         Command::Recommend(args) => commands::recommend::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Apply(args) => commands::apply::apply(&args),
+        Command::Rollback(args) => commands::apply::rollback(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod access_advisor;
+pub mod apply;
 pub mod catalog;
 pub mod diff;
 pub mod fetch;
