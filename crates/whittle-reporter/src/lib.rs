@@ -4,7 +4,8 @@
 //! recommendations as diffs, tables and `whittle.recommend/v1` JSON; the SARIF
 //! log of any command's findings; last-accessed reports as the AWS CLI prints
 //! them and as tables; the rule list and rule documentation; what whittle says
-//! about its catalog; and the summaries of fetch, import and catalog update.
+//! about its catalog; the summaries of fetch, import and catalog update; and
+//! the shell form of a plan (documents and AWS CLI scripts).
 //! The v1 JSON documents have JSON Schemas in `schemas/`.
 //!
 //! Renderers take the analysis's results (findings, changes, recommendations,
@@ -20,6 +21,7 @@ mod last_accessed;
 mod recommend;
 mod rules;
 mod sarif;
+mod shell;
 mod snapshot;
 mod table;
 
@@ -39,6 +41,7 @@ pub use recommend::{
 };
 pub use rules::{rule_explanation, rule_list};
 pub use sarif::{findings_sarif, lint_sarif};
+pub use shell::{PLAN_MARKER, ShellFile, plan_shell, quote as shell_quote};
 pub use snapshot::{AccountFetch, accounts_summary, snapshot_summary};
 pub use table::{DEFAULT_WIDTH, accepted_findings, baseline_written, lint_table, terminal_width};
 
