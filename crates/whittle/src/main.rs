@@ -75,9 +75,19 @@ enum Command {
     #[command(subcommand)]
     AccessAdvisor(AccessAdvisorCommand),
     /// Apply a whittle.plan/v1 plan to IAM (without --yes, print its steps).
-    Apply(PlanArgs),
+    Apply(ApplyArgs),
     /// Undo the applied steps of a plan, newest first (without --yes, print them).
     Rollback(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+struct ApplyArgs {
+    #[command(flatten)]
+    plan: PlanArgs,
+    /// Change nothing: write the plan's documents and AWS CLI scripts
+    /// (apply.sh, rollback.sh) into DIR, created if missing.
+    #[arg(long, value_name = "DIR", conflicts_with = "yes")]
+    shell: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

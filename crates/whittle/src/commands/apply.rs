@@ -1,6 +1,7 @@
 //! `whittle apply PLAN` and `whittle rollback PLAN`: run or undo a
 //! `whittle.plan/v1` plan through the fetcher's executor; without `--yes`,
-//! print what would run and change nothing.
+//! print what would run and change nothing; with `--shell DIR`, write the
+//! plan's shell form (documents, apply.sh and rollback.sh) instead.
 
 use std::path::Path;
 
@@ -8,10 +9,14 @@ use anyhow::Context;
 use whittle_fetcher::apply::{ApplyError, ApplyOptions, Progress};
 use whittle_model::{Journal, Plan, Step, journal_path};
 
-use crate::{PlanArgs, exit, output};
+use crate::{ApplyArgs, PlanArgs, exit, output};
 
 /// Runs `whittle apply`.
-pub fn apply(args: &PlanArgs) -> anyhow::Result<u8> {
+pub fn apply(args: &ApplyArgs) -> anyhow::Result<u8> {
+    if let Some(dir) = &args.shell {
+        return write_shell(&Plan::read(&args.plan.plan)?, dir);
+    }
+    let args = &args.plan;
     let (plan, journal) = read(&args.plan)?;
     if !args.yes {
         let pending: Vec<&Step> = (plan.steps.iter())
@@ -51,6 +56,72 @@ pub fn rollback(args: &PlanArgs) -> anyhow::Result<u8> {
         return Ok(exit::OK);
     }
     run(args, &plan, Verb::Rollback)
+}
+
+/// Writes the shell form of `plan` into `dir`, unless `dir` holds files of
+/// another plan (or other files): two plans never overwrite each other.
+fn write_shell(plan: &Plan, dir: &Path) -> anyhow::Result<u8> {
+    let marker = dir.join(whittle_reporter::PLAN_MARKER);
+    let sha256 = plan.sha256();
+    match std::fs::read_to_string(&marker) {
+        Ok(found) if found.trim() == sha256 => {}
+        Ok(found) => {
+            eprintln!(
+                "error: {} holds the shell form of another plan (plan sha256 {}, this plan's is {sha256}); choose another directory",
+                dir.display(),
+                found.trim()
+            );
+            return Ok(exit::ERROR);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut entries = match std::fs::read_dir(dir) {
+                Ok(entries) => Some(entries),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+            };
+            if entries.as_mut().is_some_and(|e| e.next().is_some()) {
+                eprintln!(
+                    "error: {} is not empty and holds no {}; choose an empty or new directory",
+                    dir.display(),
+                    whittle_reporter::PLAN_MARKER
+                );
+                return Ok(exit::ERROR);
+            }
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", marker.display())),
+    }
+    // The marker first: it claims the directory for this plan.
+    let mut files = whittle_reporter::plan_shell(plan);
+    files.sort_by_key(|f| f.path != whittle_reporter::PLAN_MARKER);
+    for file in &files {
+        let path = dir.join(&file.path);
+        output::write_atomically(&path, file.contents.as_bytes())?;
+        if file.executable {
+            make_executable(&path)?;
+        }
+    }
+    output::write(
+        None,
+        &format!(
+            "wrote {} files into {dir}: run {dir}/apply.sh to apply the plan's {} steps with the AWS CLI, {dir}/rollback.sh to undo them\n",
+            files.len(),
+            plan.steps.len(),
+            dir = dir.display()
+        ),
+    )?;
+    Ok(exit::OK)
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 #[derive(Clone, Copy)]
