@@ -96,3 +96,16 @@ fn free_port() -> u16 {
         .expect("a bound socket has an address")
         .port()
 }
+
+/// The AWS CLI (`aws`) that `scripts/install-moto` installs beside
+/// `moto_server`. Panics with what to run when it is missing: the tests of the
+/// shell form of plans must not pass without running it.
+pub fn aws_cli() -> PathBuf {
+    let aws = server_path().with_file_name("aws");
+    assert!(
+        aws.exists(),
+        "the AWS CLI is not installed at {}: run scripts/install-moto (it installs awscli beside moto_server)",
+        aws.display()
+    );
+    aws
+}
