@@ -12,4 +12,5 @@ mod fetch_wire;
 mod iac;
 mod lint_config;
 mod recommend_cli;
+mod recommend_plan;
 mod support;
