@@ -874,6 +874,54 @@ mod tests {
         assert_eq!(Plan::parse("plan", &text).unwrap(), planned.plan);
     }
 
+    proptest::proptest! {
+        /// Over generated version counts, attachments and holders: every
+        /// expectation holds on the snapshot, ids are unique, a version is
+        /// deleted exactly when there are five, and only attachments serving
+        /// holders alone are changed.
+        #[test]
+        fn generated_plans_expect_what_their_snapshot_shows(
+            versions in 1usize..=5,
+            attached_to in proptest::collection::vec(proptest::bool::ANY, 4),
+            held_by in proptest::collection::vec(proptest::bool::ANY, 3),
+            aws_managed in proptest::bool::ANY,
+            all_unused in proptest::bool::ANY,
+        ) {
+            let mut snapshot = snapshot();
+            let details = &mut snapshot.authorization_details;
+            let arn = if aws_managed { ROAC.to_owned() } else { format!("{A}:policy/app-deploy") };
+            let policy = details.policies.iter_mut().find(|p| p.arn == arn).unwrap();
+            if !aws_managed {
+                policy.policy_version_list.truncate(versions);
+            }
+            let original = policy.default_version().unwrap().document.clone();
+            let link = whittle_model::AttachedPolicy { policy_name: "p".into(), policy_arn: arn.clone() };
+            let set = |list: &mut Vec<whittle_model::AttachedPolicy>, on: bool| {
+                list.retain(|a| a.policy_arn != arn);
+                if on { list.push(link.clone()); }
+            };
+            set(&mut details.user_detail_list[1].attached_managed_policies, attached_to[0]);
+            set(&mut details.group_detail_list[0].attached_managed_policies, attached_to[1]);
+            set(&mut details.group_detail_list[1].attached_managed_policies, attached_to[2]);
+            set(&mut details.role_detail_list[0].attached_managed_policies, attached_to[3]);
+            let holders: Vec<&str> = EVERYONE.iter().zip(&held_by).filter(|(_, h)| **h).map(|(p, _)| *p).collect();
+            let version = snapshot.authorization_details.policies.iter().find(|p| p.arn == arn).unwrap().default_version_id.clone();
+            let policy = PolicyRef::Managed { arn: arn.clone(), version, aws_managed };
+            let suggested = (!all_unused).then(|| allow(&[]));
+            let r = recommendation(policy, &holders, original, suggested);
+            let planned = plan(&recommendations(vec![r], vec![]), &snapshot, &options());
+            assert_expectations_hold(&planned.plan, &snapshot);
+            let deletes = planned.plan.steps.iter().filter(|s| s.id.starts_with("delete-policy-version:")).count();
+            proptest::prop_assert_eq!(deletes, usize::from(!aws_managed && !all_unused && versions == 5));
+            for attachment in attachments(&snapshot.authorization_details, &arn) {
+                let changed = planned.plan.steps.iter().any(|s| s.id == format!("detach:{}:{arn}", attachment.principal));
+                let within = !attachment.serves.is_empty() && attachment.serves.iter().all(|p| holders.contains(&p.as_str()));
+                let expected = within && (aws_managed || all_unused);
+                proptest::prop_assert_eq!(changed, expected, "{}", attachment.principal);
+            }
+        }
+    }
+
     /// Every expectation of `plan` holds on `snapshot`, and step ids are unique.
     fn assert_expectations_hold(plan: &Plan, snapshot: &Snapshot) {
         let mut seen = BTreeSet::new();
