@@ -12,5 +12,6 @@ mod fetch_wire;
 mod iac;
 mod lint_config;
 mod recommend_cli;
+mod recommend_plan;
 mod shell_moto;
 mod support;

@@ -36,7 +36,7 @@ pub use last_accessed::{
     entities_json, entities_table, job_started_json, last_accessed_json, last_accessed_table,
 };
 pub use recommend::{
-    policies_written, pretty, principals_left_alone, recommend_diff, recommend_json,
+    plan_written, policies_written, pretty, principals_left_alone, recommend_diff, recommend_json,
     recommend_table, title,
 };
 pub use rules::{rule_explanation, rule_list};

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use similar::TextDiff;
 use whittle_analysis::recommend::{
-    PolicyRef, PrincipalStatus, PrincipalSummary, Recommendation, Recommendations,
+    Planned, PolicyRef, PrincipalStatus, PrincipalSummary, Recommendation, Recommendations,
 };
 
 use crate::table::new_table;
@@ -376,6 +376,23 @@ pub fn policies_written(all: &Recommendations, dir: &Path) -> String {
             .count(),
         dir.display()
     )
+}
+
+/// What `--plan` wrote, after the table: how many steps and where, each
+/// step in words, then the changes left out of the plan and why.
+pub fn plan_written(planned: &Planned, path: &Path) -> String {
+    let mut out = format!(
+        "plan: {} steps written to {}\n",
+        planned.plan.steps.len(),
+        path.display()
+    );
+    for (n, step) in planned.plan.steps.iter().enumerate() {
+        out.push_str(&format!("  {}. {}\n", n + 1, step.description));
+    }
+    for skipped in &planned.skipped {
+        out.push_str(&format!("  not planned: {skipped}\n"));
+    }
+    out
 }
 
 /// One line per principal the run left alone, with why, for standard error.

@@ -101,3 +101,26 @@ fn lines_on_standard_error() {
     arn:aws:iam::123456789012:role/newbie: too-new, nothing removed
     ");
 }
+
+#[test]
+fn plan_lines() {
+    let snapshot = Snapshot::read(&testdata(SNAPSHOT)).unwrap();
+    let tool = whittle_model::Tool {
+        name: "whittle".into(),
+        version: "0.1.0".into(),
+        catalog: None,
+    };
+    let options = recommend::PlanOptions {
+        include_unused_roles: true,
+        ..recommend::PlanOptions::new(tool)
+    };
+    let planned = recommend::plan(&recommendations(), &snapshot, &options);
+    // The plan itself is a valid whittle.plan/v1 document.
+    let schema =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../whittle-model/schemas/plan.v1.schema.json");
+    support::valid_against(&schema, &planned.plan.to_json());
+    insta::assert_snapshot!(whittle_reporter::plan_written(
+        &planned,
+        Path::new("plan.json")
+    ));
+}

@@ -239,6 +239,13 @@ struct RecommendArgs {
     /// Write each suggested policy (and the original, for rolling back) into DIR.
     #[arg(long, value_name = "DIR")]
     write_policies: Option<PathBuf>,
+    /// Write the recommendations as a whittle.plan/v1 plan for `whittle apply`
+    /// into FILE (atomically).
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
+    /// With --plan: tag unused roles whittle:unused (they are never deleted).
+    #[arg(long, requires = "plan")]
+    include_unused_roles: bool,
     /// Refuse reports older than this many days (relative to --as-of).
     #[arg(long, value_name = "DAYS", default_value_t = 5)]
     max_data_age: u32,

@@ -11,6 +11,7 @@
 //! several principals lose only what every holder with data left unused.
 
 mod findings;
+mod plan;
 mod rewrite;
 mod usage;
 
@@ -21,6 +22,7 @@ use serde_json::Value;
 use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
 pub use findings::findings;
+pub use plan::{PlanOptions, Planned, plan};
 pub use rewrite::{StatementGrant, grants, rewrite};
 pub use usage::{Usage, UsageIndex};
 use whittle_policy::ActionSet;

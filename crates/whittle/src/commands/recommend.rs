@@ -42,9 +42,13 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
     if let Some(dir) = &args.write_policies {
         write_policies(&all, dir)?;
     }
+    let plan_lines = match &args.plan {
+        Some(path) => write_plan(&all, &snapshot, args, path)?,
+        None => String::new(),
+    };
     let width = whittle_reporter::terminal_width().unwrap_or(whittle_reporter::DEFAULT_WIDTH);
     let text = match args.format {
-        RecommendFormat::Table => whittle_reporter::recommend_table(&all, width),
+        RecommendFormat::Table => whittle_reporter::recommend_table(&all, width) + &plan_lines,
         RecommendFormat::Diff => whittle_reporter::recommend_diff(&all),
         RecommendFormat::Json => whittle_reporter::recommend_json(&all, env!("CARGO_PKG_VERSION")),
         RecommendFormat::Sarif => {
@@ -57,8 +61,28 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         }
     };
     output::write(args.output.as_deref(), &text)?;
+    if args.format != RecommendFormat::Table {
+        // Other formats are documents: the plan's lines go to standard error.
+        eprint!("{plan_lines}");
+    }
     eprint!("{}", whittle_reporter::principals_left_alone(&all));
     Ok(exit::OK)
+}
+
+/// Writes the plan of `all` to `path` atomically; returns its steps in words.
+fn write_plan(
+    all: &Recommendations,
+    snapshot: &Snapshot,
+    args: &RecommendArgs,
+    path: &Path,
+) -> anyhow::Result<String> {
+    let options = recommend::PlanOptions {
+        include_unused_roles: args.include_unused_roles,
+        ..recommend::PlanOptions::new(super::fetch::tool())
+    };
+    let planned = recommend::plan(all, snapshot, &options);
+    output::write_atomically(path, planned.plan.to_json().as_bytes())?;
+    Ok(whittle_reporter::plan_written(&planned, path))
 }
 
 /// Writes each suggested document, and each original for rolling back, into
