@@ -190,6 +190,9 @@ pub struct Recommendation {
     pub kept_untracked: Vec<String>,
     /// Every other decision worth knowing, in words.
     pub reasons: Vec<String>,
+    /// Holders whose use of the policy is unknown (no usable last-accessed
+    /// data), so not counted: a plan leaves such a policy alone.
+    pub unjudged: Vec<String>,
     /// How to apply the suggestion and roll it back.
     pub apply: Vec<String>,
 }
@@ -520,7 +523,14 @@ impl<'s> Run<'s> {
         let own_index = unit
             .own_report
             .map(|r| UsageIndex::new(r, self.window_start));
-        let indexes = judged_by(unit, &holders, own_index.as_ref(), &mut reasons);
+        let mut unjudged = Vec::new();
+        let indexes = judged_by(
+            unit,
+            &holders,
+            own_index.as_ref(),
+            &mut reasons,
+            &mut unjudged,
+        );
         if indexes.is_empty() {
             return None;
         }
@@ -574,6 +584,7 @@ impl<'s> Run<'s> {
             removed: verdict.removed,
             kept_untracked: verdict.untracked.into_iter().collect(),
             reasons,
+            unjudged,
             apply,
         })
     }
@@ -639,6 +650,7 @@ fn judged_by<'i>(
     holders: &[&'i Principal<'_>],
     own_index: Option<&'i UsageIndex>,
     reasons: &mut Vec<String>,
+    unjudged: &mut Vec<String>,
 ) -> Vec<&'i UsageIndex> {
     if let Some(index) = own_index {
         reasons.push(format!(
@@ -655,6 +667,12 @@ fn judged_by<'i>(
     if indexes.is_empty() {
         return indexes;
     }
+    unjudged.extend(
+        holders
+            .iter()
+            .filter(|p| p.index.is_none())
+            .map(|p| p.arn.to_owned()),
+    );
     let without: Vec<String> = holders
         .iter()
         .filter(|p| p.index.is_none())

@@ -105,6 +105,16 @@ struct Builder<'s> {
 
 impl Builder<'_> {
     fn recommendation(&mut self, r: &Recommendation) {
+        // Whoever holds the policy without usable data may use what the others
+        // left unused: changing the policy could break them.
+        if !r.unjudged.is_empty() {
+            self.skipped.push(format!(
+                "not changing {}: it is also held by {}, whose use of it is unknown (no usable last-accessed data)",
+                r.policy.label(),
+                r.unjudged.join(", ")
+            ));
+            return;
+        }
         match (&r.policy, &r.suggested) {
             (PolicyRef::Managed { arn, .. }, None) => self.detach_unused(r, arn),
             (
@@ -577,6 +587,7 @@ mod tests {
             removed: vec![],
             kept_untracked: vec![],
             reasons: vec![],
+            unjudged: vec![],
             apply: vec![],
         }
     }
@@ -754,6 +765,22 @@ mod tests {
                 .skipped
                 .iter()
                 .any(|s| s.contains("group/devs") && s.contains("user/alice")),
+            "{:?}",
+            planned.skipped
+        );
+    }
+
+    #[test]
+    fn a_policy_also_held_by_principals_without_data_is_left_alone() {
+        let mut shared = roac(&[EVERYONE[1], EVERYONE[2]], None);
+        shared.unjudged = vec![EVERYONE[0].to_owned()];
+        let planned = planned(vec![shared]);
+        assert!(planned.plan.steps.is_empty(), "{:?}", ids(&planned.plan));
+        assert!(
+            planned
+                .skipped
+                .iter()
+                .any(|s| s.contains(EVERYONE[0]) && s.contains("unknown")),
             "{:?}",
             planned.skipped
         );
