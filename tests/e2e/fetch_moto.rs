@@ -22,10 +22,9 @@ use std::time::Duration;
 use assert_cmd::Command;
 use aws_sdk_iam::Client;
 use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_iam::error::DisplayErrorContext;
 use serde_json::{Value, json};
 
-use crate::support::moto::Moto;
+use crate::support::moto::{Moto, check, iam_client};
 
 /// moto's default account.
 const ACCOUNT: &str = "123456789012";
@@ -201,21 +200,6 @@ fn group_attached_policies(name: &str) -> Vec<String> {
 }
 
 // ---- Populating moto through the IAM API. ----
-
-fn iam_client(endpoint: &str) -> Client {
-    let config = aws_sdk_iam::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-        .endpoint_url(endpoint)
-        .build();
-    Client::from_conf(config)
-}
-
-/// Panics with the whole error chain when an IAM call fails.
-fn check<T, E: std::error::Error>(call: &str, result: Result<T, E>) -> T {
-    result.unwrap_or_else(|e| panic!("{call}: {}", DisplayErrorContext(&e)))
-}
 
 async fn populate(iam: &Client) {
     for name in POLICIES {

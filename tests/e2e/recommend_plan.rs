@@ -9,22 +9,16 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use aws_sdk_iam::Client;
-use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_iam::error::DisplayErrorContext;
 use serde_json::{Value, json};
 use whittle_model::canonical_json;
 
-use crate::support::moto::Moto;
+use crate::support::moto::{Moto, check, iam_client};
 
 const A: &str = "arn:aws:iam::123456789012";
 
 fn allow(actions: &[&str]) -> String {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]})
         .to_string()
-}
-
-fn check<T, E: std::error::Error>(call: &str, result: Result<T, E>) -> T {
-    result.unwrap_or_else(|e| panic!("{call}: {}", DisplayErrorContext(&e)))
 }
 
 /// alice (in group devs, which has team-read attached, which she leaves
@@ -298,14 +292,7 @@ fn write_documents(snapshot: &Value, dir: &Path) {
 #[test]
 fn a_recommended_plan_applies_only_removals_and_rolls_back_exactly() {
     let moto = Moto::start();
-    let iam = aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-            .endpoint_url(moto.endpoint())
-            .build(),
-    );
+    let iam = iam_client(&moto.endpoint());
     tokio::runtime::Runtime::new().unwrap().block_on(seed(&iam));
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();

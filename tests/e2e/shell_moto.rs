@@ -9,15 +9,13 @@ use std::path::Path;
 use std::process::Command;
 
 use aws_sdk_iam::Client;
-use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_iam::error::DisplayErrorContext;
 use serde_json::{Value, json};
 use whittle_model::{
     Expectation, KeyValue, Operation, Plan, PlanSource, Principal, Step, Tool, canonical_json,
     decode_document, document_sha256,
 };
 
-use crate::support::moto::{Moto, aws_cli};
+use crate::support::moto::{Moto, aws_cli, check, iam_client};
 
 const ACCOUNT: &str = "123456789012";
 const ROLE: &str = "app+=,.@-_";
@@ -40,10 +38,6 @@ fn allow(action: &str) -> Value {
 
 fn trust() -> Value {
     json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
-}
-
-fn check<T, E: std::error::Error>(call: &str, result: Result<T, E>) -> T {
-    result.unwrap_or_else(|e| panic!("{call}: {}", DisplayErrorContext(&e)))
 }
 
 async fn seed(iam: &Client) {
@@ -398,13 +392,7 @@ fn run_script(moto: &Moto, script: &Path, cwd: &Path) -> String {
 fn the_shell_scripts_apply_and_roll_back_a_plan_with_the_aws_cli() {
     aws_cli();
     let moto = Moto::start();
-    let config = aws_sdk_iam::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-        .endpoint_url(moto.endpoint())
-        .build();
-    let iam = Client::from_conf(config);
+    let iam = iam_client(&moto.endpoint());
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     runtime.block_on(seed(&iam));
     let before = runtime.block_on(state(&iam));

@@ -109,3 +109,21 @@ pub fn aws_cli() -> PathBuf {
     );
     aws
 }
+
+/// An IAM client of the test's own for `endpoint` (moto), to seed an account
+/// and read it back.
+pub fn iam_client(endpoint: &str) -> aws_sdk_iam::Client {
+    use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
+    let config = aws_sdk_iam::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .endpoint_url(endpoint)
+        .build();
+    aws_sdk_iam::Client::from_conf(config)
+}
+
+/// The call's result; panics with the whole error chain when it failed.
+pub fn check<T, E: std::error::Error>(call: &str, result: Result<T, E>) -> T {
+    result.unwrap_or_else(|e| panic!("{call}: {}", aws_sdk_iam::error::DisplayErrorContext(&e)))
+}
