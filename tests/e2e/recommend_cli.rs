@@ -55,11 +55,18 @@ fn json_lists_recommendations_with_reasons_and_is_reproducible() {
             .unwrap()
             .contains("before the window")
     );
-    let shared = recs
+    // Its three holders use different parts of it: each gets its own copy.
+    let shared: Vec<&Value> = recs
         .iter()
-        .find(|r| r["policy"] == "arn:aws:iam::123456789012:policy/shared-readers")
-        .unwrap();
-    assert_eq!(shared["principals"].as_array().unwrap().len(), 3);
+        .filter(|r| r["policy"] == "arn:aws:iam::123456789012:policy/shared-readers")
+        .collect();
+    assert_eq!(shared.len(), 3);
+    assert!(
+        shared
+            .iter()
+            .all(|r| r["scope"] == "principal" && r["principal"].is_string())
+    );
+    assert_eq!(app["scope"], "policy");
     let sqs = recs
         .iter()
         .find(|r| r["policy_type"] == "aws-managed")
@@ -69,7 +76,8 @@ fn json_lists_recommendations_with_reasons_and_is_reproducible() {
         report["unused_roles"][0]["arn"],
         "arn:aws:iam::123456789012:role/ghost"
     );
-    assert_eq!(report["summary"]["policies_to_detach"], 1);
+    // The SQS policy, and the shared one for the deployer, who used none of it.
+    assert_eq!(report["summary"]["policies_to_detach"], 2);
     // The same snapshot and --as-of give the same report.
     assert_eq!(recommend(&["--format", "json"]).1, stdout);
     assert!(
@@ -93,27 +101,58 @@ fn diffs_show_only_what_changes() {
 }
 
 #[test]
-fn written_policies_are_ready_to_apply_and_originals_kept_for_rolling_back() {
+fn written_policies_are_the_plans_shell_form_one_folder_per_principal_and_policy() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, stdout, stderr) = recommend(&["--write-policies", dir.path().to_str().unwrap()]);
+    let out = dir.path().join("suggested");
+    let (code, stdout, stderr) = recommend(&["--write-policies", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Reduction"), "{stdout}");
-    let suggested: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("shared-readers.json")).unwrap(),
+    assert!(
+        stdout.contains("run ") && stdout.contains("apply.sh"),
+        "{stdout}"
+    );
+    for script in ["apply.sh", "rollback.sh", "plan.json", "plan.sha256"] {
+        assert!(out.join(script).is_file(), "{script}");
+    }
+    let files = |folder: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(out.join(folder))
+            .unwrap_or_else(|e| panic!("{folder}: {e}"))
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    // The inline policy: its new document and its original, for rolling back.
+    let inline = files("roles/app/inline/app-access");
+    assert_eq!(inline.len(), 2, "{inline:?}");
+    assert!(inline.iter().any(|n| n.ends_with(".original.json")));
+    // Two holders of the same shared policy: each copy in its own folder.
+    let app = files("policies/whittle/whittle-app-shared-readers");
+    let batch = files("policies/whittle/whittle-batch-shared-readers");
+    assert_eq!((app.len(), batch.len()), (1, 1));
+    let copy: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            out.join("policies/whittle/whittle-app-shared-readers")
+                .join(&app[0]),
+        )
+        .unwrap(),
     )
     .unwrap();
     assert_eq!(
-        suggested["Statement"][0]["Action"],
-        serde_json::json!(["dynamodb:GetItem", "dynamodb:Query"])
+        copy["Statement"][0]["Action"],
+        serde_json::json!(["dynamodb:GetItem"])
     );
-    assert!(dir.path().join("original-shared-readers.json").exists());
-    // Nothing is written for a policy to detach but its original.
-    assert!(!dir.path().join("AmazonSQSReadOnlyAccess.json").exists());
-    assert!(
-        dir.path()
-            .join("original-AmazonSQSReadOnlyAccess.json")
-            .exists()
-    );
+    // Another plan into the same folder is refused, and changes nothing.
+    let before = std::fs::read(out.join("apply.sh")).unwrap();
+    let (code, _, stderr) = recommend(&[
+        "--write-policies",
+        out.to_str().unwrap(),
+        "--strategy",
+        "in-place",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("another plan"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("apply.sh")).unwrap(), before);
 }
 
 #[test]
@@ -258,7 +297,7 @@ fn aws_cli_output_imported_then_recommended_has_the_documented_shape() {
         "removed",
         "kept_untracked",
         "reasons",
-        "apply",
+        "scope",
     ] {
         assert!(rec.get(key).is_some(), "{key} missing: {rec}");
     }

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use whittle_analysis::recommend::{
     PolicyRef, PrincipalStatus, RecommendError, RecommendOptions, Recommendation, Recommendations,
-    recommend,
+    Scope, Strategy, recommend,
 };
 use whittle_model::Snapshot;
 use whittle_policy::Catalog;
@@ -82,8 +82,11 @@ fn unused_actions_and_services_go_and_everything_else_stays() {
 }
 
 #[test]
-fn a_shared_policy_loses_only_what_every_holder_left_unused() {
-    let all = run(options());
+fn in_place_a_shared_policy_loses_only_what_every_holder_left_unused() {
+    let all = run(RecommendOptions {
+        strategy: Strategy::InPlace,
+        ..options()
+    });
     let shared = find(&all, &format!("{A}:policy/shared-readers"));
     assert_eq!(
         shared.principals,
@@ -105,7 +108,105 @@ fn a_shared_policy_loses_only_what_every_holder_left_unused() {
             .iter()
             .any(|r| r.contains("shared by 3 principals"))
     );
-    assert!(shared.apply[0].starts_with("aws iam create-policy-version"));
+}
+
+/// The recommendations of `label` replaced per principal, by principal.
+fn replacements<'r>(all: &'r Recommendations, label: &str) -> Vec<(&'r str, &'r Recommendation)> {
+    all.recommendations
+        .iter()
+        .filter(|r| r.policy.label() == label)
+        .filter_map(|r| match &r.scope {
+            Scope::Principal { arn, .. } => Some((arn.as_str(), r)),
+            Scope::Policy => None,
+        })
+        .collect()
+}
+
+#[test]
+fn auto_replaces_a_shared_policy_per_principal_where_its_holders_disagree() {
+    let all = run(options());
+    let label = format!("{A}:policy/shared-readers");
+    assert!(
+        all.recommendations
+            .iter()
+            .all(|r| r.policy.label() != label || r.scope != Scope::Policy),
+        "not trimmed in place"
+    );
+    let each = replacements(&all, &label);
+    let holders: Vec<&str> = each.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        holders,
+        [
+            format!("{A}:role/app"),
+            format!("{A}:role/batch"),
+            format!("{A}:user/ci/deployer")
+        ]
+    );
+    // GetItem is used by app only, Query by batch only: each keeps its own.
+    let actions =
+        |r: &Recommendation| r.suggested.as_ref().unwrap()["Statement"][0]["Action"].clone();
+    assert_eq!(actions(each[0].1), json!(["dynamodb:GetItem"]));
+    assert_eq!(actions(each[1].1), json!(["dynamodb:Query"]));
+    assert!(removed(each[0].1).contains(&"dynamodb:Query"));
+    // The deployer used none of it: it is detached from it, with no copy.
+    assert!(each[2].1.suggested.is_none());
+    for (principal, r) in &each {
+        assert_eq!(r.principals, [principal.to_string()]);
+        assert!(
+            matches!(&r.scope, Scope::Principal { direct: true, groups, .. } if groups.is_empty())
+        );
+        assert!(
+            r.reasons
+                .iter()
+                .any(|why| why.contains("2 other holders keep it")),
+            "{:?}",
+            r.reasons
+        );
+    }
+}
+
+#[test]
+fn a_member_that_used_less_than_its_group_leaves_the_group_with_copies() {
+    let all = run(options());
+    let each = replacements(&all, "dev-tools");
+    // dev uses what it is granted (or it is unknown); auditor does not.
+    assert_eq!(each.len(), 1, "{each:#?}");
+    let (principal, r) = each[0];
+    assert_eq!(principal, format!("{A}:user/auditor"));
+    assert_eq!(
+        r.scope,
+        Scope::Principal {
+            arn: principal.to_owned(),
+            direct: false,
+            groups: vec![format!("{A}:group/devs")]
+        }
+    );
+    assert!(!r.removed.is_empty());
+    assert!(
+        r.reasons
+            .iter()
+            .any(|why| why.contains("leaves") && why.contains("other members"))
+    );
+    // The same run trims nothing of dev-tools in place: dev keeps it whole.
+    assert!(
+        all.recommendations
+            .iter()
+            .all(|r| r.policy.label() != "dev-tools" || r.scope != Scope::Policy)
+    );
+}
+
+#[test]
+fn per_principal_for_one_selected_principal_leaves_the_others_alone() {
+    let all = run(RecommendOptions {
+        principals: vec![format!("{A}:role/batch")],
+        strategy: Strategy::PerPrincipal,
+        ..options()
+    });
+    let each = replacements(&all, &format!("{A}:policy/shared-readers"));
+    assert_eq!(each.len(), 1);
+    assert_eq!(each[0].0, format!("{A}:role/batch"));
+    // batch never used GetItem: its copy goes without it; app keeps the policy.
+    assert!(removed(each[0].1).contains(&"dynamodb:GetItem"));
 }
 
 #[test]
@@ -260,6 +361,7 @@ fn selecting_one_principal_still_protects_what_other_holders_use() {
     // batch alone never used dynamodb:GetItem, but app (not selected) did.
     let all = run(RecommendOptions {
         principals: vec![format!("{A}:role/batch")],
+        strategy: Strategy::InPlace,
         ..options()
     });
     assert_eq!(all.principals.len(), 1);

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 use similar::TextDiff;
 use whittle_analysis::recommend::{
-    Planned, PolicyRef, PrincipalStatus, PrincipalSummary, Recommendation, Recommendations,
+    Planned, PolicyRef, PrincipalStatus, PrincipalSummary, Recommendation, Recommendations, Scope,
 };
 
 use crate::table::new_table;
@@ -145,8 +145,12 @@ struct RecommendationEntry<'a> {
     kept_untracked: &'a [String],
     /// Further reasons and warnings.
     reasons: &'a [String],
-    /// The commands to apply the change, and to roll it back.
-    apply: &'a [String],
+    /// `policy` when the policy itself changes for every holder, `principal`
+    /// when a copy replaces it for `principal` alone.
+    scope: &'static str,
+    /// For a per-principal replacement: the groups the principal leaves.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    leaves_groups: &'a [String],
 }
 
 /// One removed action.
@@ -300,7 +304,14 @@ fn recommendation_entry(r: &Recommendation) -> RecommendationEntry<'_> {
             .collect(),
         kept_untracked: &r.kept_untracked,
         reasons: &r.reasons,
-        apply: &r.apply,
+        scope: match r.scope {
+            Scope::Policy => "policy",
+            Scope::Principal { .. } => "principal",
+        },
+        leaves_groups: match &r.scope {
+            Scope::Policy => &[],
+            Scope::Principal { groups, .. } => groups,
+        },
     }
 }
 

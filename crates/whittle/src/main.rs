@@ -236,15 +236,23 @@ struct RecommendArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = RecommendFormat::Table)]
     format: RecommendFormat,
-    /// Write each suggested policy (and the original, for rolling back) into DIR.
+    /// How policies held by several principals are trimmed: in place (to
+    /// what every holder left unused), replaced per principal, or auto (in
+    /// place where the holders agree, per principal elsewhere).
+    #[arg(long, value_enum, default_value_t = StrategyArg::Auto)]
+    strategy: StrategyArg,
+    /// Write the plan's shell form into DIR (as `whittle apply PLAN --shell
+    /// DIR` does): every suggested and original document in one folder per
+    /// principal and policy, with apply.sh and rollback.sh for the AWS CLI.
     #[arg(long, value_name = "DIR")]
     write_policies: Option<PathBuf>,
     /// Write the recommendations as a whittle.plan/v1 plan for `whittle apply`
     /// into FILE (atomically).
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
-    /// With --plan: tag unused roles whittle:unused (they are never deleted).
-    #[arg(long, requires = "plan")]
+    /// With --plan or --write-policies: tag unused roles whittle:unused (they
+    /// are never deleted).
+    #[arg(long)]
     include_unused_roles: bool,
     /// Refuse reports older than this many days (relative to --as-of).
     #[arg(long, value_name = "DAYS", default_value_t = 5)]
@@ -299,6 +307,27 @@ enum DiffFormat {
     Markdown,
     /// SARIF 2.1.0: new-access and denied-new-access findings at each policy.
     Sarif,
+}
+
+/// `whittle recommend --strategy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StrategyArg {
+    /// A shared policy shrinks to what every holder left unused.
+    InPlace,
+    /// Each holder of a shared policy gets its own trimmed copy.
+    PerPrincipal,
+    /// In place where the holders agree, per principal elsewhere.
+    Auto,
+}
+
+impl From<StrategyArg> for whittle_analysis::recommend::Strategy {
+    fn from(arg: StrategyArg) -> Self {
+        match arg {
+            StrategyArg::InPlace => Self::InPlace,
+            StrategyArg::PerPrincipal => Self::PerPrincipal,
+            StrategyArg::Auto => Self::Auto,
+        }
+    }
 }
 
 /// Report formats of `whittle recommend`.

@@ -7,10 +7,15 @@
 //! not used. Untracked actions of used services are unknown and kept. Deny
 //! statements, Conditions, Resources and NotPrincipal are never changed and no
 //! permission is ever added. Principals that are too new, opted out (tag), or
-//! whose data is missing or stale get no removals; managed policies shared by
-//! several principals lose only what every holder with data left unused.
+//! whose data is missing or stale get no removals.
+//!
+//! A policy held by several principals is trimmed in place only to what every
+//! holder left unused; the [`Strategy`] says when it is replaced per principal
+//! instead ([`per_principal`]), so that each holder loses what it alone left
+//! unused and the others keep the policy as it is.
 
 mod findings;
+mod per_principal;
 mod plan;
 mod rewrite;
 mod usage;
@@ -50,6 +55,34 @@ pub struct RecommendOptions {
     pub keep_sid_prefix: String,
     /// Principals with this tag are left alone.
     pub keep_tag: String,
+    /// When a shared policy is trimmed in place and when it is replaced per
+    /// principal.
+    pub strategy: Strategy,
+}
+
+/// How policies held by several principals are trimmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// A policy shrinks to what every holder left unused, for all holders.
+    InPlace,
+    /// Every shared policy that grants a principal unused access is replaced,
+    /// for that principal alone, by a customer managed copy without it.
+    PerPrincipal,
+    /// In place where every holder has data and they agree on what goes; per
+    /// principal elsewhere.
+    #[default]
+    Auto,
+}
+
+impl Strategy {
+    /// The name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InPlace => "in-place",
+            Self::PerPrincipal => "per-principal",
+            Self::Auto => "auto",
+        }
+    }
 }
 
 impl Default for RecommendOptions {
@@ -62,6 +95,7 @@ impl Default for RecommendOptions {
             principals: Vec::new(),
             keep_sid_prefix: "WhittleKeep".to_owned(),
             keep_tag: "whittle:keep".to_owned(),
+            strategy: Strategy::Auto,
         }
     }
 }
@@ -172,17 +206,39 @@ impl Removal {
     }
 }
 
+/// Whom a recommendation changes the policy for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The policy itself changes, for every holder.
+    Policy,
+    /// A customer managed copy replaces the policy for one user or role; the
+    /// policy stays as it is for its other holders.
+    Principal {
+        /// The user or role.
+        arn: String,
+        /// True when the policy is attached to the principal itself: it is
+        /// detached from it.
+        direct: bool,
+        /// The principal's groups that give it the policy: it leaves them,
+        /// and gets a copy of each of their policies.
+        groups: Vec<String>,
+    },
+}
+
 /// A proposed change to one policy.
 #[derive(Debug, Clone)]
 pub struct Recommendation {
     /// The policy.
     pub policy: PolicyRef,
+    /// For every holder, or replaced for one principal.
+    pub scope: Scope,
     /// The users and roles it applies to.
     pub principals: Vec<String>,
     /// The document as it is.
     pub original: Value,
     /// The smaller document; `None` when the policy should be detached (or the
-    /// inline policy deleted).
+    /// inline policy deleted). For a copy made only so that a principal can
+    /// leave a group, the original (`removed` is empty).
     pub suggested: Option<Value>,
     /// The actions removed, sorted, with why.
     pub removed: Vec<Removal>,
@@ -193,8 +249,6 @@ pub struct Recommendation {
     /// Holders whose use of the policy is unknown (no usable last-accessed
     /// data), so not counted: a plan leaves such a policy alone.
     pub unjudged: Vec<String>,
-    /// How to apply the suggestion and roll it back.
-    pub apply: Vec<String>,
 }
 
 /// Why a principal got no removals, or `Analysed`.
@@ -294,6 +348,9 @@ struct Unit<'s> {
     policy: PolicyRef,
     document: &'s Value,
     holders: BTreeSet<&'s str>,
+    /// Per holder, what gives it the policy: its own ARN (attached to or
+    /// inline in it) and the ARNs of its groups that hold the policy.
+    via: BTreeMap<&'s str, BTreeSet<&'s str>>,
     /// The group's or policy's own report, when the snapshot has one.
     own_report: Option<&'s Report>,
     managed: Option<&'s ManagedPolicyDetail>,
@@ -331,6 +388,8 @@ pub fn recommend(
     let holdings = Holdings::of(&run);
     let mut recommendations = Vec::new();
     let mut granted_by: HashMap<&str, ActionSet> = HashMap::new();
+    let mut grants_of: BTreeMap<&PolicyRef, UnitGrants> = BTreeMap::new();
+    let mut replaced = BTreeSet::new();
     for unit in holdings.units.values() {
         if !unit.holders.iter().any(|h| run.selected(h)) {
             continue;
@@ -342,10 +401,15 @@ pub fn recommend(
                 .or_insert_with(|| ActionSet::empty(catalog.len()))
                 .union_with(&grants.all);
         }
-        if let Some(recommendation) = run.recommend_unit(unit, &grants, &holdings.principals) {
+        if run.per_principal(unit, &grants, &holdings.principals) {
+            replaced.insert(&unit.policy);
+        } else if let Some(recommendation) = run.recommend_unit(unit, &grants, &holdings.principals)
+        {
             recommendations.push(recommendation);
         }
+        grants_of.insert(&unit.policy, grants);
     }
+    recommendations.extend(run.replacements(&holdings, &replaced, &grants_of));
     Ok(Recommendations {
         as_of: options.as_of,
         window_start: run.window_start,
@@ -371,6 +435,8 @@ struct Holdings<'s> {
     principals: BTreeMap<&'s str, Principal<'s>>,
     units: BTreeMap<PolicyRef, Unit<'s>>,
     managed: HashMap<&'s str, &'s ManagedPolicyDetail>,
+    /// Each group's policies, by group ARN.
+    groups: BTreeMap<&'s str, BTreeSet<PolicyRef>>,
 }
 
 /// A user's, group's or role's own policies, as the snapshot lists them.
@@ -380,6 +446,8 @@ struct Owner<'s> {
     attached: &'s [whittle_model::AttachedPolicy],
     /// The group's own report, for a group.
     report: Option<&'s Report>,
+    /// True for a group.
+    group: bool,
 }
 
 impl<'s> Run<'s> {
@@ -534,6 +602,41 @@ impl<'s> Run<'s> {
         if indexes.is_empty() {
             return None;
         }
+        let (suggested, verdict) = self.trimmed(unit, grants, &indexes, &mut reasons);
+        if suggested.as_ref() == Some(unit.document) {
+            return None;
+        }
+        if let PolicyRef::Managed {
+            aws_managed: true, ..
+        } = unit.policy
+        {
+            reasons.push(
+                "AWS managed policies cannot be edited: create the suggestion as a customer managed policy, attach it, then detach this one".to_owned(),
+            );
+        }
+        Some(Recommendation {
+            policy: unit.policy.clone(),
+            scope: Scope::Policy,
+            principals: unit.holders.iter().map(|h| (*h).to_owned()).collect(),
+            original: unit.document.clone(),
+            suggested,
+            removed: verdict.removed,
+            kept_untracked: verdict.untracked.into_iter().collect(),
+            reasons,
+            unjudged,
+        })
+    }
+
+    /// The unit's document less what every one of `indexes` left unused, and
+    /// what goes; says in `reasons` what the grace period and opted-out
+    /// statements keep, and when the result is larger than IAM allows.
+    fn trimmed(
+        &self,
+        unit: &Unit<'_>,
+        grants: &UnitGrants,
+        indexes: &[&UsageIndex],
+        reasons: &mut Vec<String>,
+    ) -> (Option<Value>, Removals) {
         let grace = grace_kept(unit, &grants.all, &self.expander, self.options);
         if let Some((kept, why)) = &grace
             && !kept.is_empty()
@@ -541,7 +644,7 @@ impl<'s> Run<'s> {
             reasons.push(why.clone());
         }
         let kept = grace.map(|(kept, _)| kept);
-        let verdict = self.removals(grants, &indexes, kept.as_ref());
+        let verdict = self.removals(grants, indexes, kept.as_ref());
         let opted_out: Vec<&str> = grants
             .statements
             .iter()
@@ -561,32 +664,12 @@ impl<'s> Run<'s> {
             &verdict.removed_set,
             &self.expander,
         );
-        if suggested.as_ref() == Some(unit.document) {
-            return None;
-        }
-        if let Some(doc) = &suggested {
+        if let Some(doc) = &suggested
+            && suggested.as_ref() != Some(unit.document)
+        {
             reasons.extend(size_warning(&unit.policy, doc));
         }
-        let apply = apply_steps(unit, suggested.is_none());
-        if let PolicyRef::Managed {
-            aws_managed: true, ..
-        } = unit.policy
-        {
-            reasons.push(
-                "AWS managed policies cannot be edited: create the suggestion as a customer managed policy, attach it, then detach this one".to_owned(),
-            );
-        }
-        Some(Recommendation {
-            policy: unit.policy.clone(),
-            principals: unit.holders.iter().map(|h| (*h).to_owned()).collect(),
-            original: unit.document.clone(),
-            suggested,
-            removed: verdict.removed,
-            kept_untracked: verdict.untracked.into_iter().collect(),
-            reasons,
-            unjudged,
-            apply,
-        })
+        (suggested, verdict)
     }
 
     /// The actions of a unit that every usage index says went unused (less
@@ -724,6 +807,7 @@ impl<'s> Holdings<'s> {
                 .iter()
                 .map(|p| (p.arn.as_str(), p))
                 .collect(),
+            groups: BTreeMap::new(),
         };
         let groups: HashMap<&str, &whittle_model::GroupDetail> = details
             .group_detail_list
@@ -736,6 +820,7 @@ impl<'s> Holdings<'s> {
                 inline: &user.user_policy_list,
                 attached: &user.attached_managed_policies,
                 report: None,
+                group: false,
             };
             let principal =
                 run.principal(&user.arn, EntityKind::User, user.create_date, &user.tags);
@@ -747,6 +832,7 @@ impl<'s> Holdings<'s> {
                 inline: &role.role_policy_list,
                 attached: &role.attached_managed_policies,
                 report: None,
+                group: false,
             };
             let principal =
                 run.principal(&role.arn, EntityKind::Role, role.create_date, &role.tags);
@@ -762,6 +848,7 @@ impl<'s> Holdings<'s> {
                     inline: &group.group_policy_list,
                     attached: &group.attached_managed_policies,
                     report: run.own(&group.arn),
+                    group: true,
                 };
                 holdings.hold(run, &owner, holder);
             }
@@ -777,17 +864,18 @@ impl<'s> Holdings<'s> {
                 owner: owner.arn.to_owned(),
                 name: policy.policy_name.clone(),
             };
-            self.units
-                .entry(key.clone())
-                .or_insert_with(|| Unit {
-                    policy: key,
-                    document: &policy.policy_document,
-                    holders: BTreeSet::new(),
-                    own_report: owner.report,
-                    managed: None,
-                })
-                .holders
-                .insert(holder);
+            let unit = self.units.entry(key.clone()).or_insert_with(|| Unit {
+                policy: key.clone(),
+                document: &policy.policy_document,
+                holders: BTreeSet::new(),
+                via: BTreeMap::new(),
+                own_report: owner.report,
+                managed: None,
+            });
+            unit.held(holder, owner.arn);
+            if owner.group {
+                self.groups.entry(owner.arn).or_default().insert(key);
+            }
         }
         for attached in owner.attached {
             let arn = attached.policy_arn.as_str();
@@ -802,18 +890,27 @@ impl<'s> Holdings<'s> {
                 version: version.version_id.clone(),
                 aws_managed: arn.starts_with("arn:aws:iam::aws:"),
             };
-            self.units
-                .entry(key.clone())
-                .or_insert_with(|| Unit {
-                    policy: key,
-                    document: &version.document,
-                    holders: BTreeSet::new(),
-                    own_report: run.own(arn),
-                    managed: Some(policy),
-                })
-                .holders
-                .insert(holder);
+            let unit = self.units.entry(key.clone()).or_insert_with(|| Unit {
+                policy: key.clone(),
+                document: &version.document,
+                holders: BTreeSet::new(),
+                via: BTreeMap::new(),
+                own_report: run.own(arn),
+                managed: Some(policy),
+            });
+            unit.held(holder, owner.arn);
+            if owner.group {
+                self.groups.entry(owner.arn).or_default().insert(key);
+            }
         }
+    }
+}
+
+impl<'s> Unit<'s> {
+    /// Records that `holder` gets the policy through `owner`.
+    fn held(&mut self, holder: &'s str, owner: &'s str) {
+        self.holders.insert(holder);
+        self.via.entry(holder).or_default().insert(owner);
     }
 }
 
@@ -872,70 +969,9 @@ fn grace_kept(
     Some((new, why))
 }
 
-/// How to apply a recommendation and how to roll it back.
-fn apply_steps(unit: &Unit<'_>, remove: bool) -> Vec<String> {
-    let file = unit.policy.file_name();
-    match &unit.policy {
-        PolicyRef::Managed {
-            arn,
-            version,
-            aws_managed: false,
-        } => {
-            if remove {
-                unit.holders
-                    .iter()
-                    .map(|h| detach_command(h, arn))
-                    .chain([format!(
-                        "roll back: attach {arn} again to the same principals"
-                    )])
-                    .collect()
-            } else {
-                vec![
-                    format!(
-                        "aws iam create-policy-version --policy-arn {arn} --policy-document file://{file} --set-as-default"
-                    ),
-                    format!(
-                        "roll back: aws iam set-default-policy-version --policy-arn {arn} --version-id {version} (the current version stays in IAM; a policy keeps at most 5 versions)"
-                    ),
-                ]
-            }
-        }
-        PolicyRef::Managed { arn, .. } => vec![format!(
-            "aws iam create-policy --policy-name whittle-{} --policy-document file://{file}, attach it, then detach {arn}; roll back by attaching {arn} again",
-            arn.rsplit('/').next().unwrap_or_default()
-        )],
-        PolicyRef::Inline { owner, name } => {
-            let (kind, entity) = owner_parts(owner);
-            let flag = format!("--{kind}-name {entity}");
-            if remove {
-                vec![
-                    format!("aws iam delete-{kind}-policy {flag} --policy-name {name}"),
-                    format!(
-                        "roll back: aws iam put-{kind}-policy {flag} --policy-name {name} --policy-document file://original-{file}"
-                    ),
-                ]
-            } else {
-                vec![
-                    format!(
-                        "aws iam put-{kind}-policy {flag} --policy-name {name} --policy-document file://{file}"
-                    ),
-                    format!(
-                        "roll back: aws iam put-{kind}-policy {flag} --policy-name {name} --policy-document file://original-{file}"
-                    ),
-                ]
-            }
-        }
-    }
-}
-
 /// `("role", "name")` from an IAM ARN.
 fn owner_parts(arn: &str) -> (&str, &str) {
     let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
     let (kind, rest) = resource.split_once('/').unwrap_or(("role", resource));
     (kind, rest.rsplit('/').next().unwrap_or(rest))
-}
-
-fn detach_command(holder: &str, arn: &str) -> String {
-    let (kind, name) = owner_parts(holder);
-    format!("aws iam detach-{kind}-policy --{kind}-name {name} --policy-arn {arn}")
 }

@@ -14,7 +14,7 @@ use whittle_model::{
     Principal, PrincipalKind, Snapshot, Step, Tool, document_sha256,
 };
 
-use super::{PolicyRef, Recommendation, Recommendations};
+use super::{PolicyRef, Recommendation, Recommendations, Scope};
 
 /// IAM keeps at most this many versions of a managed policy.
 const MAX_VERSIONS: usize = 5;
@@ -72,8 +72,15 @@ pub fn plan(all: &Recommendations, snapshot: &Snapshot, options: &PlanOptions) -
         skipped: Vec::new(),
         names: details.policies.iter().map(|p| p.arn.clone()).collect(),
     };
+    let mut replaced: BTreeMap<&str, Vec<&Recommendation>> = BTreeMap::new();
     for recommendation in &all.recommendations {
-        builder.recommendation(recommendation);
+        match &recommendation.scope {
+            Scope::Policy => builder.recommendation(recommendation),
+            Scope::Principal { arn, .. } => replaced.entry(arn).or_default().push(recommendation),
+        }
+    }
+    for (arn, recommendations) in replaced {
+        builder.replacements(arn, &recommendations);
     }
     if options.include_unused_roles {
         for role in &all.unused_roles {
@@ -401,6 +408,124 @@ impl Builder<'_> {
         }
     }
 
+    /// The per-principal replacements of one user or role: first every copy is
+    /// created and attached, then the originals are detached and the groups
+    /// left, so that the principal never holds less than the plan's end state.
+    fn replacements(&mut self, arn: &str, recommendations: &[&Recommendation]) {
+        let Some(principal) = principal_of(arn) else {
+            self.skipped.push(format!(
+                "not replacing policies for {arn}: not a user or role ARN"
+            ));
+            return;
+        };
+        let Some(account) = self.account_id.clone() else {
+            self.skipped.push(format!(
+                "not replacing policies for {principal}: the snapshot does not say which account it is"
+            ));
+            return;
+        };
+        let partition = arn.split(':').nth(1).unwrap_or("aws").to_owned();
+        let mut detach = Vec::new();
+        let mut groups = BTreeSet::new();
+        for r in recommendations {
+            let Scope::Principal {
+                direct,
+                groups: left,
+                ..
+            } = &r.scope
+            else {
+                continue;
+            };
+            groups.extend(left.iter().cloned());
+            if let (PolicyRef::Managed { arn, .. }, true) = (&r.policy, direct) {
+                detach.push(arn.clone());
+            }
+            let Some(document) = &r.suggested else {
+                continue;
+            };
+            match &r.policy {
+                // Nothing of it goes: the group's copy is the policy itself.
+                PolicyRef::Managed { arn, .. } if *document == r.original => {
+                    self.attach_step(&principal, arn);
+                }
+                policy => {
+                    let label = match policy {
+                        PolicyRef::Managed { arn, .. } => resource_of(arn)
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or(arn)
+                            .to_owned(),
+                        PolicyRef::Inline { owner, name } => {
+                            let owner = principal_of(owner).map_or_else(String::new, |p| p.name);
+                            format!("{owner}-{name}")
+                        }
+                    };
+                    let (name, replacement) =
+                        self.free_name(&partition, &account, &principal.name, &label);
+                    let what = match r.removed.len() {
+                        0 => "a copy of".to_owned(),
+                        1 => "1 action less than".to_owned(),
+                        n => format!("{n} actions less than"),
+                    };
+                    self.push(
+                        format!("create-policy:{replacement}"),
+                        format!(
+                            "create {name} with {what} {}, for {principal} alone",
+                            policy.label()
+                        ),
+                        Operation::CreatePolicy {
+                            name,
+                            path: REPLACEMENT_PATH.to_owned(),
+                            description: Some(format!(
+                                "{} less what {principal} left unused (whittle)",
+                                tag_value(&policy_label(policy))
+                            )),
+                            document: document.clone(),
+                            tags: vec![KeyValue {
+                                key: "whittle:replaces".to_owned(),
+                                value: tag_value(&policy_label(policy)),
+                            }],
+                        },
+                        vec![Expectation::PolicyAbsent {
+                            policy_arn: replacement.clone(),
+                        }],
+                    );
+                    self.attach_step(&principal, &replacement);
+                }
+            }
+        }
+        for policy_arn in detach {
+            self.detach_step(&principal, &policy_arn);
+        }
+        for group in groups {
+            let Some(group) = principal_of(&group) else {
+                continue;
+            };
+            self.leave_group(&principal, &group);
+        }
+    }
+
+    fn attach_step(&mut self, principal: &Principal, arn: &str) {
+        self.push(
+            format!("attach:{principal}:{arn}"),
+            format!("attach {arn} to {principal}"),
+            Operation::AttachPolicy {
+                principal: principal.clone(),
+                policy_arn: arn.to_owned(),
+            },
+            vec![Expectation::NotAttached {
+                principal: principal.clone(),
+                policy_arn: arn.to_owned(),
+            }],
+        );
+    }
+
+    /// Takes `user` out of `group`.
+    fn leave_group(&mut self, user: &Principal, group: &Principal) {
+        self.skipped
+            .push(format!("{user} should leave {group}: not planned yet"));
+    }
+
     /// Tags an unused role (never deletes it).
     fn tag_unused(
         &mut self,
@@ -476,6 +601,30 @@ fn attachments(details: &AuthorizationDetails, arn: &str) -> Vec<Attachment> {
             serves: BTreeSet::from([r.arn.clone()]),
         });
     users.chain(groups).chain(roles).collect()
+}
+
+/// What a replacement replaces, for its tag and description: the managed
+/// policy's ARN, or `<owner ARN>:<inline name>`.
+fn policy_label(policy: &PolicyRef) -> String {
+    match policy {
+        PolicyRef::Managed { arn, .. } => arn.clone(),
+        PolicyRef::Inline { owner, name } => format!("{owner}:{name}"),
+    }
+}
+
+/// `text` as a tag value: letters, digits, spaces and `_.:/=+-@` only, at
+/// most 256 characters.
+fn tag_value(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || " _.:/=+-@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(256)
+        .collect()
 }
 
 /// The resource part of an ARN (`policy/path/name`).
@@ -581,6 +730,7 @@ mod tests {
     ) -> Recommendation {
         Recommendation {
             policy,
+            scope: Scope::Policy,
             principals: principals.iter().map(|p| (*p).to_owned()).collect(),
             original,
             suggested,
@@ -588,7 +738,6 @@ mod tests {
             kept_untracked: vec![],
             reasons: vec![],
             unjudged: vec![],
-            apply: vec![],
         }
     }
 

@@ -14,7 +14,13 @@ use crate::{ApplyArgs, PlanArgs, exit, output};
 /// Runs `whittle apply`.
 pub fn apply(args: &ApplyArgs) -> anyhow::Result<u8> {
     if let Some(dir) = &args.shell {
-        return write_shell(&Plan::read(&args.plan.plan)?, dir);
+        return Ok(match write_shell(&Plan::read(&args.plan.plan)?, dir)? {
+            Some(written) => {
+                output::write(None, &written)?;
+                exit::OK
+            }
+            None => exit::ERROR,
+        });
     }
     let args = &args.plan;
     let (plan, journal) = read(&args.plan)?;
@@ -58,9 +64,9 @@ pub fn rollback(args: &PlanArgs) -> anyhow::Result<u8> {
     run(args, &plan, Verb::Rollback)
 }
 
-/// Writes the shell form of `plan` into `dir`, unless `dir` holds files of
+/// Writes the shell form of `plan` into `dir` and says what it wrote, unless `dir` holds files of
 /// another plan (or other files): two plans never overwrite each other.
-fn write_shell(plan: &Plan, dir: &Path) -> anyhow::Result<u8> {
+pub(crate) fn write_shell(plan: &Plan, dir: &Path) -> anyhow::Result<Option<String>> {
     let marker = dir.join(whittle_reporter::PLAN_MARKER);
     let sha256 = plan.sha256();
     match std::fs::read_to_string(&marker) {
@@ -71,7 +77,7 @@ fn write_shell(plan: &Plan, dir: &Path) -> anyhow::Result<u8> {
                 dir.display(),
                 found.trim()
             );
-            return Ok(exit::ERROR);
+            return Ok(None);
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut entries = match std::fs::read_dir(dir) {
@@ -85,7 +91,7 @@ fn write_shell(plan: &Plan, dir: &Path) -> anyhow::Result<u8> {
                     dir.display(),
                     whittle_reporter::PLAN_MARKER
                 );
-                return Ok(exit::ERROR);
+                return Ok(None);
             }
         }
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", marker.display())),
@@ -100,16 +106,12 @@ fn write_shell(plan: &Plan, dir: &Path) -> anyhow::Result<u8> {
             make_executable(&path)?;
         }
     }
-    output::write(
-        None,
-        &format!(
-            "wrote {} files into {dir}: run {dir}/apply.sh to apply the plan's {} steps with the AWS CLI, {dir}/rollback.sh to undo them\n",
-            files.len(),
-            plan.steps.len(),
-            dir = dir.display()
-        ),
-    )?;
-    Ok(exit::OK)
+    Ok(Some(format!(
+        "wrote {} files into {dir}: run {dir}/apply.sh to apply the plan's {} steps with the AWS CLI, {dir}/rollback.sh to undo them\n",
+        files.len(),
+        plan.steps.len(),
+        dir = dir.display()
+    )))
 }
 
 #[cfg(unix)]

@@ -1,10 +1,8 @@
 //! `whittle recommend`: trimmed policies from a snapshot, as a table, diffs,
 //! JSON or SARIF, and optionally as files ready to apply.
 
-use std::path::Path;
-
 use anyhow::Context;
-use whittle_analysis::recommend::{self, RecommendOptions, Recommendations};
+use whittle_analysis::recommend::{self, RecommendOptions};
 use whittle_model::Snapshot;
 use whittle_syntax::SourceFile;
 
@@ -12,6 +10,10 @@ use crate::{RecommendArgs, RecommendFormat, cache, exit, output};
 
 /// Runs `whittle recommend`.
 pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
+    if args.include_unused_roles && args.plan.is_none() && args.write_policies.is_none() {
+        eprintln!("error: --include-unused-roles needs --plan FILE or --write-policies DIR");
+        return Ok(exit::ERROR);
+    }
     let path = args.snapshot.display().to_string();
     let text =
         std::fs::read_to_string(&args.snapshot).with_context(|| format!("cannot read {path}"))?;
@@ -36,16 +38,28 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         principals: args.principals.clone(),
         keep_sid_prefix: args.keep_sid_prefix.clone(),
         keep_tag: args.keep_tag.clone(),
+        strategy: args.strategy.into(),
     };
     let catalog = cache::load_catalog();
     let all = recommend::recommend(&snapshot, &catalog, &options)?;
-    if let Some(dir) = &args.write_policies {
-        write_policies(&all, dir)?;
+    let planned = (args.plan.is_some() || args.write_policies.is_some()).then(|| {
+        let options = recommend::PlanOptions {
+            include_unused_roles: args.include_unused_roles,
+            ..recommend::PlanOptions::new(super::fetch::tool())
+        };
+        recommend::plan(&all, &snapshot, &options)
+    });
+    let mut plan_lines = String::new();
+    if let (Some(planned), Some(dir)) = (&planned, &args.write_policies) {
+        match super::apply::write_shell(&planned.plan, dir)? {
+            Some(written) => plan_lines.push_str(&written),
+            None => return Ok(exit::ERROR),
+        }
     }
-    let plan_lines = match &args.plan {
-        Some(path) => write_plan(&all, &snapshot, args, path)?,
-        None => String::new(),
-    };
+    if let (Some(planned), Some(path)) = (&planned, &args.plan) {
+        output::write_atomically(path, planned.plan.to_json().as_bytes())?;
+        plan_lines.push_str(&whittle_reporter::plan_written(planned, path));
+    }
     let width = whittle_reporter::terminal_width().unwrap_or(whittle_reporter::DEFAULT_WIDTH);
     let text = match args.format {
         RecommendFormat::Table => whittle_reporter::recommend_table(&all, width) + &plan_lines,
@@ -67,36 +81,4 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
     }
     eprint!("{}", whittle_reporter::principals_left_alone(&all));
     Ok(exit::OK)
-}
-
-/// Writes the plan of `all` to `path` atomically; returns its steps in words.
-fn write_plan(
-    all: &Recommendations,
-    snapshot: &Snapshot,
-    args: &RecommendArgs,
-    path: &Path,
-) -> anyhow::Result<String> {
-    let options = recommend::PlanOptions {
-        include_unused_roles: args.include_unused_roles,
-        ..recommend::PlanOptions::new(super::fetch::tool())
-    };
-    let planned = recommend::plan(all, snapshot, &options);
-    output::write_atomically(path, planned.plan.to_json().as_bytes())?;
-    Ok(whittle_reporter::plan_written(&planned, path))
-}
-
-/// Writes each suggested document, and each original for rolling back, into
-/// `dir`, atomically.
-fn write_policies(all: &Recommendations, dir: &Path) -> anyhow::Result<()> {
-    for r in &all.recommendations {
-        let name = r.policy.file_name();
-        let original = dir.join(format!("original-{name}"));
-        output::write_atomically(&original, whittle_reporter::pretty(&r.original).as_bytes())?;
-        if let Some(suggested) = &r.suggested {
-            let path = dir.join(&name);
-            output::write_atomically(&path, whittle_reporter::pretty(suggested).as_bytes())?;
-        }
-    }
-    eprint!("{}", whittle_reporter::policies_written(all, dir));
-    Ok(())
 }
