@@ -81,9 +81,23 @@ fn json_lists_recommendations_with_reasons_and_is_reproducible() {
     // The same snapshot and --as-of give the same report.
     assert_eq!(recommend(&["--format", "json"]).1, stdout);
     assert!(
-        stderr.contains("role/newbie: too-new, nothing removed"),
+        stderr.contains(
+            "role/newbie: nothing removed: created 2026-11-10T00:00:00Z, inside the 90-day window"
+        ),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_principal_that_matches_nothing_is_an_error() {
+    let (code, stdout, stderr) =
+        recommend(&["--principal", "arn:aws:iam::123456789012:role/nobody"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("role/nobody: no such user or role"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty());
 }
 
 #[test]

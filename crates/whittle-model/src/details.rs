@@ -25,6 +25,12 @@ pub struct AuthorizationDetails {
 }
 
 impl AuthorizationDetails {
+    /// Whether a user or role of this ARN is listed.
+    pub fn holds_principal(&self, arn: &str) -> bool {
+        self.user_detail_list.iter().any(|u| u.arn == arn)
+            || self.role_detail_list.iter().any(|r| r.arn == arn)
+    }
+
     /// The 12-digit account id, from the first ARN of a user, role, group or
     /// customer managed policy.
     pub fn account_id(&self) -> Option<String> {

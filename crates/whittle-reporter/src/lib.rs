@@ -36,8 +36,8 @@ pub use last_accessed::{
     entities_json, entities_table, job_started_json, last_accessed_json, last_accessed_table,
 };
 pub use recommend::{
-    plan_written, policies_written, pretty, principals_left_alone, recommend_diff, recommend_json,
-    recommend_table, title,
+    plan_written, pretty, recommend_diff, recommend_json, recommend_notes, recommend_table,
+    snapshot_errors, title,
 };
 pub use rules::{rule_explanation, rule_list};
 pub use sarif::{findings_sarif, lint_sarif};

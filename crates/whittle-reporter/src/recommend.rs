@@ -18,12 +18,34 @@ pub fn pretty(document: &Value) -> String {
 }
 
 /// What a recommendation is about, for headers: the managed policy's ARN, or
-/// `<owner ARN> inline policy "<name>"`.
+/// `<owner ARN> inline policy "<name>"`; for a per-principal replacement,
+/// followed by `, for <principal> alone`.
 pub fn title(recommendation: &Recommendation) -> String {
-    match &recommendation.policy {
+    let policy = match &recommendation.policy {
         PolicyRef::Managed { arn, version, .. } => format!("{arn} ({version})"),
         PolicyRef::Inline { owner, name } => format!("{owner} inline policy \"{name}\""),
+    };
+    match &recommendation.scope {
+        Scope::Policy => policy,
+        Scope::Principal { arn, .. } => format!("{policy}, for {arn} alone"),
     }
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+/// At most `shown` items, then "and N more".
+fn some(items: &[String], shown: usize) -> String {
+    if items.len() <= shown {
+        return items.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        items[..shown].join(", "),
+        items.len() - shown
+    )
 }
 
 /// One unified diff per policy, original against suggested, both
@@ -67,20 +89,37 @@ pub fn recommend_diff(all: &Recommendations) -> String {
 
 /// What a recommendation removes and keeps, in lines for the diff and table.
 fn removed_summary(r: &Recommendation) -> Vec<String> {
-    let mut lines = vec![match &r.suggested {
-        None => format!(
+    let leaves = match &r.scope {
+        Scope::Principal { groups, .. } if !groups.is_empty() => {
+            format!(" (it leaves {})", groups.join(", "))
+        }
+        _ => String::new(),
+    };
+    let mut lines = vec![match (&r.suggested, &r.scope) {
+        (None, Scope::Policy) => format!(
             "every action is unused: {}",
             match &r.policy {
                 PolicyRef::Inline { .. } => "delete the inline policy",
                 PolicyRef::Managed { .. } => "detach the policy",
             }
         ),
-        Some(_) => format!("{} actions removed", r.removed.len()),
+        (None, Scope::Principal { .. }) => format!("every action is unused: no copy{leaves}"),
+        (Some(_), Scope::Principal { .. }) if r.removed.is_empty() => {
+            format!("copied unchanged{leaves}")
+        }
+        (Some(_), Scope::Principal { .. }) => format!(
+            "replaced by a copy without {}{leaves}",
+            count(r.removed.len(), "action", "actions")
+        ),
+        (Some(_), Scope::Policy) => {
+            format!("{} removed", count(r.removed.len(), "action", "actions"))
+        }
     }];
     if !r.kept_untracked.is_empty() {
         lines.push(format!(
-            "kept because IAM does not track them in services that were used (unknown is not unused): {}",
-            r.kept_untracked.join(", ")
+            "{} kept because IAM does not track them in services that were used (unknown is not unused): {}",
+            r.kept_untracked.len(),
+            some(&r.kept_untracked, 5)
         ));
     }
     lines
@@ -190,10 +229,38 @@ struct PrincipalEntry<'a> {
     used: usize,
     /// Of those, unused.
     unused: usize,
-    /// Of those, unknown (untracked, or not in the report).
+    /// Of those, unknown because IAM does not track them.
     untracked: usize,
-    /// Unused actions as a share of granted ones, in percent, to one decimal.
+    /// Of those, unknown because the report does not list their service.
+    not_reported: usize,
+    /// Granted services the report does not list.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    missing_services: &'a [String],
+    /// Actions the recommendations take away.
+    removed: usize,
+    /// Services it loses every action of.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    removed_services: &'a [String],
+    /// Per risk category, the actions of it that it loses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    removed_risks: Vec<RiskEntry<'a>>,
+    /// True when it loses admin access.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    removed_admin: bool,
+    /// Why nothing is taken from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unchanged: Option<&'a str>,
+    /// Removed actions as a share of granted ones, in percent, to one decimal.
     reduction_percent: f64,
+}
+
+/// The actions of one risk category a principal loses.
+#[derive(Serialize)]
+struct RiskEntry<'a> {
+    /// The category, e.g. `privilege-escalation`.
+    category: &'a str,
+    /// Its actions the principal loses.
+    actions: &'a [String],
 }
 
 /// The totals of a run.
@@ -324,12 +391,23 @@ fn principal_entry(p: &PrincipalSummary) -> PrincipalEntry<'_> {
         used: p.used,
         unused: p.unused,
         untracked: p.untracked,
-        reduction_percent: (p.reduction_percent() * 10.0).round() / 10.0,
+        not_reported: p.not_reported,
+        missing_services: &p.missing_services,
+        removed: p.removed,
+        removed_services: &p.removed_services,
+        removed_risks: p
+            .removed_risks
+            .iter()
+            .map(|(category, actions)| RiskEntry { category, actions })
+            .collect(),
+        removed_admin: p.removed_admin,
+        unchanged: p.unchanged.as_deref(),
+        reduction_percent: p.reduction_percent(),
     }
 }
 
-/// Per principal: granted, used, unused, untracked actions and the reduction;
-/// then the totals.
+/// Per principal: granted, used, unused, unknown and removed actions and the
+/// reduction; then what each principal loses, and the totals.
 pub fn recommend_table(all: &Recommendations, width: u16) -> String {
     let mut table = new_table(
         &[
@@ -338,7 +416,9 @@ pub fn recommend_table(all: &Recommendations, width: u16) -> String {
             "Granted",
             "Used",
             "Unused",
-            "Untracked",
+            "Not tracked",
+            "Not in report",
+            "Removed",
             "Reduction",
         ],
         width,
@@ -351,15 +431,39 @@ pub fn recommend_table(all: &Recommendations, width: u16) -> String {
             p.used.to_string(),
             p.unused.to_string(),
             p.untracked.to_string(),
+            p.not_reported.to_string(),
+            p.removed.to_string(),
             format!("{:.1}%", p.reduction_percent()),
         ]);
     }
-    let detach = detached(all);
     let mut out = format!("{table}\n");
+    for p in all.principals.iter().filter(|p| p.removed > 0) {
+        out.push_str(&format!(
+            "{} loses {}",
+            p.arn,
+            count(p.removed, "action", "actions")
+        ));
+        if p.removed_admin {
+            out.push_str(", and with them admin access");
+        }
+        if !p.removed_services.is_empty() {
+            out.push_str(&format!(
+                "; every action of {} {}",
+                count(p.removed_services.len(), "service:", "services:"),
+                some(&p.removed_services, 8)
+            ));
+        }
+        for (category, actions) in &p.removed_risks {
+            out.push_str(&format!("; removes {category}: {}", some(actions, 4)));
+        }
+        out.push('\n');
+    }
+    let detach = detached(all);
     out.push_str(&format!(
-        "{} policies to trim, {detach} to detach or delete, {} unused roles (window {} to {})\n",
-        all.recommendations.len() - detach,
-        all.unused_roles.len(),
+        "{} to trim or replace, {} to detach or delete, {} (window {} to {})\n",
+        count(all.recommendations.len() - detach, "policy", "policies"),
+        detach,
+        count(all.unused_roles.len(), "unused role", "unused roles"),
         all.window_start,
         all.as_of
     ));
@@ -374,19 +478,6 @@ pub fn recommend_table(all: &Recommendations, width: u16) -> String {
         out.push_str(&format!("  unused-role {}: {}\n", role.arn, role.reason));
     }
     out
-}
-
-/// What `--write-policies` wrote, for standard error: how many suggested
-/// policies, and where.
-pub fn policies_written(all: &Recommendations, dir: &Path) -> String {
-    format!(
-        "wrote {} suggested policies (and the originals, for rolling back) to {}\n",
-        all.recommendations
-            .iter()
-            .filter(|r| r.suggested.is_some())
-            .count(),
-        dir.display()
-    )
 }
 
 /// What `--plan` wrote, after the table: how many steps and where, each
@@ -406,11 +497,55 @@ pub fn plan_written(planned: &Planned, path: &Path) -> String {
     out
 }
 
-/// One line per principal the run left alone, with why, for standard error.
-pub fn principals_left_alone(all: &Recommendations) -> String {
-    all.principals
+/// For standard error: a warning for each principal whose report lists
+/// fewer services than its policies grant, then one line per principal the
+/// recommendations take nothing from, with why.
+pub fn recommend_notes(all: &Recommendations) -> String {
+    let mut out = String::new();
+    for p in all
+        .principals
         .iter()
-        .filter(|p| p.status != PrincipalStatus::Analysed)
-        .map(|p| format!("{}: {}, nothing removed\n", p.arn, p.status.as_str()))
-        .collect()
+        .filter(|p| !p.missing_services.is_empty())
+    {
+        out.push_str(&format!(
+            "warning: {}: its report does not list {} its policies grant ({}); IAM lists every granted service, so the report is older than a policy change: their {} are kept as unknown; fetch again\n",
+            p.arn,
+            count(p.missing_services.len(), "service", "services"),
+            some(&p.missing_services, 8),
+            count(p.not_reported, "action", "actions"),
+        ));
+    }
+    for p in &all.principals {
+        if let Some(why) = &p.unchanged {
+            out.push_str(&format!("{}: nothing removed: {why}\n", p.arn));
+        }
+    }
+    out
+}
+
+/// For standard error: the snapshot's recorded fetch errors, at most five named.
+pub fn snapshot_errors(path: &str, errors: &[whittle_model::Problem]) -> String {
+    let mut out = format!(
+        "warning: {path} records {} of its fetch: principals whose report is missing are left alone (no-data), and the rest is judged on what was fetched\n",
+        count(errors.len(), "error", "errors")
+    );
+    for e in errors.iter().take(5) {
+        out.push_str(&format!(
+            "  {}{}: {}{}\n",
+            e.operation,
+            e.arn
+                .as_deref()
+                .map(|a| format!(" {a}"))
+                .unwrap_or_default(),
+            e.code
+                .as_deref()
+                .map(|c| format!("{c}: "))
+                .unwrap_or_default(),
+            e.message
+        ));
+    }
+    if errors.len() > 5 {
+        out.push_str(&format!("  and {} more\n", errors.len() - 5));
+    }
+    out
 }

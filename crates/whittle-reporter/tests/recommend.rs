@@ -18,8 +18,11 @@ const SNAPSHOT: &str = "recommend/account.json";
 
 fn recommendations() -> Recommendations {
     let snapshot = Snapshot::read(&testdata(SNAPSHOT)).unwrap();
+    let rules = RuleSet::embedded().expect("the embedded rules are valid");
+    let expander = whittle_policy::Expander::new(Catalog::embedded());
     let options = RecommendOptions {
         as_of: "2026-11-20T00:00:00Z".parse().unwrap(),
+        categories: whittle_analysis::diff::categories(&rules, &expander),
         ..RecommendOptions::default()
     };
     recommend::recommend(&snapshot, Catalog::embedded(), &options).unwrap()
@@ -43,13 +46,16 @@ fn table() {
 fn json() {
     let text = whittle_reporter::recommend_json(&recommendations(), "0.1.0");
     let document = support::valid_against(&schema(), &text);
-    // The demo holds every shape: one holder and several, inline, managed and
-    // AWS managed policies, a policy to detach, an unused role.
+    // The demo holds every shape: policies changed for every holder and
+    // replaced per principal (one leaving a group), inline, managed and AWS
+    // managed policies, a policy to detach, an unused role.
     let recommendations = document["recommendations"].as_array().unwrap();
+    assert!(recommendations.iter().any(|r| r["scope"] == "policy"));
+    assert!(recommendations.iter().any(|r| r["scope"] == "principal"));
     assert!(
         recommendations
             .iter()
-            .any(|r| r.get("principals").is_some())
+            .any(|r| r.get("leaves_groups").is_some())
     );
     assert!(recommendations.iter().any(|r| r["suggested"].is_null()));
     assert!(
@@ -91,15 +97,7 @@ fn sarif() {
 #[test]
 fn lines_on_standard_error() {
     let all = recommendations();
-    assert_eq!(
-        whittle_reporter::policies_written(&all, Path::new("suggested")),
-        "wrote 4 suggested policies (and the originals, for rolling back) to suggested\n"
-    );
-    insta::assert_snapshot!(whittle_reporter::principals_left_alone(&all), @r"
-    arn:aws:iam::123456789012:role/frozen: opted-out, nothing removed
-    arn:aws:iam::123456789012:role/ghost: no-data, nothing removed
-    arn:aws:iam::123456789012:role/newbie: too-new, nothing removed
-    ");
+    insta::assert_snapshot!(whittle_reporter::recommend_notes(&all));
 }
 
 #[test]

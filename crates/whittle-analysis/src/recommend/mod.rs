@@ -18,6 +18,7 @@ mod findings;
 mod per_principal;
 mod plan;
 mod rewrite;
+mod summary;
 mod usage;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -55,6 +56,9 @@ pub struct RecommendOptions {
     pub keep_sid_prefix: String,
     /// Principals with this tag are left alone.
     pub keep_tag: String,
+    /// Risk categories and their actions, to say which a principal loses
+    /// (e.g. from [`crate::diff::categories`]); none by default.
+    pub categories: BTreeMap<String, ActionSet>,
     /// When a shared policy is trimmed in place and when it is replaced per
     /// principal.
     pub strategy: Strategy,
@@ -95,6 +99,7 @@ impl Default for RecommendOptions {
             principals: Vec::new(),
             keep_sid_prefix: "WhittleKeep".to_owned(),
             keep_tag: "whittle:keep".to_owned(),
+            categories: BTreeMap::new(),
             strategy: Strategy::Auto,
         }
     }
@@ -294,17 +299,43 @@ pub struct PrincipalSummary {
     pub used: usize,
     /// Of those, unused.
     pub unused: usize,
-    /// Of those, unknown (untracked, or not in the report).
+    /// Of those, unknown because IAM does not track them at action level (in
+    /// a service that was used).
     pub untracked: usize,
+    /// Of those, unknown because the report does not list their service.
+    pub not_reported: usize,
+    /// The services its policies grant that its report does not list (IAM
+    /// lists every granted service: the report may be from before a change).
+    pub missing_services: Vec<String>,
+    /// Actions the recommendations take away from it (no policy it would
+    /// hold still grants them).
+    pub removed: usize,
+    /// Services it loses every action of.
+    pub removed_services: Vec<String>,
+    /// Per risk category (of [`RecommendOptions::categories`]), the actions
+    /// of it that it loses.
+    pub removed_risks: BTreeMap<String, Vec<String>>,
+    /// True when it loses every action there is (admin access).
+    pub removed_admin: bool,
+    /// Why nothing is removed from it, when nothing is.
+    pub unchanged: Option<String>,
 }
 
 impl PrincipalSummary {
-    /// Unused actions as a share of granted ones, in percent.
+    /// Removed actions as a share of granted ones, in percent; never rounded
+    /// up to 100 while something is kept, nor down to 0 when something goes.
     pub fn reduction_percent(&self) -> f64 {
         if self.granted == 0 {
-            0.0
+            return 0.0;
+        }
+        let exact = self.removed as f64 * 100.0 / self.granted as f64;
+        let tenths = (exact * 10.0).round() / 10.0;
+        if self.removed < self.granted && tenths >= 100.0 {
+            99.9
+        } else if self.removed > 0 && tenths <= 0.0 {
+            0.1
         } else {
-            self.unused as f64 * 100.0 / self.granted as f64
+            tenths
         }
     }
 }
@@ -341,6 +372,7 @@ struct Principal<'s> {
     kind: EntityKind,
     status: PrincipalStatus,
     index: Option<UsageIndex>,
+    created: Option<Timestamp>,
 }
 
 /// One policy document and who holds it.
@@ -410,11 +442,12 @@ pub fn recommend(
         grants_of.insert(&unit.policy, grants);
     }
     recommendations.extend(run.replacements(&holdings, &replaced, &grants_of));
+    let principals = run.summaries(&holdings, &granted_by, &grants_of, &recommendations);
     Ok(Recommendations {
         as_of: options.as_of,
         window_start: run.window_start,
         recommendations,
-        principals: run.summaries(&holdings.principals, &granted_by),
+        principals,
         unused_roles: run.unused_roles(),
     })
 }
@@ -437,6 +470,8 @@ struct Holdings<'s> {
     managed: HashMap<&'s str, &'s ManagedPolicyDetail>,
     /// Each group's policies, by group ARN.
     groups: BTreeMap<&'s str, BTreeSet<PolicyRef>>,
+    /// Each user's and role's policies, its own and its groups'.
+    held: HashMap<&'s str, BTreeSet<PolicyRef>>,
 }
 
 /// A user's, group's or role's own policies, as the snapshot lists them.
@@ -499,41 +534,6 @@ impl<'s> Run<'s> {
         let mut all = ActionSet::empty(self.catalog.len());
         statements.iter().for_each(|g| all.union_with(&g.actions));
         UnitGrants { statements, all }
-    }
-
-    /// What each selected principal is granted, uses and leaves unused.
-    fn summaries(
-        &self,
-        principals: &BTreeMap<&str, Principal<'_>>,
-        granted_by: &HashMap<&str, ActionSet>,
-    ) -> Vec<PrincipalSummary> {
-        let empty = ActionSet::empty(self.catalog.len());
-        principals
-            .values()
-            .filter(|p| self.selected(p.arn))
-            .map(|p| {
-                let granted = granted_by.get(p.arn).unwrap_or(&empty);
-                let mut summary = PrincipalSummary {
-                    arn: p.arn.to_owned(),
-                    kind: p.kind,
-                    status: p.status,
-                    granted: granted.count(),
-                    used: 0,
-                    unused: 0,
-                    untracked: 0,
-                };
-                if let Some(index) = &p.index {
-                    for id in granted.iter() {
-                        match index.classify(self.catalog, id) {
-                            Usage::Used(_) => summary.used += 1,
-                            Usage::UnusedService(_) | Usage::UnusedAction(_) => summary.unused += 1,
-                            Usage::Untracked | Usage::NotReported => summary.untracked += 1,
-                        }
-                    }
-                }
-                summary
-            })
-            .collect()
     }
 
     /// Selected roles not used inside the window.
@@ -808,6 +808,7 @@ impl<'s> Holdings<'s> {
                 .map(|p| (p.arn.as_str(), p))
                 .collect(),
             groups: BTreeMap::new(),
+            held: HashMap::new(),
         };
         let groups: HashMap<&str, &whittle_model::GroupDetail> = details
             .group_detail_list
@@ -874,8 +875,12 @@ impl<'s> Holdings<'s> {
             });
             unit.held(holder, owner.arn);
             if owner.group {
-                self.groups.entry(owner.arn).or_default().insert(key);
+                self.groups
+                    .entry(owner.arn)
+                    .or_default()
+                    .insert(key.clone());
             }
+            self.held.entry(holder).or_default().insert(key);
         }
         for attached in owner.attached {
             let arn = attached.policy_arn.as_str();
@@ -900,8 +905,12 @@ impl<'s> Holdings<'s> {
             });
             unit.held(holder, owner.arn);
             if owner.group {
-                self.groups.entry(owner.arn).or_default().insert(key);
+                self.groups
+                    .entry(owner.arn)
+                    .or_default()
+                    .insert(key.clone());
             }
+            self.held.entry(holder).or_default().insert(key);
         }
     }
 }
@@ -929,6 +938,7 @@ impl<'s> Run<'s> {
             kind,
             status,
             index,
+            created,
         }
     }
 }

@@ -261,8 +261,8 @@ impl Builder<'_> {
         self.push(
             format!("create-policy-version:{arn}"),
             format!(
-                "create version of {resource} with {} fewer actions",
-                r.removed.len()
+                "create version of {resource} with {}",
+                fewer(r.removed.len())
             ),
             Operation::CreatePolicyVersion {
                 policy_arn: arn.to_owned(),
@@ -299,13 +299,15 @@ impl Builder<'_> {
             self.push(
                 format!("create-policy:{replacement}"),
                 format!(
-                    "create {name} with {} fewer actions than {policy_name}, to replace it for {principal}",
-                    r.removed.len()
+                    "create {name} with {} than {policy_name}, to replace it for {principal}",
+                    fewer(r.removed.len())
                 ),
                 Operation::CreatePolicy {
                     name: name.clone(),
                     path: REPLACEMENT_PATH.to_owned(),
-                    description: Some(format!("{policy_name} less what {principal} left unused (whittle)")),
+                    description: Some(format!(
+                        "{policy_name} less what {principal} left unused (whittle)"
+                    )),
                     document: document.clone(),
                     tags: vec![KeyValue {
                         key: "whittle:replaces".to_owned(),
@@ -381,8 +383,8 @@ impl Builder<'_> {
             Some(document) => self.push(
                 format!("put-inline:{principal}:{name}"),
                 format!(
-                    "put inline policy {name} of {principal} with {} fewer actions",
-                    r.removed.len()
+                    "put inline policy {name} of {principal} with {}",
+                    fewer(r.removed.len())
                 ),
                 Operation::PutInlinePolicy {
                     principal: principal.clone(),
@@ -395,8 +397,7 @@ impl Builder<'_> {
             None => self.push(
                 format!("delete-inline:{principal}:{name}"),
                 format!(
-                    "delete inline policy {name} of {principal} (all {} actions unused; its document is saved for rolling back)",
-                    r.removed.len()
+                    "delete inline policy {name} of {principal} (every action of it unused; its document is saved for rolling back)"
                 ),
                 Operation::DeleteInlinePolicy {
                     principal: principal.clone(),
@@ -464,8 +465,7 @@ impl Builder<'_> {
                         self.free_name(&partition, &account, &principal.name, &label);
                     let what = match r.removed.len() {
                         0 => "a copy of".to_owned(),
-                        1 => "1 action less than".to_owned(),
-                        n => format!("{n} actions less than"),
+                        n => format!("{} than", fewer(n)),
                     };
                     self.push(
                         format!("create-policy:{replacement}"),
@@ -601,6 +601,15 @@ fn attachments(details: &AuthorizationDetails, arn: &str) -> Vec<Attachment> {
             serves: BTreeSet::from([r.arn.clone()]),
         });
     users.chain(groups).chain(roles).collect()
+}
+
+/// `1 action fewer`, `N fewer actions`.
+fn fewer(n: usize) -> String {
+    if n == 1 {
+        "1 action fewer".to_owned()
+    } else {
+        format!("{n} fewer actions")
+    }
 }
 
 /// What a replacement replaces, for its tag and description: the managed
@@ -839,7 +848,7 @@ mod tests {
         );
         assert_eq!(
             steps[1].description,
-            "create version of policy/app-deploy with 1 fewer actions"
+            "create version of policy/app-deploy with 1 action fewer"
         );
         assert!(matches!(
             &steps[1].operation,

@@ -24,14 +24,38 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
             args.snapshot.display()
         );
     }
+    if !snapshot.errors.is_empty() {
+        eprint!(
+            "{}",
+            whittle_reporter::snapshot_errors(&path, &snapshot.errors)
+        );
+    }
+    let unknown: Vec<&str> = args
+        .principals
+        .iter()
+        .filter(|arn| !snapshot.authorization_details.holds_principal(arn))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        eprintln!(
+            "error: --principal {}: no such user or role in {path}",
+            unknown.join(", ")
+        );
+        return Ok(exit::ERROR);
+    }
     let as_of = match &args.as_of {
         Some(text) => text.parse().with_context(|| {
             format!("--as-of \"{text}\": expected a timestamp like 2026-11-20T00:00:00Z")
         })?,
         None => jiff::Timestamp::now(),
     };
+    let catalog = cache::load_catalog();
+    let (_, rules) = super::rules::load(&args.rules)?;
+    let categories =
+        whittle_analysis::diff::categories(&rules, &whittle_policy::Expander::new(&catalog));
     let options = RecommendOptions {
         as_of,
+        categories,
         unused_days: args.unused_days,
         max_data_age_days: args.max_data_age,
         grace_days: args.grace_days,
@@ -40,7 +64,6 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         keep_tag: args.keep_tag.clone(),
         strategy: args.strategy.into(),
     };
-    let catalog = cache::load_catalog();
     let all = recommend::recommend(&snapshot, &catalog, &options)?;
     let planned = (args.plan.is_some() || args.write_policies.is_some()).then(|| {
         let options = recommend::PlanOptions {
@@ -66,7 +89,6 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         RecommendFormat::Diff => whittle_reporter::recommend_diff(&all),
         RecommendFormat::Json => whittle_reporter::recommend_json(&all, env!("CARGO_PKG_VERSION")),
         RecommendFormat::Sarif => {
-            let (_, rules) = super::rules::load(&args.rules)?;
             // Findings point into the snapshot: its text locates each entry.
             let file = SourceFile::new(path, text);
             let (rules, findings) = recommend::findings(&all, &file, &rules);
@@ -79,6 +101,6 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         // Other formats are documents: the plan's lines go to standard error.
         eprint!("{plan_lines}");
     }
-    eprint!("{}", whittle_reporter::principals_left_alone(&all));
+    eprint!("{}", whittle_reporter::recommend_notes(&all));
     Ok(exit::OK)
 }

@@ -1,0 +1,3 @@
+//! Shared by the recommender tests.
+
+pub mod account;
