@@ -11,6 +11,7 @@
 //! several principals lose only what every holder with data left unused.
 
 mod findings;
+mod fit;
 mod plan;
 mod rewrite;
 mod usage;
@@ -22,6 +23,7 @@ use serde_json::Value;
 use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
 pub use findings::findings;
+pub use fit::{Fitted, fit, policy_size};
 pub use plan::{PlanOptions, Planned, plan};
 pub use rewrite::{StatementGrant, grants, rewrite};
 pub use usage::{Usage, UsageIndex};
@@ -696,8 +698,7 @@ fn judged_by<'i>(
 /// A warning when the suggestion is larger than IAM accepts for its kind of
 /// policy.
 fn size_warning(policy: &PolicyRef, doc: &Value) -> Option<String> {
-    let size =
-        serde_json::to_string(doc).map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count());
+    let size = policy_size(doc);
     let (quota, what) = match policy {
         PolicyRef::Managed { .. } => (6_144, "a managed policy"),
         PolicyRef::Inline { owner, .. } => match owner_parts(owner).0 {
