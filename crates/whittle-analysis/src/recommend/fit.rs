@@ -316,36 +316,19 @@ impl<'c> PrefixIndex<'c> {
 /// within `quota` where possible; a statement too big on its own is split by
 /// its Action list into statements with the same other keys.
 fn split(document: &Value, quota: usize) -> Vec<Value> {
-    let mut base = document.clone();
-    base["Statement"] = Value::Array(Vec::new());
+    let base = with_array(document, "Statement", Vec::new());
     let room = quota.saturating_sub(policy_size(&base));
     let pieces = statements(document)
         .into_iter()
         .flat_map(|s| split_statement(s, room));
-    // Serialisation is additive: a document is its empty form, its statements
-    // and a comma between each two.
-    let mut parts: Vec<Vec<Value>> = Vec::new();
-    let mut used = 0;
-    for piece in pieces {
-        let size = policy_size(&piece);
-        match parts.last_mut() {
-            Some(part) if used + 1 + size <= room => {
-                used += 1 + size;
-                part.push(piece);
-            }
-            _ => {
-                used = size;
-                parts.push(vec![piece]);
-            }
-        }
+    let parts = pack(pieces, 0, room);
+    if parts.is_empty() {
+        // Nothing to split: no statements, or not a policy document at all.
+        return vec![document.clone()];
     }
     parts
         .into_iter()
-        .map(|part| {
-            let mut out = base.clone();
-            out["Statement"] = Value::Array(part);
-            out
-        })
+        .map(|part| with_array(&base, "Statement", part))
         .collect()
 }
 
@@ -359,38 +342,52 @@ fn split_statement(statement: &Value, room: usize) -> Vec<Value> {
         }
         _ => return vec![statement.clone()],
     };
-    let mut empty = statement.clone();
-    empty["Action"] = Value::Array(Vec::new());
-    let empty_size = policy_size(&empty);
-    let mut chunks: Vec<Vec<Value>> = Vec::new();
-    let mut used = 0;
-    for entry in entries {
-        let size = policy_size(entry);
-        match chunks.last_mut() {
-            Some(chunk) if used + 1 + size <= room => {
-                used += 1 + size;
-                chunk.push(entry.clone());
-            }
-            _ => {
-                used = empty_size + size;
-                chunks.push(vec![entry.clone()]);
-            }
-        }
-    }
-    chunks
+    let empty = policy_size(&with_array(statement, "Action", Vec::new()));
+    pack(entries.iter().cloned(), empty, room)
         .into_iter()
-        .map(|chunk| {
-            let mut out = statement.clone();
-            out["Action"] = Value::Array(chunk);
-            out
-        })
+        .map(|chunk| with_array(statement, "Action", chunk))
         .collect()
 }
 
+/// `items` in order, packed greedily into groups that serialise within
+/// `room` characters where one item alone allows it. Serialisation is
+/// additive: a group is the `overhead` of what holds it, its items and a
+/// comma between each two.
+fn pack(items: impl IntoIterator<Item = Value>, overhead: usize, room: usize) -> Vec<Vec<Value>> {
+    let mut groups: Vec<Vec<Value>> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let size = policy_size(&item);
+        match groups.last_mut() {
+            Some(group) if used + 1 + size <= room => {
+                used += 1 + size;
+                group.push(item);
+            }
+            _ => {
+                used = overhead + size;
+                groups.push(vec![item]);
+            }
+        }
+    }
+    groups
+}
+
+/// `value` with `key` set to an array of `items` (unchanged if not an object).
+fn with_array(value: &Value, key: &str, items: Vec<Value>) -> Value {
+    let mut out = value.clone();
+    if let Value::Object(fields) = &mut out {
+        fields.insert(key.to_owned(), Value::Array(items));
+    }
+    out
+}
+
+// The benchmarks' reader of `testdata/corpus/`, for the corpus test.
+#[cfg(test)]
+#[path = "../../benches/support/mod.rs"]
+mod bench_support;
+
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
-
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -496,6 +493,19 @@ mod tests {
                 fits: true
             }
         );
+    }
+
+    #[test]
+    fn something_that_is_not_a_policy_document_comes_back_as_it_is() {
+        let expander = expander();
+        for document in [
+            Value::Array(vec![json!("s3:GetObject"); 100]),
+            json!({"Version": "2012-10-17", "Id": "x".repeat(100)}),
+        ] {
+            let fitted = fit(&document, 50, 5, &expander);
+            assert_eq!(fitted.documents, [document]);
+            assert!(!fitted.fits);
+        }
     }
 
     #[test]
@@ -615,28 +625,12 @@ mod tests {
         }
     }
 
-    /// The AWS managed policies of `testdata/corpus/`: (name, document).
-    fn corpus() -> Vec<(String, Value)> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../testdata/corpus/aws-managed-policies.json.gz"
-        );
-        let bytes = std::fs::read(path).expect("the corpus is checked in");
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_string(&mut text)
-            .expect("the corpus is gzip-compressed UTF-8");
-        let map: Map<String, Value> =
-            serde_json::from_str(&text).expect("the corpus is a JSON object");
-        map.into_iter().collect()
-    }
-
     #[test]
     fn every_halved_corpus_policy_fits_with_the_same_allowed_actions() {
         let expander = expander();
         let (mut checked, mut over, mut compressed, mut most_parts) = (0, 0, 0, 0);
         let (mut split_needed, mut unfit) = (Vec::new(), Vec::new());
-        for (i, (name, document)) in corpus().iter().enumerate() {
+        for (i, (name, document)) in super::bench_support::corpus().iter().enumerate() {
             let statement_grants = grants(document, &expander, "");
             let mut removed = ActionSet::empty(expander.catalog().len());
             for grant in &statement_grants {
