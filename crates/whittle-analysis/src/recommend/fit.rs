@@ -307,7 +307,6 @@ impl<'c> PrefixIndex<'c> {
             }
             out.push(pattern);
         }
-        out.dedup();
         out
     }
 }
