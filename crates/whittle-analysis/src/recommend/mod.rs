@@ -15,6 +15,7 @@
 //! unused and the others keep the policy as it is.
 
 mod findings;
+mod fit;
 mod per_principal;
 mod plan;
 mod rewrite;
@@ -28,6 +29,7 @@ use serde_json::Value;
 use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
 pub use findings::findings;
+pub use fit::{Fitted, fit, policy_size};
 pub use plan::{PlanOptions, Planned, plan};
 pub use rewrite::{StatementGrant, grants, rewrite};
 pub use usage::{Usage, UsageIndex};
@@ -779,8 +781,7 @@ fn judged_by<'i>(
 /// A warning when the suggestion is larger than IAM accepts for its kind of
 /// policy.
 fn size_warning(policy: &PolicyRef, doc: &Value) -> Option<String> {
-    let size =
-        serde_json::to_string(doc).map_or(0, |t| t.chars().filter(|c| !c.is_whitespace()).count());
+    let size = policy_size(doc);
     let (quota, what) = match policy {
         PolicyRef::Managed { .. } => (6_144, "a managed policy"),
         PolicyRef::Inline { owner, .. } => match owner_parts(owner).0 {
