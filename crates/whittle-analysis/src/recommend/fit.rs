@@ -314,7 +314,7 @@ impl<'c> PrefixIndex<'c> {
 /// The documents `document`'s statements split into, greedily in order, each
 /// within `quota` where possible; a statement too big on its own is split by
 /// its Action list into statements with the same other keys.
-fn split(document: &Value, quota: usize) -> Vec<Value> {
+pub fn split(document: &Value, quota: usize) -> Vec<Value> {
     let base = with_array(document, "Statement", Vec::new());
     let room = quota.saturating_sub(policy_size(&base));
     let pieces = statements(document)

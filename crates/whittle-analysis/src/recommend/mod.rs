@@ -29,7 +29,7 @@ use serde_json::Value;
 use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
 pub use findings::findings;
-pub use fit::{Fitted, fit, policy_size};
+pub use fit::{Fitted, fit, policy_size, split};
 pub use plan::{PlanOptions, Planned, plan};
 pub use rewrite::{StatementGrant, grants, rewrite};
 pub use usage::{Usage, UsageIndex};
@@ -608,6 +608,17 @@ impl<'s> Run<'s> {
         if suggested.as_ref() == Some(unit.document) {
             return None;
         }
+        let quota = match unit.policy {
+            // A new version of the policy itself: one document.
+            PolicyRef::Managed {
+                aws_managed: false, ..
+            } => Quota {
+                splits: false,
+                ..Quota::MANAGED
+            },
+            ref policy => self.quota(policy),
+        };
+        let suggested = suggested.map(|doc| self.fitted(doc, quota, &mut reasons));
         if let PolicyRef::Managed {
             aws_managed: true, ..
         } = unit.policy
@@ -631,7 +642,7 @@ impl<'s> Run<'s> {
 
     /// The unit's document less what every one of `indexes` left unused, and
     /// what goes; says in `reasons` what the grace period and opted-out
-    /// statements keep, and when the result is larger than IAM allows.
+    /// statements keep.
     fn trimmed(
         &self,
         unit: &Unit<'_>,
@@ -666,12 +677,56 @@ impl<'s> Run<'s> {
             &verdict.removed_set,
             &self.expander,
         );
-        if let Some(doc) = &suggested
-            && suggested.as_ref() != Some(unit.document)
-        {
-            reasons.extend(size_warning(&unit.policy, doc));
-        }
         (suggested, verdict)
+    }
+
+    /// `document` compressed when it is larger than `quota` (IAM's, for what
+    /// it will become), with wildcards that match only the actions it allows;
+    /// says so in `reasons`, and when even that is too large.
+    fn fitted(&self, document: Value, quota: Quota, reasons: &mut Vec<String>) -> Value {
+        if policy_size(&document) <= quota.size {
+            return document;
+        }
+        let fitted = fit(&document, quota.size, 1, &self.expander);
+        let mut out = document;
+        if !fitted.compressed.is_empty()
+            && let Some(compressed) = fitted.documents.into_iter().next()
+        {
+            reasons.push(format!(
+                "compressed to fit IAM's size quota with {} that match only the actions kept, on the catalog (and any action AWS adds under them later): {}",
+                if fitted.compressed.len() == 1 { "a wildcard" } else { "wildcards" },
+                fitted.compressed.join(", ")
+            ));
+            out = compressed;
+        }
+        let size = policy_size(&out);
+        if size > quota.size {
+            reasons.push(format!(
+                "the suggestion has {size} characters without whitespace, more than IAM allows for {} ({}){}",
+                quota.what,
+                quota.size,
+                if quota.splits {
+                    ": the plan splits it over several managed policies"
+                } else {
+                    ": the plan leaves it out"
+                }
+            ));
+        }
+        out
+    }
+
+    /// The size quota a suggestion for `policy` must fit: a managed policy's,
+    /// or what the owner's other inline policies leave of its inline quota.
+    fn quota(&self, policy: &PolicyRef) -> Quota {
+        let PolicyRef::Inline { owner, name } = policy else {
+            return Quota::MANAGED;
+        };
+        let (size, what) = inline_room(&self.snapshot.authorization_details, owner, name);
+        Quota {
+            size,
+            what,
+            splits: false,
+        }
     }
 
     /// The actions of a unit that every usage index says went unused (less
@@ -778,21 +833,70 @@ fn judged_by<'i>(
     indexes
 }
 
-/// A warning when the suggestion is larger than IAM accepts for its kind of
-/// policy.
-fn size_warning(policy: &PolicyRef, doc: &Value) -> Option<String> {
-    let size = policy_size(doc);
-    let (quota, what) = match policy {
-        PolicyRef::Managed { .. } => (6_144, "a managed policy"),
-        PolicyRef::Inline { owner, .. } => match owner_parts(owner).0 {
-            "user" => (2_048, "a user's inline policies"),
-            "group" => (5_120, "a group's inline policies"),
-            _ => (10_240, "a role's inline policies"),
-        },
+/// What the other inline policies of `owner` leave of its inline quota for
+/// `name` (IAM counts a principal's inline policies together), and the
+/// quota in words.
+fn inline_room(
+    details: &whittle_model::AuthorizationDetails,
+    owner: &str,
+    name: &str,
+) -> (usize, &'static str) {
+    let (total, what, inline) = match owner_parts(owner).0 {
+        "user" => (
+            2_048,
+            "a user's inline policies together",
+            details
+                .user_detail_list
+                .iter()
+                .find(|u| u.arn == owner)
+                .map(|u| &u.user_policy_list),
+        ),
+        "group" => (
+            5_120,
+            "a group's inline policies together",
+            details
+                .group_detail_list
+                .iter()
+                .find(|g| g.arn == owner)
+                .map(|g| &g.group_policy_list),
+        ),
+        _ => (
+            10_240,
+            "a role's inline policies together",
+            details
+                .role_detail_list
+                .iter()
+                .find(|r| r.arn == owner)
+                .map(|r| &r.role_policy_list),
+        ),
     };
-    (size > quota).then(|| format!(
-        "the suggestion has {size} characters without whitespace, more than IAM allows for {what} ({quota}): split it, or keep wildcards where whole services are wanted"
-    ))
+    let others: usize = inline
+        .into_iter()
+        .flatten()
+        .filter(|p| p.policy_name != name)
+        .map(|p| policy_size(&p.policy_document))
+        .sum();
+    (total - others.min(total), what)
+}
+
+/// How large a suggestion may be.
+#[derive(Debug, Clone, Copy)]
+struct Quota {
+    /// Characters without whitespace.
+    size: usize,
+    /// What the quota is of, in words.
+    what: &'static str,
+    /// True when the plan may split the suggestion over several policies.
+    splits: bool,
+}
+
+impl Quota {
+    /// A customer managed policy created by the plan: split when too large.
+    const MANAGED: Quota = Quota {
+        size: 6_144,
+        what: "a managed policy",
+        splits: true,
+    };
 }
 
 impl<'s> Holdings<'s> {

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Holdings, PolicyRef, Principal, PrincipalStatus, Recommendation, Run, Scope, Strategy, Unit,
-    UnitGrants, UsageIndex,
+    Holdings, PolicyRef, Principal, PrincipalStatus, Quota, Recommendation, Run, Scope, Strategy,
+    Unit, UnitGrants, UsageIndex,
 };
 
 impl Run<'_> {
@@ -156,6 +156,12 @@ impl Run<'_> {
             ));
         }
         let (suggested, verdict) = self.trimmed(unit, grants, &[index], &mut reasons);
+        let suggested = match suggested {
+            Some(doc) if doc != *unit.document => {
+                Some(self.fitted(doc, Quota::MANAGED, &mut reasons))
+            }
+            other => other,
+        };
         Recommendation {
             policy: unit.policy.clone(),
             scope: Scope::Policy,

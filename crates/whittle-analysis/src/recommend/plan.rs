@@ -14,7 +14,7 @@ use whittle_model::{
     Principal, PrincipalKind, Snapshot, Step, Tool, document_sha256,
 };
 
-use super::{PolicyRef, Recommendation, Recommendations, Scope};
+use super::{PolicyRef, Recommendation, Recommendations, Scope, policy_size, split};
 
 /// IAM keeps at most this many versions of a managed policy.
 const MAX_VERSIONS: usize = 5;
@@ -22,6 +22,10 @@ const MAX_VERSIONS: usize = 5;
 const REPLACEMENT_PATH: &str = "/whittle/";
 /// IAM's limit on a managed policy's name.
 const MAX_POLICY_NAME: usize = 128;
+/// IAM's default quota of managed policies attached to one user, group or role.
+const MAX_ATTACHED: usize = 10;
+/// IAM's quota on a managed policy document, in characters without whitespace.
+const MANAGED_QUOTA: usize = 6_144;
 
 /// How a plan is made.
 #[derive(Debug, Clone)]
@@ -71,6 +75,7 @@ pub fn plan(all: &Recommendations, snapshot: &Snapshot, options: &PlanOptions) -
         steps: Vec::new(),
         skipped: Vec::new(),
         names: details.policies.iter().map(|p| p.arn.clone()).collect(),
+        attached: BTreeMap::new(),
     };
     let mut replaced: BTreeMap<&str, Vec<&Recommendation>> = BTreeMap::new();
     for recommendation in &all.recommendations {
@@ -108,6 +113,20 @@ struct Builder<'s> {
     skipped: Vec<String>,
     /// Policy ARNs that exist or that the plan creates.
     names: BTreeSet<String>,
+    /// Per principal, managed policies the plan attaches less those it detaches.
+    attached: BTreeMap<Principal, i64>,
+}
+
+/// A customer managed copy to create for one principal.
+struct Copy {
+    /// The name's stem, after `whittle-<principal>-`.
+    label: String,
+    /// What it replaces, for its tag and description.
+    replaces: String,
+    /// What it holds, in words, for the step's description.
+    what: String,
+    /// Its documents: more than one when one would exceed IAM's quota.
+    documents: Vec<Value>,
 }
 
 impl Builder<'_> {
@@ -189,6 +208,7 @@ impl Builder<'_> {
     }
 
     fn detach_step(&mut self, principal: &Principal, arn: &str) {
+        *self.attached.entry(principal.clone()).or_default() -= 1;
         self.push(
             format!("detach:{principal}:{arn}"),
             format!("detach {arn} from {principal}"),
@@ -213,6 +233,13 @@ impl Builder<'_> {
     /// A customer managed policy: a new default version, after deleting the
     /// oldest non-default one when IAM's five are taken.
     fn new_version(&mut self, r: &Recommendation, arn: &str, document: &Value) {
+        let size = policy_size(document);
+        if size > MANAGED_QUOTA {
+            self.skipped.push(format!(
+                "not changing {arn}: the new version would have {size} characters without whitespace, more than IAM's {MANAGED_QUOTA} even compressed"
+            ));
+            return;
+        }
         let Some(policy) = self.managed(arn) else {
             self.skipped
                 .push(format!("{arn}: not in the snapshot's managed policies"));
@@ -287,49 +314,52 @@ impl Builder<'_> {
             .next()
             .unwrap_or(arn)
             .to_owned();
+        let documents = split(document, MANAGED_QUOTA);
+        let parts = documents.len();
         for attachment in self.attachments_within(arn, &r.principals, "not replacing") {
             let partition = attachment.arn.split(':').nth(1).unwrap_or("aws").to_owned();
-            let (name, replacement) = self.free_name(
-                &partition,
-                &account,
-                &attachment.principal.name,
-                &policy_name,
-            );
             let principal = attachment.principal;
-            self.push(
-                format!("create-policy:{replacement}"),
-                format!(
-                    "create {name} with {} than {policy_name}, to replace it for {principal}",
-                    fewer(r.removed.len())
-                ),
-                Operation::CreatePolicy {
-                    name: name.clone(),
-                    path: REPLACEMENT_PATH.to_owned(),
-                    description: Some(format!(
-                        "{policy_name} less what {principal} left unused (whittle)"
-                    )),
-                    document: document.clone(),
-                    tags: vec![KeyValue {
-                        key: "whittle:replaces".to_owned(),
-                        value: arn.to_owned(),
+            if self.attached_count(&principal) - 1 + parts > MAX_ATTACHED {
+                self.skipped.push(format!(
+                    "not replacing {arn} at {principal}: its replacement needs {parts} managed policies, more than IAM's {MAX_ATTACHED} attached allow"
+                ));
+                continue;
+            }
+            for (n, document) in documents.iter().enumerate() {
+                let (label, part) = if parts == 1 {
+                    (policy_name.clone(), String::new())
+                } else {
+                    (
+                        format!("{policy_name}-{}", n + 1),
+                        format!(" (part {} of {parts})", n + 1),
+                    )
+                };
+                let (name, replacement) =
+                    self.free_name(&partition, &account, &principal.name, &label);
+                self.push(
+                    format!("create-policy:{replacement}"),
+                    format!(
+                        "create {name} with {} than {policy_name}{part}, to replace it for {principal}",
+                        fewer(r.removed.len())
+                    ),
+                    Operation::CreatePolicy {
+                        name: name.clone(),
+                        path: REPLACEMENT_PATH.to_owned(),
+                        description: Some(format!(
+                            "{policy_name} less what {principal} left unused (whittle)"
+                        )),
+                        document: document.clone(),
+                        tags: vec![KeyValue {
+                            key: "whittle:replaces".to_owned(),
+                            value: arn.to_owned(),
+                        }],
+                    },
+                    vec![Expectation::PolicyAbsent {
+                        policy_arn: replacement.clone(),
                     }],
-                },
-                vec![Expectation::PolicyAbsent {
-                    policy_arn: replacement.clone(),
-                }],
-            );
-            self.push(
-                format!("attach:{principal}:{replacement}"),
-                format!("attach {replacement} to {principal}"),
-                Operation::AttachPolicy {
-                    principal: principal.clone(),
-                    policy_arn: replacement.clone(),
-                },
-                vec![Expectation::NotAttached {
-                    principal: principal.clone(),
-                    policy_arn: replacement.clone(),
-                }],
-            );
+                );
+                self.attach_step(&principal, &replacement);
+            }
             self.detach_step(&principal, arn);
         }
     }
@@ -374,6 +404,16 @@ impl Builder<'_> {
                 .push(format!("{name} of {owner}: not a user, group or role ARN"));
             return;
         };
+        if let Some(document) = suggested {
+            let (room, what) = super::inline_room(self.details, owner, name);
+            let size = policy_size(document);
+            if size > room {
+                self.skipped.push(format!(
+                    "not changing inline policy {name} of {principal}: it would have {size} characters without whitespace, more than the {room} left of IAM's quota for {what} even compressed"
+                ));
+                return;
+            }
+        }
         let expect = vec![Expectation::InlinePresent {
             principal: principal.clone(),
             policy_name: name.to_owned(),
@@ -412,6 +452,8 @@ impl Builder<'_> {
     /// The per-principal replacements of one user or role: first every copy is
     /// created and attached, then the originals are detached and the groups
     /// left, so that the principal never holds less than the plan's end state.
+    /// Copies too large for one managed policy are split; when the principal
+    /// would hold more managed policies than IAM allows, its copies are merged.
     fn replacements(&mut self, arn: &str, recommendations: &[&Recommendation]) {
         let Some(principal) = principal_of(arn) else {
             self.skipped.push(format!(
@@ -428,6 +470,8 @@ impl Builder<'_> {
         let partition = arn.split(':').nth(1).unwrap_or("aws").to_owned();
         let mut detach = Vec::new();
         let mut groups = BTreeSet::new();
+        let mut originals = Vec::new();
+        let mut copies: Vec<Copy> = Vec::new();
         for r in recommendations {
             let Scope::Principal {
                 direct,
@@ -447,10 +491,10 @@ impl Builder<'_> {
             match &r.policy {
                 // Nothing of it goes: the group's copy is the policy itself.
                 PolicyRef::Managed { arn, .. } if *document == r.original => {
-                    self.attach_step(&principal, arn);
+                    originals.push(arn.clone());
                 }
-                policy => {
-                    let label = match policy {
+                policy => copies.push(Copy {
+                    label: match policy {
                         PolicyRef::Managed { arn, .. } => resource_of(arn)
                             .rsplit('/')
                             .next()
@@ -460,42 +504,107 @@ impl Builder<'_> {
                             let owner = principal_of(owner).map_or_else(String::new, |p| p.name);
                             format!("{owner}-{name}")
                         }
-                    };
-                    let (name, replacement) =
-                        self.free_name(&partition, &account, &principal.name, &label);
-                    let what = match r.removed.len() {
-                        0 => "a copy of".to_owned(),
-                        n => format!("{} than", fewer(n)),
-                    };
-                    self.push(
-                        format!("create-policy:{replacement}"),
-                        format!(
-                            "create {name} with {what} {}, for {principal} alone",
-                            policy.label()
-                        ),
-                        Operation::CreatePolicy {
-                            name,
-                            path: REPLACEMENT_PATH.to_owned(),
-                            description: Some(format!(
-                                "{} less what {principal} left unused (whittle)",
-                                tag_value(&policy_label(policy))
-                            )),
-                            document: document.clone(),
-                            tags: vec![KeyValue {
-                                key: "whittle:replaces".to_owned(),
-                                value: tag_value(&policy_label(policy)),
-                            }],
-                        },
-                        vec![Expectation::PolicyAbsent {
-                            policy_arn: replacement.clone(),
-                        }],
-                    );
-                    self.attach_step(&principal, &replacement);
-                }
+                    },
+                    replaces: policy_label(policy),
+                    what: match r.removed.len() {
+                        0 => format!("a copy of {}", policy.label()),
+                        n => format!("{} than {}", fewer(n), policy.label()),
+                    },
+                    documents: split(document, MANAGED_QUOTA),
+                }),
             }
         }
-        for policy_arn in detach {
-            self.detach_step(&principal, &policy_arn);
+        let held = (self.attached_count(&principal) + originals.len()).saturating_sub(detach.len());
+        let room = MAX_ATTACHED.saturating_sub(held);
+        let needed: usize = copies.iter().map(|c| c.documents.len()).sum();
+        if needed > room {
+            let merged = merge(copies.iter().flat_map(|c| &c.documents));
+            let documents = split(&merged, MANAGED_QUOTA);
+            if documents.len() > room {
+                self.skipped.push(format!(
+                    "not replacing policies for {principal}: its copies need {} managed {} even merged, and it may hold only {room} more (IAM allows {MAX_ATTACHED} attached)",
+                    documents.len(),
+                    if documents.len() == 1 { "policy" } else { "policies" }
+                ));
+                return;
+            }
+            let replaces: Vec<&str> = copies.iter().map(|c| c.replaces.as_str()).collect();
+            copies = vec![Copy {
+                label: "merged".to_owned(),
+                replaces: replaces.join(" "),
+                what: format!(
+                    "the copies of {} {} merged (IAM allows {MAX_ATTACHED} managed policies attached)",
+                    replaces.len(),
+                    if replaces.len() == 1 {
+                        "policy"
+                    } else {
+                        "policies"
+                    }
+                ),
+                documents,
+            }];
+        }
+        // Attach first where IAM's quota allows, so that access never dips.
+        let first_detach =
+            self.attached_count(&principal) + needed.min(room) + originals.len() > MAX_ATTACHED;
+        if first_detach {
+            for policy_arn in &detach {
+                self.detach_step(&principal, policy_arn);
+            }
+        }
+        for policy_arn in &originals {
+            self.attach_step(&principal, policy_arn);
+        }
+        for copy in copies {
+            let parts = copy.documents.len();
+            for (n, document) in copy.documents.into_iter().enumerate() {
+                let label = if parts == 1 {
+                    copy.label.clone()
+                } else {
+                    format!("{}-{}", copy.label, n + 1)
+                };
+                let (name, replacement) =
+                    self.free_name(&partition, &account, &principal.name, &label);
+                let part = if parts == 1 {
+                    String::new()
+                } else {
+                    format!(" (part {} of {parts})", n + 1)
+                };
+                self.push(
+                    format!("create-policy:{replacement}"),
+                    format!(
+                        "create {name} with {}{part}, for {principal} alone",
+                        copy.what
+                    ),
+                    Operation::CreatePolicy {
+                        name,
+                        path: REPLACEMENT_PATH.to_owned(),
+                        description: Some(
+                            tag_value(&format!(
+                                "{} less what {principal} left unused (whittle)",
+                                copy.replaces
+                            ))
+                            .chars()
+                            .take(1_000)
+                            .collect(),
+                        ),
+                        document,
+                        tags: vec![KeyValue {
+                            key: "whittle:replaces".to_owned(),
+                            value: tag_value(&copy.replaces),
+                        }],
+                    },
+                    vec![Expectation::PolicyAbsent {
+                        policy_arn: replacement.clone(),
+                    }],
+                );
+                self.attach_step(&principal, &replacement);
+            }
+        }
+        if !first_detach {
+            for policy_arn in &detach {
+                self.detach_step(&principal, policy_arn);
+            }
         }
         for group in groups {
             let Some(group) = principal_of(&group) else {
@@ -505,7 +614,33 @@ impl Builder<'_> {
         }
     }
 
+    /// How many managed policies `principal` has attached at this point of the
+    /// plan.
+    fn attached_count(&self, principal: &Principal) -> usize {
+        let details = self.details;
+        let now = match principal.kind {
+            PrincipalKind::User => details
+                .user_detail_list
+                .iter()
+                .find(|u| u.user_name == principal.name)
+                .map_or(0, |u| u.attached_managed_policies.len()),
+            PrincipalKind::Group => details
+                .group_detail_list
+                .iter()
+                .find(|g| g.group_name == principal.name)
+                .map_or(0, |g| g.attached_managed_policies.len()),
+            PrincipalKind::Role => details
+                .role_detail_list
+                .iter()
+                .find(|r| r.role_name == principal.name)
+                .map_or(0, |r| r.attached_managed_policies.len()),
+        };
+        let delta = self.attached.get(principal).copied().unwrap_or(0);
+        usize::try_from(now as i64 + delta).unwrap_or(0)
+    }
+
     fn attach_step(&mut self, principal: &Principal, arn: &str) {
+        *self.attached.entry(principal.clone()).or_default() += 1;
         self.push(
             format!("attach:{principal}:{arn}"),
             format!("attach {arn} to {principal}"),
@@ -601,6 +736,33 @@ fn attachments(details: &AuthorizationDetails, arn: &str) -> Vec<Attachment> {
             serves: BTreeSet::from([r.arn.clone()]),
         });
     users.chain(groups).chain(roles).collect()
+}
+
+/// The statements of `documents` in one document, Sids made unique (IAM
+/// refuses a policy whose statements share one).
+fn merge<'d>(documents: impl IntoIterator<Item = &'d Value>) -> Value {
+    let mut seen = BTreeSet::new();
+    let mut statements = Vec::new();
+    for document in documents {
+        for statement in super::rewrite::statements(document) {
+            let mut statement = statement.clone();
+            if let Some(sid) = statement
+                .get("Sid")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+            {
+                let mut unique = sid.clone();
+                let mut n = 2;
+                while !seen.insert(unique.clone()) {
+                    unique = format!("{sid}{n}");
+                    n += 1;
+                }
+                statement["Sid"] = Value::String(unique);
+            }
+            statements.push(statement);
+        }
+    }
+    serde_json::json!({"Version": "2012-10-17", "Statement": statements})
 }
 
 /// `1 action fewer`, `N fewer actions`.
