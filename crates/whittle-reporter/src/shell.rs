@@ -580,8 +580,40 @@ fn render_step(step: &Step, base: &str, account: Option<&str>) -> Rendered {
             r.documents
                 .push(json_file(original, assume_role_policy_document));
         }
+        Operation::AddUserToGroup {
+            user_name,
+            group_name,
+        } => {
+            r.apply
+                .push(membership("add-user-to", user_name, group_name));
+            r.undo.push(format!(
+                "undone_if NoSuchEntity {}",
+                membership("remove-user-from", user_name, group_name)
+            ));
+        }
+        Operation::RemoveUserFromGroup {
+            user_name,
+            group_name,
+        } => {
+            r.apply
+                .push(membership("remove-user-from", user_name, group_name));
+            // Adding a member again succeeds: nothing to tolerate.
+            r.undo
+                .push(membership("add-user-to", user_name, group_name));
+        }
     }
     rendered
+}
+
+/// `add-user-to-group …` or `remove-user-from-group …`.
+fn membership(verb: &str, user_name: &str, group_name: &str) -> String {
+    aws(vec![
+        lit(format!("{verb}-group")),
+        lit("--user-name"),
+        lit(user_name),
+        lit("--group-name"),
+        lit(group_name),
+    ])
 }
 
 fn inline_folder(principal: &Principal, policy_name: &str) -> String {
@@ -780,6 +812,14 @@ mod tests {
         assert_eq!(
             String::from_utf8(out.stdout).unwrap(),
             "arn:aws:iam::123:policy/a b/it's"
+        );
+    }
+
+    #[test]
+    fn membership_commands_quote_both_names() {
+        assert_eq!(
+            membership("remove-user-from", "alice@example.com", "dev ops's"),
+            r"aws iam remove-user-from-group --user-name alice@example.com --group-name 'dev ops'\''s'"
         );
     }
 }
