@@ -65,6 +65,25 @@ pub struct Step {
     pub expect: Vec<Expectation>,
 }
 
+impl Step {
+    /// The default version of `policy_arn` before the step, when its
+    /// `policy_default` or `policy_default_is` expectation says.
+    pub fn expected_default(&self, policy_arn: &str) -> Option<&str> {
+        self.expect.iter().find_map(|e| match e {
+            Expectation::PolicyDefault {
+                policy_arn: arn,
+                version_id,
+                ..
+            }
+            | Expectation::PolicyDefaultIs {
+                policy_arn: arn,
+                version_id,
+            } if arn == policy_arn => Some(version_id.as_str()),
+            _ => None,
+        })
+    }
+}
+
 /// A user, group or role, by name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Principal {

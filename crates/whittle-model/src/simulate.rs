@@ -474,7 +474,7 @@ fn undo(
             set_as_default,
         } => {
             let created = if *set_as_default {
-                let previous = expected_default(step, policy_arn).ok_or_else(|| {
+                let previous = step.expected_default(policy_arn).ok_or_else(|| {
                     unrecorded(format!(
                         "the default version of {policy_arn} before the step"
                     ))
@@ -498,7 +498,7 @@ fn undo(
             create_version(account, policy_arn, document, None).map_err(refused)?;
         }
         Operation::SetDefaultPolicyVersion { policy_arn, .. } => {
-            let previous = expected_default(step, policy_arn).ok_or_else(|| {
+            let previous = step.expected_default(policy_arn).ok_or_else(|| {
                 unrecorded(format!(
                     "the default version of {policy_arn} before the step"
                 ))
@@ -577,22 +577,6 @@ fn undo(
         }
     }
     Ok(())
-}
-
-/// The default version of `policy_arn` before `step`, as its expectations say.
-fn expected_default<'a>(step: &'a Step, policy_arn: &str) -> Option<&'a str> {
-    step.expect.iter().find_map(|e| match e {
-        Expectation::PolicyDefault {
-            policy_arn: arn,
-            version_id,
-            ..
-        }
-        | Expectation::PolicyDefaultIs {
-            policy_arn: arn,
-            version_id,
-        } if arn == policy_arn => Some(version_id.as_str()),
-        _ => None,
-    })
 }
 
 /// A role tag's value before `step`, as its `role_tagged` expectations say;

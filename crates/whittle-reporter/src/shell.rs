@@ -11,7 +11,7 @@
 //! `whittle apply` is for.
 
 use serde_json::Value;
-use whittle_model::{Expectation, KeyValue, Operation, Plan, Principal, PrincipalKind, Step};
+use whittle_model::{KeyValue, Operation, Plan, Principal, PrincipalKind, Step};
 
 /// One file of the shell form, relative to the folder it is written into.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,27 +288,10 @@ fn created_arn(account: Option<&str>, path: &str, name: &str) -> Word {
     }
 }
 
-/// The default version of `policy_arn` before the step, when its
-/// expectations say.
-fn expected_default<'a>(step: &'a Step, policy_arn: &str) -> Option<&'a str> {
-    step.expect.iter().find_map(|e| match e {
-        Expectation::PolicyDefault {
-            policy_arn: arn,
-            version_id,
-            ..
-        }
-        | Expectation::PolicyDefaultIs {
-            policy_arn: arn,
-            version_id,
-        } if arn == policy_arn => Some(version_id.as_str()),
-        _ => None,
-    })
-}
-
 /// The commands that save the default version before a step that changes it
 /// (when the plan does not say), and the word that names it in rollback.sh.
 fn previous_default(step: &Step, policy_arn: &str, base: &str) -> (Vec<String>, Word) {
-    match expected_default(step, policy_arn) {
+    match step.expected_default(policy_arn) {
         Some(id) => (Vec::new(), lit(id)),
         None => {
             let file = format!("state/{base}.previous-default");
