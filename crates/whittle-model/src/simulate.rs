@@ -166,10 +166,11 @@ pub fn simulate_rollback(
     Ok(account)
 }
 
-/// The partition and account that ARNs of created policies and roles name.
+/// The partition and account that ARNs of created policies and roles name;
+/// the account may be unknown when no step needs it.
 struct Owner {
     partition: String,
-    account: String,
+    account: Option<String>,
 }
 
 impl Owner {
@@ -185,23 +186,21 @@ impl Owner {
             .to_owned();
         let account = (plan.snapshot.as_ref())
             .and_then(|s| s.account_id.clone())
-            .or_else(|| details.account_id())
-            .unwrap_or_else(|| "000000000000".to_owned());
+            .or_else(|| details.account_id());
         Self { partition, account }
     }
 
-    fn policy_arn(&self, path: &str, name: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:policy{path}{name}",
-            self.partition, self.account
-        )
-    }
-
-    fn role_arn(&self, path: &str, name: &str) -> String {
-        format!(
-            "arn:{}:iam::{}:role{path}{name}",
-            self.partition, self.account
-        )
+    /// `arn:<partition>:iam::<account>:<kind><path><name>`.
+    fn arn(&self, kind: &str, path: &str, name: &str) -> Result<String, String> {
+        let account = self.account.as_deref().ok_or_else(|| {
+            format!(
+                "the account of {kind}{path}{name} is unknown: neither the plan's snapshot nor the account's ARNs name it"
+            )
+        })?;
+        Ok(format!(
+            "arn:{}:iam::{account}:{kind}{path}{name}",
+            self.partition
+        ))
     }
 }
 
@@ -351,7 +350,7 @@ fn run(
             document,
             ..
         } => {
-            let arn = owner.policy_arn(path, name);
+            let arn = owner.arn("policy", path, name)?;
             if policy(account, &arn).is_some() {
                 return Err(format!("{arn} exists already"));
             }
@@ -458,7 +457,7 @@ fn undo(
     };
     match &step.operation {
         Operation::CreatePolicy { name, path, .. } => {
-            let arn = owner.policy_arn(path, name);
+            let arn = owner.arn("policy", path, name).map_err(refused)?;
             for principal in holders(account, &arn) {
                 detach(account, &principal, &arn).map_err(refused)?;
             }
@@ -541,21 +540,17 @@ fn undo(
             role_name,
             path,
             assume_role_policy_document,
-            description,
+            ..
         } => {
             if role(account, role_name).is_some() {
                 return Err(refused(format!("role/{role_name} exists")));
             }
-            let mut extra = serde_json::Map::new();
-            if let Some(description) = description {
-                extra.insert("Description".into(), Value::String(description.clone()));
-            }
+            let arn = owner.arn("role", path, role_name).map_err(refused)?;
             account.role_detail_list.push(RoleDetail {
                 path: path.clone(),
                 role_name: role_name.clone(),
-                arn: owner.role_arn(path, role_name),
+                arn,
                 assume_role_policy_document: Some(assume_role_policy_document.clone()),
-                extra,
                 ..RoleDetail::default()
             });
         }

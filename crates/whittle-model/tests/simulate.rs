@@ -782,3 +782,37 @@ fn memberships_change_and_roll_back_and_missing_users_are_in_no_group() {
     };
     assert!(!holds(&nobody, &account()), "carol does not exist");
 }
+
+#[test]
+fn created_arns_take_the_accounts_partition_and_need_an_account() {
+    let create = || {
+        step(
+            "create",
+            Operation::CreatePolicy {
+                name: "p".into(),
+                path: "/".into(),
+                description: None,
+                document: allow("s3:GetObject"),
+                tags: vec![],
+            },
+            vec![],
+        )
+    };
+    let china: AuthorizationDetails = serde_json::from_value(json!({
+        "RoleDetailList": [{"RoleName": "app", "Arn": "arn:aws-cn:iam::123456789012:role/app"}],
+    }))
+    .unwrap();
+    let mut without_source = plan(vec![create()]);
+    without_source.snapshot = None;
+    let after = simulate(&china, &without_source, at()).unwrap();
+    assert_eq!(
+        after.policies[0].arn,
+        "arn:aws-cn:iam::123456789012:policy/p"
+    );
+
+    let err = simulate(&AuthorizationDetails::default(), &without_source, at()).unwrap_err();
+    assert!(
+        matches!(&err, SimulateError::Refused { step, reason } if step == "create" && reason.contains("unknown")),
+        "{err}"
+    );
+}
