@@ -7,7 +7,9 @@
 //! Unlike IAM, a new version takes the number after the highest one left (IAM
 //! never reuses a number). Rolling back without a journal, the default version
 //! a step replaced is read from the step's own `policy_default` or
-//! `policy_default_is` expectation, and a tag value from its `role_tagged` one.
+//! `policy_default_is` expectation, a tag value from its `role_tagged` one,
+//! and the version a step created is the default one (once the later steps are
+//! undone) or else the newest non-default version with the step's document.
 
 use jiff::Timestamp;
 use serde_json::Value;
