@@ -3,7 +3,8 @@
 //!
 //! moto is seeded through the IAM API with a role holding a customer managed
 //! policy and an inline policy, an unused role, a user and a group with inline
-//! policies, and a managed policy with IAM's maximum of 5 versions. A plan
+//! policies (the user in the group), and a managed policy with IAM's maximum
+//! of 5 versions. A plan
 //! built by hand uses every operation of `whittle.plan/v1`. The account's state
 //! (every document, default version and attachment) is read before and after,
 //! and must come back exactly after a rollback; a plan whose expectations no
@@ -119,6 +120,13 @@ async fn seed(iam: &Client) {
         .send()
         .await;
     check("PutGroupPolicy", put);
+    let added = iam
+        .add_user_to_group()
+        .user_name(USER)
+        .group_name(GROUP)
+        .send()
+        .await;
+    check("AddUserToGroup", added);
 }
 
 // ---- Reading the account's state, to compare before and after. ----
@@ -160,7 +168,18 @@ async fn state(iam: &Client) -> Value {
         },
         "role_tags": tags,
         "ghost_trust": ghost,
+        "user_groups": groups(iam).await,
     })
+}
+
+/// The groups user/alice is in.
+async fn groups(iam: &Client) -> Vec<String> {
+    let out = iam.list_groups_for_user().user_name(USER).send().await;
+    let mut names: Vec<String> = (check("ListGroupsForUser", out).groups.into_iter())
+        .map(|g| g.group_name)
+        .collect();
+    names.sort();
+    names
 }
 
 /// A policy's default version id and document, and every version's document
@@ -238,7 +257,8 @@ async fn version_document(iam: &Client, policy_arn: &str, id: &str) -> Value {
 
 /// A plan using every operation: replace `broad` on role/app with a trimmed
 /// copy, make room in `five-versions` and give it a new default (then another),
-/// rewrite and add inline policies, tag role/app, delete role/ghost.
+/// rewrite and add inline policies, tag role/app, delete role/ghost, take
+/// user/alice out of group/developers.
 async fn plan(iam: &Client) -> Plan {
     let listed = check(
         "ListPolicyVersions",
@@ -444,6 +464,18 @@ async fn plan(iam: &Client) -> Plan {
                 role_name: UNUSED_ROLE.into(),
             }],
         ),
+        step(
+            "leave-group",
+            "remove user/alice from group/developers",
+            Operation::RemoveUserFromGroup {
+                user_name: USER.into(),
+                group_name: GROUP.into(),
+            },
+            vec![Expectation::MemberOf {
+                user_name: USER.into(),
+                group_name: GROUP.into(),
+            }],
+        ),
     ];
     let tool = Tool {
         name: "whittle".into(),
@@ -574,13 +606,13 @@ fn apply_changes_nothing_without_yes_then_applies_and_rolls_back_exactly() {
         "{}",
         dry.stdout
     );
-    assert!(dry.stdout.contains("12 steps to apply"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("13 steps to apply"), "{}", dry.stdout);
     assert_eq!(account.state(), before, "apply without --yes changed IAM");
     assert!(!whittle_model::journal_path(&plan).exists());
 
     let applied = ok(&account.moto, "apply", &plan, &["--yes"]);
     assert!(
-        applied.stdout.contains("12 steps applied"),
+        applied.stdout.contains("13 steps applied"),
         "{}",
         applied.stdout
     );
@@ -602,17 +634,19 @@ fn apply_changes_nothing_without_yes_then_applies_and_rolls_back_exactly() {
         json!([["whittle:trimmed", "2026-11-27"]])
     );
     assert_eq!(after["ghost_trust"], "absent");
+    assert_eq!(after["user_groups"], json!([]));
+    assert_eq!(before["user_groups"], json!([GROUP]));
     assert_eq!(
         after["role_inline"],
         canonical_json(&allow("s3:GetObject", "arn:aws:s3:::reports/100%/2026/*"))
     );
     let journal = account.journal_steps(&plan);
-    assert_eq!(journal.len(), 12);
+    assert_eq!(journal.len(), 13);
     assert_eq!(journal[0]["outcome"]["policy_arn"], arn(TRIMMED));
 
     let again = ok(&account.moto, "apply", &plan, &["--yes"]);
     assert!(
-        again.stdout.contains("0 steps applied, 12 already applied"),
+        again.stdout.contains("0 steps applied, 13 already applied"),
         "{}",
         again.stdout
     );
@@ -620,7 +654,7 @@ fn apply_changes_nothing_without_yes_then_applies_and_rolls_back_exactly() {
 
     let dry = ok(&account.moto, "rollback", &plan, &[]);
     assert!(
-        dry.stdout.contains("12 steps to roll back"),
+        dry.stdout.contains("13 steps to roll back"),
         "{}",
         dry.stdout
     );
@@ -628,7 +662,7 @@ fn apply_changes_nothing_without_yes_then_applies_and_rolls_back_exactly() {
 
     let rolled = ok(&account.moto, "rollback", &plan, &["--yes"]);
     assert!(
-        rolled.stdout.contains("12 steps rolled back"),
+        rolled.stdout.contains("13 steps rolled back"),
         "{}",
         rolled.stdout
     );
@@ -637,6 +671,7 @@ fn apply_changes_nothing_without_yes_then_applies_and_rolls_back_exactly() {
         before,
         "rollback did not restore the account"
     );
+    assert_eq!(account.state()["user_groups"], json!([GROUP]));
 
     let again = ok(&account.moto, "rollback", &plan, &["--yes"]);
     assert!(
@@ -707,12 +742,12 @@ fn an_interrupted_apply_resumes_and_an_interrupted_one_rolls_back() {
         "{}",
         dry.stdout
     );
-    assert!(dry.stdout.contains("8 steps to apply"), "{}", dry.stdout);
+    assert!(dry.stdout.contains("9 steps to apply"), "{}", dry.stdout);
     let resumed = ok(&account.moto, "apply", &plan, &["--yes"]);
     assert!(
         resumed
             .stdout
-            .contains("8 steps applied, 4 already applied"),
+            .contains("9 steps applied, 4 already applied"),
         "{}",
         resumed.stdout
     );
@@ -751,4 +786,38 @@ fn an_interrupted_apply_resumes_and_an_interrupted_one_rolls_back() {
         before,
         "rolling back a partly applied plan"
     );
+}
+
+#[test]
+fn a_membership_restored_by_hand_is_already_undone_on_rollback() {
+    let account = Account::seeded();
+    let before = account.state();
+    let plan = account.plan("plan.json");
+    ok(&account.moto, "apply", &plan, &["--yes"]);
+    assert_eq!(account.state()["user_groups"], json!([]));
+    // Someone puts user/alice back into the group before the rollback.
+    let added = account.runtime.block_on(
+        account
+            .iam
+            .add_user_to_group()
+            .user_name(USER)
+            .group_name(GROUP)
+            .send(),
+    );
+    check("AddUserToGroup", added);
+
+    let rolled = ok(&account.moto, "rollback", &plan, &["--yes"]);
+    assert!(
+        rolled
+            .stdout
+            .contains("step leave-group was already undone in IAM"),
+        "{}",
+        rolled.stdout
+    );
+    assert!(
+        rolled.stdout.contains("13 steps rolled back"),
+        "{}",
+        rolled.stdout
+    );
+    assert_eq!(account.state(), before, "rollback after a manual re-join");
 }

@@ -2,7 +2,8 @@
 //! run with the real AWS CLI (installed beside moto by `scripts/install-moto`)
 //! against a real moto server, from another working directory. IAM must change
 //! as the plan says, and come back exactly (documents, default versions,
-//! attachments, tags, the deleted role) after rollback.sh. Names use the
+//! attachments, tags, the deleted role, group memberships) after rollback.sh.
+//! Names use the
 //! characters IAM allows besides letters (`+=,.@-_`) and IAM paths.
 
 use std::path::Path;
@@ -21,6 +22,8 @@ const ACCOUNT: &str = "123456789012";
 const ROLE: &str = "app+=,.@-_";
 const USER: &str = "alice@example.com";
 const GROUP: &str = "dev+ops";
+/// A group the user is not in; the plan adds the user to it.
+const OTHER_GROUP: &str = "readers=,.@-_";
 const GHOST: &str = "ghost";
 /// At path /team/a/, attached to ROLE; the plan replaces it with TRIMMED.
 const BROAD: &str = "broad";
@@ -95,6 +98,15 @@ async fn seed(iam: &Client) {
         .send()
         .await;
     check("PutGroupPolicy", out);
+    check(
+        "CreateGroup",
+        iam.create_group().group_name(OTHER_GROUP).send().await,
+    );
+    let out = (iam.add_user_to_group().user_name(USER))
+        .group_name(GROUP)
+        .send()
+        .await;
+    check("AddUserToGroup", out);
 }
 
 /// Every document, default version, attachment and tag the plan touches.
@@ -136,6 +148,11 @@ async fn state(iam: &Client) -> Value {
         .map(|t| json!([t.key, t.value]))
         .collect();
     tags.sort_by_key(|t| t.to_string());
+    let groups = iam.list_groups_for_user().user_name(USER).send().await;
+    let mut groups: Vec<String> = (check("ListGroupsForUser", groups).groups.into_iter())
+        .map(|g| g.group_name)
+        .collect();
+    groups.sort();
     let ghost = match iam.get_role().role_name(GHOST).send().await {
         Ok(out) => out.role.map_or(Value::Null, |r| {
             let trust = r.assume_role_policy_document.unwrap_or_default();
@@ -152,6 +169,7 @@ async fn state(iam: &Client) -> Value {
         "user_attached": arns(check("ListAttachedUserPolicies", user_attached).attached_policies),
         "role_tags": tags,
         "ghost": ghost,
+        "user_groups": groups,
     })
 }
 
@@ -336,6 +354,27 @@ fn plan() -> Plan {
             },
             vec![],
         ),
+        step(
+            "join",
+            "add the user to the other group",
+            Operation::AddUserToGroup {
+                user_name: USER.into(),
+                group_name: OTHER_GROUP.into(),
+            },
+            vec![],
+        ),
+        step(
+            "leave",
+            "remove the user from the group",
+            Operation::RemoveUserFromGroup {
+                user_name: USER.into(),
+                group_name: GROUP.into(),
+            },
+            vec![Expectation::MemberOf {
+                user_name: USER.into(),
+                group_name: GROUP.into(),
+            }],
+        ),
     ];
     let tool = Tool {
         name: "whittle".into(),
@@ -447,6 +486,8 @@ fn the_shell_scripts_apply_and_roll_back_a_plan_with_the_aws_cli() {
         json!([["owner", "whittle"], ["whittle:trimmed", "2026-11-27"]])
     );
     assert_eq!(after["ghost"], "absent");
+    assert_eq!(before["user_groups"], json!([GROUP]));
+    assert_eq!(after["user_groups"], json!([OTHER_GROUP]));
 
     // A second run skips the applied steps.
     run_script(&moto, &dir.join("apply.sh"), &elsewhere);

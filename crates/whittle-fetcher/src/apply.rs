@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 
 use aws_sdk_iam::Client;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::operation::remove_user_from_group::{
+    RemoveUserFromGroupError, RemoveUserFromGroupOutput,
+};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use jiff::Timestamp;
 use serde_json::Value;
@@ -342,6 +345,20 @@ pub fn after_state(step: &Step, outcome: &Outcome) -> Vec<Expectation> {
         Operation::DeleteRole { role_name, .. } => vec![Expectation::RoleAbsent {
             role_name: role_name.clone(),
         }],
+        Operation::AddUserToGroup {
+            user_name,
+            group_name,
+        } => vec![Expectation::MemberOf {
+            user_name: user_name.clone(),
+            group_name: group_name.clone(),
+        }],
+        Operation::RemoveUserFromGroup {
+            user_name,
+            group_name,
+        } => vec![Expectation::NotMemberOf {
+            user_name: user_name.clone(),
+            group_name: group_name.clone(),
+        }],
     }
 }
 
@@ -518,7 +535,48 @@ impl Iam<'_> {
             Expectation::RoleAbsent { role_name } => {
                 (self.role_tags(role_name).await?).map(|_| format!("role/{role_name} exists"))
             }
+            Expectation::MemberOf {
+                user_name,
+                group_name,
+            } => match self.groups_of(user_name).await? {
+                None => Some(format!("user/{user_name} does not exist")),
+                Some(groups) => (!groups.contains(group_name))
+                    .then(|| format!("user/{user_name} is not in group/{group_name}")),
+            },
+            Expectation::NotMemberOf {
+                user_name,
+                group_name,
+            } => match self.groups_of(user_name).await? {
+                None => Some(format!("user/{user_name} does not exist")),
+                Some(groups) => groups
+                    .contains(group_name)
+                    .then(|| format!("user/{user_name} is in group/{group_name}")),
+            },
         })
+    }
+
+    /// The names of the groups a user is in, every page; `None` when the user
+    /// does not exist.
+    async fn groups_of(&self, user: &str) -> Result<Option<Vec<String>>, CallError> {
+        let mut names = Vec::new();
+        let mut marker = None;
+        loop {
+            let out = self
+                .0
+                .list_groups_for_user()
+                .user_name(user)
+                .set_marker(marker.take())
+                .send()
+                .await;
+            let Some(page) = absent("ListGroupsForUser", out)? else {
+                return Ok(None);
+            };
+            names.extend(page.groups.into_iter().map(|g| g.group_name));
+            match page.marker {
+                Some(next) if page.is_truncated => marker = Some(next),
+                _ => return Ok(Some(names)),
+            }
+        }
     }
 
     /// The default version id of a managed policy, `None` when it does not exist.
@@ -800,6 +858,17 @@ impl Iam<'_> {
                 let out = self.0.delete_role().role_name(role_name).send().await;
                 call(step, "DeleteRole", out)?;
             }
+            Operation::AddUserToGroup {
+                user_name,
+                group_name,
+            } => self.add_to_group(step, user_name, group_name).await?,
+            Operation::RemoveUserFromGroup {
+                user_name,
+                group_name,
+            } => {
+                let out = self.remove_from_group(user_name, group_name).await;
+                call(step, "RemoveUserFromGroup", out)?;
+            }
         }
         Ok(outcome)
     }
@@ -890,8 +959,42 @@ impl Iam<'_> {
                     .await;
                 call(step, "CreateRole", out)?;
             }
+            // Adding a member again succeeds, so an undone removal is fine.
+            Operation::RemoveUserFromGroup {
+                user_name,
+                group_name,
+            } => self.add_to_group(step, user_name, group_name).await?,
+            Operation::AddUserToGroup {
+                user_name,
+                group_name,
+            } => {
+                // NoSuchEntity: the user has left the group already.
+                let out = self.remove_from_group(user_name, group_name).await;
+                absent("RemoveUserFromGroup", out).map_err(call_error(step))?;
+            }
         }
         Ok(())
+    }
+
+    async fn add_to_group(&self, step: &Step, user: &str, group: &str) -> Result<(), ApplyError> {
+        let out = (self.0.add_user_to_group().user_name(user))
+            .group_name(group)
+            .send()
+            .await;
+        call(step, "AddUserToGroup", out).map(drop)
+    }
+
+    /// RemoveUserFromGroup, its error left to the caller: rolling back a join
+    /// tolerates NoSuchEntity.
+    async fn remove_from_group(
+        &self,
+        user: &str,
+        group: &str,
+    ) -> Result<RemoveUserFromGroupOutput, SdkError<RemoveUserFromGroupError, HttpResponse>> {
+        (self.0.remove_user_from_group().user_name(user))
+            .group_name(group)
+            .send()
+            .await
     }
 
     async fn create_version(
@@ -1156,5 +1259,49 @@ impl Iam<'_> {
             })
             .collect();
         self.tag_role(step, role, &old).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(operation: Operation) -> Step {
+        Step {
+            id: "s".into(),
+            description: "a step".into(),
+            operation,
+            expect: vec![],
+        }
+    }
+
+    #[test]
+    fn after_joining_a_group_the_user_is_a_member() {
+        let join = step(Operation::AddUserToGroup {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        });
+        assert_eq!(
+            after_state(&join, &Outcome::default()),
+            vec![Expectation::MemberOf {
+                user_name: "alice".into(),
+                group_name: "devs".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn after_leaving_a_group_the_user_is_not_a_member() {
+        let leave = step(Operation::RemoveUserFromGroup {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        });
+        assert_eq!(
+            after_state(&leave, &Outcome::default()),
+            vec![Expectation::NotMemberOf {
+                user_name: "alice".into(),
+                group_name: "devs".into(),
+            }]
+        );
     }
 }

@@ -415,3 +415,93 @@ async fn a_resumed_fetch_reuses_completed_reports() {
     );
     assert_eq!(second.stats.reused_reports, 2);
 }
+
+/// A plan of one step taking user/ci-bot out of `group`, expecting `expect`.
+fn leave_plan(group: &str, expect: whittle_model::Expectation) -> whittle_model::Plan {
+    let mut plan = whittle_model::Plan::new(tool(), None);
+    plan.steps = vec![whittle_model::Step {
+        id: "leave".into(),
+        description: format!("remove user/ci-bot from group/{group}"),
+        operation: whittle_model::Operation::RemoveUserFromGroup {
+            user_name: "ci-bot".into(),
+            group_name: group.into(),
+        },
+        expect: vec![expect],
+    }];
+    plan
+}
+
+fn groups_on_two_pages() -> FakeIam {
+    let fake = FakeIam::default();
+    fake.always("ListGroupsForUser", Reply::ok("groups-for-user-page1.xml"))
+        .always_after(
+            "ListGroupsForUser",
+            "groups-page-2",
+            Reply::ok("groups-for-user-page2.xml"),
+        )
+        .always(
+            "RemoveUserFromGroup",
+            Reply::ok("remove-user-from-group.xml"),
+        );
+    fake
+}
+
+#[tokio::test]
+async fn a_membership_on_the_second_page_of_groups_is_found() {
+    let fake = groups_on_two_pages();
+    let server = fake.start().await;
+    let member = whittle_model::Expectation::MemberOf {
+        user_name: "ci-bot".into(),
+        group_name: "deployers".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("plan.json.journal.json");
+    let plan = leave_plan("deployers", member);
+    let progress = whittle_fetcher::apply::apply(
+        &client(&server),
+        &plan,
+        &journal,
+        &whittle_fetcher::apply::ApplyOptions::default(),
+    )
+    .await
+    .expect("the user is in deployers, on the second page");
+    assert_eq!(progress.done, ["leave"]);
+    let removed = fake.seen_for("RemoveUserFromGroup");
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].params["UserName"], "ci-bot");
+    assert_eq!(removed[0].params["GroupName"], "deployers");
+    let markers: Vec<Option<String>> = (fake.seen_for("ListGroupsForUser").into_iter())
+        .map(|s| s.params.get("Marker").cloned())
+        .collect();
+    assert!(
+        markers.contains(&Some("groups-page-2".to_owned())),
+        "{markers:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_user_found_in_a_group_it_should_not_be_in_changes_nothing() {
+    let fake = groups_on_two_pages();
+    let server = fake.start().await;
+    let not_member = whittle_model::Expectation::NotMemberOf {
+        user_name: "ci-bot".into(),
+        group_name: "deployers".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("plan.json.journal.json");
+    let err = whittle_fetcher::apply::apply(
+        &client(&server),
+        &leave_plan("deployers", not_member),
+        &journal,
+        &whittle_fetcher::apply::ApplyOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.is_changed(), "{err}");
+    assert!(
+        err.to_string()
+            .contains("step leave: user/ci-bot is in group/deployers"),
+        "{err}"
+    );
+    assert!(fake.seen_for("RemoveUserFromGroup").is_empty());
+}

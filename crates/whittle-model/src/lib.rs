@@ -9,11 +9,13 @@
 //! JSON), [`LastAccessedDetails`] the latter (with all pages merged).
 //!
 //! It also holds the plan format (`whittle.plan/v1`, [`Plan`]) that `whittle
-//! apply` and `whittle rollback` execute, and their journal ([`Journal`]).
+//! apply` and `whittle rollback` execute, their journal ([`Journal`]), and an
+//! in-memory simulator of plans ([`simulate`], [`simulate_rollback`], [`holds`]).
 
 mod details;
 mod last_accessed;
 mod plan;
+mod simulate;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -36,6 +38,7 @@ pub use plan::{
     Plan, PlanError, PlanSource, PreviousTag, Principal, PrincipalKind, Step, StepState, Subject,
     canonical_json, document_sha256, journal_path,
 };
+pub use simulate::{SimulateError, holds, simulate, simulate_rollback};
 
 /// The schema name written into every snapshot.
 pub const SCHEMA: &str = "whittle.snapshot/v1";

@@ -65,6 +65,25 @@ pub struct Step {
     pub expect: Vec<Expectation>,
 }
 
+impl Step {
+    /// The default version of `policy_arn` before the step, when its
+    /// `policy_default` or `policy_default_is` expectation says.
+    pub fn expected_default(&self, policy_arn: &str) -> Option<&str> {
+        self.expect.iter().find_map(|e| match e {
+            Expectation::PolicyDefault {
+                policy_arn: arn,
+                version_id,
+                ..
+            }
+            | Expectation::PolicyDefaultIs {
+                policy_arn: arn,
+                version_id,
+            } if arn == policy_arn => Some(version_id.as_str()),
+            _ => None,
+        })
+    }
+}
+
 /// A user, group or role, by name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Principal {
@@ -246,6 +265,20 @@ pub enum Operation {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         description: Option<String>,
     },
+    /// AddUserToGroup. Rolled back by removing the user from the group.
+    AddUserToGroup {
+        /// The user.
+        user_name: String,
+        /// The group the user joins.
+        group_name: String,
+    },
+    /// RemoveUserFromGroup. Rolled back by adding the user to the group again.
+    RemoveUserFromGroup {
+        /// The user.
+        user_name: String,
+        /// The group the user leaves.
+        group_name: String,
+    },
 }
 
 fn root_path() -> String {
@@ -340,6 +373,20 @@ pub enum Expectation {
         /// The role.
         role_name: String,
     },
+    /// The user is a member of the group.
+    MemberOf {
+        /// The user.
+        user_name: String,
+        /// The group.
+        group_name: String,
+    },
+    /// The user exists and is not a member of the group.
+    NotMemberOf {
+        /// The user.
+        user_name: String,
+        /// The group.
+        group_name: String,
+    },
 }
 
 /// What a step or an expectation is about, to know which expectations a step
@@ -354,6 +401,8 @@ pub enum Subject {
     Attachment(Principal, String),
     /// A role itself (its existence and tags).
     Role(String),
+    /// The membership of a user (first) in a group (second).
+    Membership(String, String),
 }
 
 /// The resource part of an ARN, `policy/path/name` for a policy; the whole
@@ -393,6 +442,14 @@ impl Expectation {
             Self::RoleExists { role_name }
             | Self::RoleTagged { role_name, .. }
             | Self::RoleAbsent { role_name } => Subject::Role(role_name.clone()),
+            Self::MemberOf {
+                user_name,
+                group_name,
+            }
+            | Self::NotMemberOf {
+                user_name,
+                group_name,
+            } => Subject::Membership(user_name.clone(), group_name.clone()),
         }
     }
 }
@@ -459,6 +516,14 @@ impl fmt::Display for Expectation {
                 write!(f, "role/{role_name} has tags {}", tags.join(", "))
             }
             Self::RoleAbsent { role_name } => write!(f, "role/{role_name} does not exist"),
+            Self::MemberOf {
+                user_name,
+                group_name,
+            } => write!(f, "user/{user_name} is in group/{group_name}"),
+            Self::NotMemberOf {
+                user_name,
+                group_name,
+            } => write!(f, "user/{user_name} is not in group/{group_name}"),
         }
     }
 }
@@ -499,6 +564,14 @@ impl Operation {
             Self::TagRole { role_name, .. } | Self::DeleteRole { role_name, .. } => {
                 vec![Subject::Role(role_name.clone())]
             }
+            Self::AddUserToGroup {
+                user_name,
+                group_name,
+            }
+            | Self::RemoveUserFromGroup {
+                user_name,
+                group_name,
+            } => vec![Subject::Membership(user_name.clone(), group_name.clone())],
         }
     }
 }
@@ -844,5 +917,77 @@ mod tests {
             policy_arn: "arn:aws:iam::123456789012:policy/team/x".into(),
         };
         assert_eq!(create.touches(), vec![absent.subject()]);
+    }
+
+    #[test]
+    fn membership_steps_touch_what_membership_expectations_are_about() {
+        let leave = Operation::RemoveUserFromGroup {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        let join = Operation::AddUserToGroup {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        let member = Expectation::MemberOf {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        let not_member = Expectation::NotMemberOf {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        let subject = Subject::Membership("alice".into(), "devs".into());
+        assert_eq!(leave.touches(), vec![subject.clone()]);
+        assert_eq!(join.touches(), vec![subject.clone()]);
+        assert_eq!(member.subject(), subject);
+        assert_eq!(not_member.subject(), subject);
+        let other_group = Expectation::MemberOf {
+            user_name: "alice".into(),
+            group_name: "ops".into(),
+        };
+        assert_ne!(other_group.subject(), subject);
+    }
+
+    #[test]
+    fn membership_expectations_read_as_sentences() {
+        let member = Expectation::MemberOf {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        let not_member = Expectation::NotMemberOf {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        assert_eq!(member.to_string(), "user/alice is in group/devs");
+        assert_eq!(not_member.to_string(), "user/alice is not in group/devs");
+    }
+
+    #[test]
+    fn membership_operations_and_expectations_use_snake_case_names() {
+        let leave = Operation::RemoveUserFromGroup {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&leave).unwrap(),
+            json!({"op": "remove_user_from_group", "user_name": "alice", "group_name": "devs"})
+        );
+        let join = Operation::AddUserToGroup {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&join).unwrap()["op"],
+            "add_user_to_group"
+        );
+        let member = Expectation::NotMemberOf {
+            user_name: "alice".into(),
+            group_name: "devs".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&member).unwrap(),
+            json!({"state": "not_member_of", "user_name": "alice", "group_name": "devs"})
+        );
     }
 }

@@ -188,6 +188,28 @@ fn every_operation() -> Plan {
                 },
             ],
         ),
+        step(
+            "join",
+            Operation::AddUserToGroup {
+                user_name: "alice".into(),
+                group_name: "readers".into(),
+            },
+            vec![Expectation::NotMemberOf {
+                user_name: "alice".into(),
+                group_name: "readers".into(),
+            }],
+        ),
+        step(
+            "leave",
+            Operation::RemoveUserFromGroup {
+                user_name: "alice".into(),
+                group_name: "developers".into(),
+            },
+            vec![Expectation::MemberOf {
+                user_name: "alice".into(),
+                group_name: "developers".into(),
+            }],
+        ),
     ];
     plan
 }
@@ -219,6 +241,26 @@ fn the_schema_rejects_url_encoded_documents_and_unknown_operations() {
     let mut value: Value = serde_json::from_str(&every_operation().to_json()).unwrap();
     value["steps"][0]["operation"]["op"] = json!("delete_account");
     assert!(!validator.is_valid(&value));
+}
+
+#[test]
+fn the_schema_wants_both_names_of_a_membership() {
+    let validator = validator();
+    let plan = every_operation();
+    let leave = plan.steps.iter().position(|s| s.id == "leave").unwrap();
+    let mut value: Value = serde_json::from_str(&plan.to_json()).unwrap();
+    assert!(validator.is_valid(&value));
+    value["steps"][leave]["operation"]
+        .as_object_mut()
+        .unwrap()
+        .remove("group_name");
+    assert!(!validator.is_valid(&value), "an operation without a group");
+    let mut value: Value = serde_json::from_str(&plan.to_json()).unwrap();
+    value["steps"][leave]["expect"][0]["user_name"] = json!("");
+    assert!(
+        !validator.is_valid(&value),
+        "an expectation with an empty user name"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@
 //! `whittle apply` is for.
 
 use serde_json::Value;
-use whittle_model::{Expectation, KeyValue, Operation, Plan, Principal, PrincipalKind, Step};
+use whittle_model::{KeyValue, Operation, Plan, Principal, PrincipalKind, Step};
 
 /// One file of the shell form, relative to the folder it is written into.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,27 +288,10 @@ fn created_arn(account: Option<&str>, path: &str, name: &str) -> Word {
     }
 }
 
-/// The default version of `policy_arn` before the step, when its
-/// expectations say.
-fn expected_default<'a>(step: &'a Step, policy_arn: &str) -> Option<&'a str> {
-    step.expect.iter().find_map(|e| match e {
-        Expectation::PolicyDefault {
-            policy_arn: arn,
-            version_id,
-            ..
-        }
-        | Expectation::PolicyDefaultIs {
-            policy_arn: arn,
-            version_id,
-        } if arn == policy_arn => Some(version_id.as_str()),
-        _ => None,
-    })
-}
-
 /// The commands that save the default version before a step that changes it
 /// (when the plan does not say), and the word that names it in rollback.sh.
 fn previous_default(step: &Step, policy_arn: &str, base: &str) -> (Vec<String>, Word) {
-    match expected_default(step, policy_arn) {
+    match step.expected_default(policy_arn) {
         Some(id) => (Vec::new(), lit(id)),
         None => {
             let file = format!("state/{base}.previous-default");
@@ -580,8 +563,40 @@ fn render_step(step: &Step, base: &str, account: Option<&str>) -> Rendered {
             r.documents
                 .push(json_file(original, assume_role_policy_document));
         }
+        Operation::AddUserToGroup {
+            user_name,
+            group_name,
+        } => {
+            r.apply
+                .push(membership("add-user-to", user_name, group_name));
+            r.undo.push(format!(
+                "undone_if NoSuchEntity {}",
+                membership("remove-user-from", user_name, group_name)
+            ));
+        }
+        Operation::RemoveUserFromGroup {
+            user_name,
+            group_name,
+        } => {
+            r.apply
+                .push(membership("remove-user-from", user_name, group_name));
+            // Adding a member again succeeds: nothing to tolerate.
+            r.undo
+                .push(membership("add-user-to", user_name, group_name));
+        }
     }
     rendered
+}
+
+/// `add-user-to-group …` or `remove-user-from-group …`.
+fn membership(verb: &str, user_name: &str, group_name: &str) -> String {
+    aws(vec![
+        lit(format!("{verb}-group")),
+        lit("--user-name"),
+        lit(user_name),
+        lit("--group-name"),
+        lit(group_name),
+    ])
 }
 
 fn inline_folder(principal: &Principal, policy_name: &str) -> String {
@@ -780,6 +795,14 @@ mod tests {
         assert_eq!(
             String::from_utf8(out.stdout).unwrap(),
             "arn:aws:iam::123:policy/a b/it's"
+        );
+    }
+
+    #[test]
+    fn membership_commands_quote_both_names() {
+        assert_eq!(
+            membership("remove-user-from", "alice@example.com", "dev ops's"),
+            r"aws iam remove-user-from-group --user-name alice@example.com --group-name 'dev ops'\''s'"
         );
     }
 }

@@ -171,6 +171,27 @@ fn plan(account: Option<&str>) -> Plan {
             },
             vec![],
         ),
+        step(
+            "join",
+            "add user/alice@example.com to group/readers+=,.@-_",
+            Operation::AddUserToGroup {
+                user_name: "alice@example.com".into(),
+                group_name: "readers+=,.@-_".into(),
+            },
+            vec![],
+        ),
+        step(
+            "leave",
+            "remove user/alice@example.com from group/developers",
+            Operation::RemoveUserFromGroup {
+                user_name: "alice@example.com".into(),
+                group_name: "developers".into(),
+            },
+            vec![Expectation::MemberOf {
+                user_name: "alice@example.com".into(),
+                group_name: "developers".into(),
+            }],
+        ),
     ];
     let tool = Tool {
         name: "whittle".into(),
@@ -245,6 +266,41 @@ fn apply_sh() {
 fn rollback_sh() {
     let files = plan_shell(&plan(Some(ACCOUNT)));
     insta::assert_snapshot!(file(&files, "rollback.sh").contents);
+}
+
+#[test]
+fn a_user_leaving_a_group_is_added_back_and_one_joining_is_removed_tolerantly() {
+    let files = plan_shell(&plan(Some(ACCOUNT)));
+    let apply = &file(&files, "apply.sh").contents;
+    let rollback = &file(&files, "rollback.sh").contents;
+    assert!(
+        apply.contains(
+            "  aws iam remove-user-from-group --user-name alice@example.com --group-name developers\n"
+        ),
+        "{apply}"
+    );
+    assert!(
+        apply.contains(
+            "  aws iam add-user-to-group --user-name alice@example.com --group-name readers+=,.@-_\n"
+        ),
+        "{apply}"
+    );
+    assert!(
+        rollback.contains(
+            "  aws iam add-user-to-group --user-name alice@example.com --group-name developers\n"
+        ),
+        "{rollback}"
+    );
+    assert!(
+        rollback.contains(
+            "  undone_if NoSuchEntity aws iam remove-user-from-group --user-name alice@example.com --group-name readers+=,.@-_\n"
+        ),
+        "{rollback}"
+    );
+    // Newest first: the user rejoins developers before leaving readers.
+    let rejoin = rollback.find("add-user-to-group").unwrap();
+    let unjoin = rollback.find("remove-user-from-group").unwrap();
+    assert!(rejoin < unjoin, "{rollback}");
 }
 
 #[test]

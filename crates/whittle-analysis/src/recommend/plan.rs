@@ -1276,103 +1276,11 @@ mod tests {
             assert!(seen.insert(&step.id), "duplicate step id {}", step.id);
             for expectation in &step.expect {
                 assert!(
-                    holds(expectation, &snapshot.authorization_details),
+                    whittle_model::holds(expectation, &snapshot.authorization_details),
                     "{}: {expectation} does not hold",
                     step.id
                 );
             }
-        }
-    }
-
-    fn holds(expectation: &Expectation, details: &AuthorizationDetails) -> bool {
-        let policy = |arn: &str| details.policies.iter().find(|p| p.arn == arn);
-        let version = |arn: &str, id: &str| {
-            policy(arn).and_then(|p| p.policy_version_list.iter().find(|v| v.version_id == id))
-        };
-        let inline = |principal: &Principal, name: &str| -> Option<Value> {
-            let list = match principal.kind {
-                PrincipalKind::User => details
-                    .user_detail_list
-                    .iter()
-                    .find(|u| u.user_name == principal.name)
-                    .map(|u| &u.user_policy_list),
-                PrincipalKind::Group => details
-                    .group_detail_list
-                    .iter()
-                    .find(|g| g.group_name == principal.name)
-                    .map(|g| &g.group_policy_list),
-                PrincipalKind::Role => details
-                    .role_detail_list
-                    .iter()
-                    .find(|r| r.role_name == principal.name)
-                    .map(|r| &r.role_policy_list),
-            }?;
-            list.iter()
-                .find(|p| p.policy_name == name)
-                .map(|p| p.policy_document.clone())
-        };
-        let attached = |principal: &Principal, arn: &str| {
-            attachments(details, arn)
-                .iter()
-                .any(|a| a.principal == *principal)
-        };
-        let role = |name: &str| {
-            details
-                .role_detail_list
-                .iter()
-                .find(|r| r.role_name == name)
-        };
-        match expectation {
-            Expectation::PolicyAbsent { policy_arn } => policy(policy_arn).is_none(),
-            Expectation::PolicyDefault {
-                policy_arn,
-                version_id,
-                document_sha256: sha,
-            } => {
-                policy(policy_arn).is_some_and(|p| p.default_version_id == *version_id)
-                    && version(policy_arn, version_id)
-                        .is_some_and(|v| document_sha256(&v.document) == *sha)
-            }
-            Expectation::PolicyDefaultIs {
-                policy_arn,
-                version_id,
-            } => policy(policy_arn).is_some_and(|p| p.default_version_id == *version_id),
-            Expectation::PolicyVersion {
-                policy_arn,
-                version_id,
-                document_sha256: sha,
-            } => {
-                policy(policy_arn).is_some_and(|p| p.default_version_id != *version_id)
-                    && version(policy_arn, version_id)
-                        .is_some_and(|v| document_sha256(&v.document) == *sha)
-            }
-            Expectation::PolicyVersionAbsent {
-                policy_arn,
-                version_id,
-            } => version(policy_arn, version_id).is_none(),
-            Expectation::InlineAbsent {
-                principal,
-                policy_name,
-            } => inline(principal, policy_name).is_none(),
-            Expectation::InlinePresent {
-                principal,
-                policy_name,
-                document_sha256: sha,
-            } => inline(principal, policy_name).is_some_and(|d| document_sha256(&d) == *sha),
-            Expectation::Attached {
-                principal,
-                policy_arn,
-            } => attached(principal, policy_arn),
-            Expectation::NotAttached {
-                principal,
-                policy_arn,
-            } => !attached(principal, policy_arn),
-            Expectation::RoleExists { role_name } => role(role_name).is_some(),
-            Expectation::RoleAbsent { role_name } => role(role_name).is_none(),
-            Expectation::RoleTagged { role_name, tags } => role(role_name).is_some_and(|r| {
-                tags.iter()
-                    .all(|t| r.tags.iter().any(|u| u.key == t.key && u.value == t.value))
-            }),
         }
     }
 }
