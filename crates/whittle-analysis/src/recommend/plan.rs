@@ -316,51 +316,70 @@ impl Builder<'_> {
             .to_owned();
         let documents = split(document, MANAGED_QUOTA);
         let parts = documents.len();
+        let mut attachments = Vec::new();
         for attachment in self.attachments_within(arn, &r.principals, "not replacing") {
-            let partition = attachment.arn.split(':').nth(1).unwrap_or("aws").to_owned();
-            let principal = attachment.principal;
-            if self.attached_count(&principal) - 1 + parts > MAX_ATTACHED {
+            if self.attached_count(&attachment.principal) - 1 + parts > MAX_ATTACHED {
                 self.skipped.push(format!(
-                    "not replacing {arn} at {principal}: its replacement needs {parts} managed policies, more than IAM's {MAX_ATTACHED} attached allow"
+                    "not replacing {arn} at {}: its replacement needs {parts} managed policies, more than IAM's {MAX_ATTACHED} attached allow",
+                    attachment.principal
                 ));
-                continue;
+            } else {
+                attachments.push(attachment);
             }
-            for (n, document) in documents.iter().enumerate() {
-                let (label, part) = if parts == 1 {
-                    (policy_name.clone(), String::new())
-                } else {
-                    (
-                        format!("{policy_name}-{}", n + 1),
-                        format!(" (part {} of {parts})", n + 1),
-                    )
-                };
-                let (name, replacement) =
-                    self.free_name(&partition, &account, &principal.name, &label);
-                self.push(
-                    format!("create-policy:{replacement}"),
-                    format!(
-                        "create {name} with {} than {policy_name}{part}, to replace it for {principal}",
-                        fewer(r.removed.len())
-                    ),
-                    Operation::CreatePolicy {
-                        name: name.clone(),
-                        path: REPLACEMENT_PATH.to_owned(),
-                        description: Some(format!(
-                            "{policy_name} less what {principal} left unused (whittle)"
-                        )),
-                        document: document.clone(),
-                        tags: vec![KeyValue {
-                            key: "whittle:replaces".to_owned(),
-                            value: arn.to_owned(),
-                        }],
-                    },
-                    vec![Expectation::PolicyAbsent {
-                        policy_arn: replacement.clone(),
+        }
+        let Some(first) = attachments.first() else {
+            return;
+        };
+        // One replacement for every attachment: the policy shrinks in place,
+        // and a second run finds the same holders with the same use.
+        let partition = first.arn.split(':').nth(1).unwrap_or("aws").to_owned();
+        let (entity, serves) = match attachments.as_slice() {
+            [one] => (one.principal.name.clone(), one.principal.to_string()),
+            _ => (
+                "shared".to_owned(),
+                format!("its {} attachments", attachments.len()),
+            ),
+        };
+        let mut replacements = Vec::new();
+        for (n, document) in documents.iter().enumerate() {
+            let (label, part) = if parts == 1 {
+                (policy_name.clone(), String::new())
+            } else {
+                (
+                    format!("{policy_name}-{}", n + 1),
+                    format!(" (part {} of {parts})", n + 1),
+                )
+            };
+            let (name, replacement) = self.free_name(&partition, &account, &entity, &label);
+            self.push(
+                format!("create-policy:{replacement}"),
+                format!(
+                    "create {name} with {} than {policy_name}{part}, to replace it at {serves}",
+                    fewer(r.removed.len())
+                ),
+                Operation::CreatePolicy {
+                    name: name.clone(),
+                    path: REPLACEMENT_PATH.to_owned(),
+                    description: Some(format!(
+                        "{policy_name} less what its holders left unused (whittle)"
+                    )),
+                    document: document.clone(),
+                    tags: vec![KeyValue {
+                        key: "whittle:replaces".to_owned(),
+                        value: arn.to_owned(),
                     }],
-                );
-                self.attach_step(&principal, &replacement);
+                },
+                vec![Expectation::PolicyAbsent {
+                    policy_arn: replacement.clone(),
+                }],
+            );
+            replacements.push(replacement);
+        }
+        for attachment in attachments {
+            for replacement in &replacements {
+                self.attach_step(&attachment.principal, replacement);
             }
-            self.detach_step(&principal, arn);
+            self.detach_step(&attachment.principal, arn);
         }
     }
 
@@ -655,10 +674,23 @@ impl Builder<'_> {
         );
     }
 
-    /// Takes `user` out of `group`.
+    /// Takes `user` out of `group`: its copies of the group's policies are
+    /// attached by then.
     fn leave_group(&mut self, user: &Principal, group: &Principal) {
-        self.skipped
-            .push(format!("{user} should leave {group}: not planned yet"));
+        self.push(
+            format!("leave-group:{user}:{group}"),
+            format!(
+                "remove {user} from {group}, which keeps serving its other members (its copies of the group's policies are attached)"
+            ),
+            Operation::RemoveUserFromGroup {
+                user_name: user.name.clone(),
+                group_name: group.name.clone(),
+            },
+            vec![Expectation::MemberOf {
+                user_name: user.name.clone(),
+                group_name: group.name.clone(),
+            }],
+        );
     }
 
     /// Tags an unused role (never deletes it).
@@ -1032,33 +1064,83 @@ mod tests {
     }
 
     #[test]
-    fn an_aws_managed_policy_is_replaced_at_each_direct_attachment_under_a_free_name() {
+    fn an_aws_managed_policy_is_replaced_by_one_copy_at_every_direct_attachment() {
         let planned = planned(vec![roac(EVERYONE, Some(allow(&["s3:GetObject"])))]);
-        let ids = ids(&planned.plan);
-        let new = |n: &str| format!("{A}:policy/whittle/{n}");
+        let new = format!("{A}:policy/whittle/whittle-shared-ReadOnlyAccess");
         assert_eq!(
-            ids,
+            ids(&planned.plan),
             [
-                format!("create-policy:{}", new("whittle-bob-ReadOnlyAccess")),
-                format!("attach:user/bob:{}", new("whittle-bob-ReadOnlyAccess")),
+                format!("create-policy:{new}"),
+                format!("attach:user/bob:{new}"),
                 format!("detach:user/bob:{ROAC}"),
-                format!("create-policy:{}", new("whittle-devs-ReadOnlyAccess")),
-                format!("attach:group/devs:{}", new("whittle-devs-ReadOnlyAccess")),
+                format!("attach:group/devs:{new}"),
                 format!("detach:group/devs:{ROAC}"),
-                // whittle-api-ReadOnlyAccess exists already.
-                format!("create-policy:{}", new("whittle-api-ReadOnlyAccess-2")),
-                format!("attach:role/api:{}", new("whittle-api-ReadOnlyAccess-2")),
+                format!("attach:role/api:{new}"),
                 format!("detach:role/api:{ROAC}"),
             ]
         );
         assert!(matches!(&planned.plan.steps[0].operation,
-            Operation::CreatePolicy { name, path, document, .. } if name == "whittle-bob-ReadOnlyAccess" && path == "/whittle/" && *document == allow(&["s3:GetObject"])));
+            Operation::CreatePolicy { name, path, document, .. } if name == "whittle-shared-ReadOnlyAccess" && path == "/whittle/" && *document == allow(&["s3:GetObject"])));
         assert_eq!(
             planned.plan.steps[2].description,
             format!("detach {ROAC} from user/bob")
         );
         assert_eq!(planned.skipped.len(), 1, "{:?}", planned.skipped);
         assert!(planned.skipped[0].contains("group/empty"));
+    }
+
+    #[test]
+    fn a_replacement_for_one_attachment_is_named_after_it_under_a_free_name() {
+        let planned = planned(vec![roac(&[EVERYONE[2]], Some(allow(&["s3:GetObject"])))]);
+        // whittle-api-ReadOnlyAccess exists already.
+        let new = format!("{A}:policy/whittle/whittle-api-ReadOnlyAccess-2");
+        assert_eq!(
+            ids(&planned.plan),
+            [
+                format!("create-policy:{new}"),
+                format!("attach:role/api:{new}"),
+                format!("detach:role/api:{ROAC}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_replacement_too_large_for_one_policy_is_split_and_each_part_attached() {
+        // Every EC2 action by name, and no wildcard: well over 6,144 characters.
+        let catalog = whittle_policy::Catalog::embedded();
+        let expander = whittle_policy::Expander::new(catalog);
+        let ec2 = expander.expand("ec2:*");
+        let mut names: Vec<&str> = catalog.names(&ec2).collect();
+        names.sort();
+        let big = allow(&names);
+        assert!(policy_size(&big) > MANAGED_QUOTA);
+        let planned = planned(vec![roac(&[EVERYONE[2]], Some(big.clone()))]);
+        let created: Vec<&Value> = planned
+            .plan
+            .steps
+            .iter()
+            .filter_map(|s| match &s.operation {
+                Operation::CreatePolicy { document, .. } => Some(document),
+                _ => None,
+            })
+            .collect();
+        assert!(created.len() > 1, "{:?}", ids(&planned.plan));
+        let mut listed = Vec::new();
+        for document in &created {
+            assert!(policy_size(document) <= MANAGED_QUOTA);
+            for statement in super::super::rewrite::statements(document) {
+                for a in statement["Action"].as_array().unwrap() {
+                    listed.push(a.as_str().unwrap().to_owned());
+                }
+            }
+        }
+        listed.sort();
+        assert_eq!(listed, names);
+        let attached = ids(&planned.plan)
+            .iter()
+            .filter(|id| id.starts_with("attach:role/api:"))
+            .count();
+        assert_eq!(attached, created.len());
     }
 
     #[test]

@@ -53,8 +53,14 @@ impl Rng {
     }
 }
 
-/// The AWS managed policies of `testdata/corpus/`: (name, document), sorted.
-pub fn corpus() -> Vec<(String, Value)> {
+/// The AWS managed policies of `testdata/corpus/`: (name, document), sorted;
+/// read once.
+pub fn corpus() -> &'static [(String, Value)] {
+    static CORPUS: std::sync::OnceLock<Vec<(String, Value)>> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(read_corpus)
+}
+
+fn read_corpus() -> Vec<(String, Value)> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../testdata/corpus/aws-managed-policies.json.gz"
@@ -100,20 +106,23 @@ impl Shape {
 
 /// Corpus documents of a size found attached in real accounts: granting
 /// between 3 and 400 actions, with no NotAction (those are admin-like).
-fn attachable(corpus: &[(String, Value)], expander: &Expander<'_>) -> Vec<usize> {
-    corpus
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, document))| {
-            let text = document.to_string();
-            if text.contains("NotAction") {
-                return false;
-            }
-            let granted = granted(document, expander).len();
-            (3..=400).contains(&granted)
-        })
-        .map(|(i, _)| i)
-        .collect()
+fn attachable(corpus: &[(String, Value)], expander: &Expander<'_>) -> &'static [usize] {
+    static ATTACHABLE: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    ATTACHABLE.get_or_init(|| {
+        corpus
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, document))| {
+                let text = document.to_string();
+                if text.contains("NotAction") {
+                    return false;
+                }
+                let granted = granted(document, expander).len();
+                (3..=400).contains(&granted)
+            })
+            .map(|(i, _)| i)
+            .collect()
+    })
 }
 
 /// The actions a document's Allow statements grant.
@@ -129,8 +138,8 @@ pub fn generate(shape: Shape, seed: u64, catalog: &Catalog) -> Snapshot {
     let expander = Expander::new(catalog);
     let corpus = corpus();
     let mut rng = Rng::new(seed);
-    let fit = attachable(&corpus, &expander);
-    let pool: Vec<usize> = (0..shape.pool).map(|_| *rng.pick(&fit)).collect();
+    let fit = attachable(corpus, &expander);
+    let pool: Vec<usize> = (0..shape.pool).map(|_| *rng.pick(fit)).collect();
     let aws_arn = |i: usize| format!("arn:aws:iam::aws:policy/{}", corpus[i].0);
     let mut policies: BTreeSet<usize> = BTreeSet::new();
     let attach = |i: usize, policies: &mut BTreeSet<usize>| {
@@ -140,11 +149,9 @@ pub fn generate(shape: Shape, seed: u64, catalog: &Catalog) -> Snapshot {
     // Customer managed policies: real bodies under team names; the first has
     // IAM's five versions.
     let customer: Vec<(String, usize)> = (0..shape.customer)
-        .map(|k| (format!("team-{k}"), *rng.pick(&fit)))
+        .map(|k| (format!("team-{k}"), *rng.pick(fit)))
         .collect();
-    let customer_ref = |k: usize| {
-        json!({"PolicyName": customer[k].0, "PolicyArn": format!("{ACCOUNT}:policy/{}", customer[k].0)})
-    };
+    let customer_ref = |k: usize| json!({"PolicyName": customer[k].0, "PolicyArn": format!("{ACCOUNT}:policy/{}", customer[k].0)});
     let mut held: Vec<(String, Vec<Value>)> = Vec::new();
     let mut group_docs: Vec<Vec<Value>> = Vec::new();
     let mut groups = Vec::new();
@@ -154,7 +161,7 @@ pub fn generate(shape: Shape, seed: u64, catalog: &Catalog) -> Snapshot {
             attached.push(customer_ref(rng.below(customer.len())));
         }
         let inline: Vec<Value> = (0..usize::from(rng.chance(50)))
-            .map(|_| json!({"PolicyName": format!("group-{g}-inline"), "PolicyDocument": corpus[*rng.pick(&fit)].1}))
+            .map(|_| json!({"PolicyName": format!("group-{g}-inline"), "PolicyDocument": corpus[*rng.pick(fit)].1}))
             .collect();
         let mut docs: Vec<Value> = inline.iter().map(|p| p["PolicyDocument"].clone()).collect();
         docs.extend(attached.iter().cloned());
@@ -175,7 +182,7 @@ pub fn generate(shape: Shape, seed: u64, catalog: &Catalog) -> Snapshot {
             attached.push(customer_ref(rng.below(customer.len())));
         }
         let inline: Vec<Value> = (0..usize::from(rng.chance(60)))
-            .map(|_| json!({"PolicyName": format!("{kind}-{i}-inline"), "PolicyDocument": corpus[*rng.pick(&fit)].1}))
+            .map(|_| json!({"PolicyName": format!("{kind}-{i}-inline"), "PolicyDocument": corpus[*rng.pick(fit)].1}))
             .collect();
         (attached, inline)
     };
@@ -241,7 +248,7 @@ pub fn generate(shape: Shape, seed: u64, catalog: &Catalog) -> Snapshot {
                 let document = if v == versions {
                     corpus[*body].1.clone()
                 } else {
-                    corpus[*rng.pick(&fit)].1.clone()
+                    corpus[*rng.pick(fit)].1.clone()
                 };
                 json!({"Document": document, "VersionId": format!("v{v}"), "IsDefaultVersion": v == versions,
                        "CreateDate": format!("2025-0{v}-01T00:00:00Z")})
@@ -299,7 +306,10 @@ pub fn generate(shape: Shape, seed: u64, catalog: &Catalog) -> Snapshot {
 /// listed; a third of them used inside the window; in a used service, each
 /// granted action IAM tracks used (one in three), used long ago, or never.
 fn report(arn: &str, granted: &BTreeSet<ActionId>, catalog: &Catalog, rng: &mut Rng) -> Value {
-    let mut services: Vec<usize> = granted.iter().map(|id| catalog.action(*id).service).collect();
+    let mut services: Vec<usize> = granted
+        .iter()
+        .map(|id| catalog.action(*id).service)
+        .collect();
     services.dedup();
     let services: BTreeSet<usize> = services.into_iter().collect();
     let entries: Vec<Value> = services
