@@ -144,6 +144,7 @@ async fn state(iam: &Client) -> Value {
         .send()
         .await;
     let role_inline = decode_document(&check("GetRolePolicy", role_inline).policy_document);
+    let role_inline_names = iam.list_role_policies().role_name(ROLE).send().await;
     let user_inline = iam.list_user_policies().user_name(USER).send().await;
     let group_inline = iam.list_group_policies().group_name(GROUP).send().await;
     let tags = iam.list_role_tags().role_name(ROLE).send().await;
@@ -160,6 +161,7 @@ async fn state(iam: &Client) -> Value {
     json!({
         "policies": policies,
         "role_inline": canonical_json(&role_inline),
+        "role_inline_names": check("ListRolePolicies", role_inline_names).policy_names,
         "user_inline": check("ListUserPolicies", user_inline).policy_names,
         "group_inline": check("ListGroupPolicies", group_inline).policy_names,
         "attached": {
@@ -499,11 +501,10 @@ struct Run {
     stderr: String,
 }
 
-/// `whittle COMMAND PLAN ARGS…` against moto with dummy credentials.
-fn whittle(moto: &Moto, command: &str, plan: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("whittle")
-        .expect("the binary is built")
-        .arg(command)
+/// `whittle COMMAND PLAN ARGS…` against moto with dummy credentials, not started.
+fn command(moto: &Moto, command: &str, plan: &Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("whittle"));
+    cmd.arg(command)
         .arg(plan)
         .args(["--endpoint-url", &moto.endpoint(), "--max-attempts", "1"])
         .args(args)
@@ -515,7 +516,13 @@ fn whittle(moto: &Moto, command: &str, plan: &Path, args: &[&str]) -> Run {
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_SESSION_TOKEN");
+    cmd
+}
+
+/// Runs `whittle COMMAND PLAN ARGS…` against moto to its end.
+fn whittle(moto: &Moto, command_name: &str, plan: &Path, args: &[&str]) -> Run {
+    let output = Command::from_std(command(moto, command_name, plan, args))
         .timeout(Duration::from_secs(60))
         .output()
         .expect("whittle runs");
@@ -576,6 +583,66 @@ impl Account {
             .write(&path)
             .expect("the plan is written");
         path
+    }
+
+    /// Writes a plan for the account as it is now, followed by `extra` steps
+    /// each giving role/app one more inline policy, into `name`.
+    fn long_plan(&self, name: &str, extra: usize) -> PathBuf {
+        let path = self.dir.path().join(name);
+        let mut plan = self.runtime.block_on(plan(&self.iam));
+        plan.steps.extend((0..extra).map(|n| {
+            let policy_name = format!("app-extra-{n:02}");
+            Step {
+                id: format!("put-{policy_name}"),
+                description: format!("give role/app an inline policy {policy_name}"),
+                operation: Operation::PutInlinePolicy {
+                    principal: Principal::role(ROLE),
+                    policy_name: policy_name.clone(),
+                    document: allow("s3:GetObject", &format!("arn:aws:s3:::extra-{n}/*")),
+                    previous_document: None,
+                },
+                expect: vec![Expectation::InlineAbsent {
+                    principal: Principal::role(ROLE),
+                    policy_name,
+                }],
+            }
+        }));
+        plan.write(&path).expect("the plan is written");
+        path
+    }
+
+    /// Starts `whittle apply PLAN --yes`, waits until its journal records at
+    /// least `applied` steps, and kills it (SIGKILL).
+    fn kill_apply_after(&self, plan: &Path, applied: usize) {
+        let mut child = command(&self.moto, "apply", plan, &["--yes"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("whittle starts");
+        let journal = whittle_model::journal_path(plan);
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let recorded = std::fs::read_to_string(&journal)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                .map_or(0, |j| j["steps"].as_array().map_or(0, Vec::len));
+            if recorded >= applied {
+                break;
+            }
+            if let Some(status) = child.try_wait().expect("whittle can be waited on") {
+                panic!(
+                    "whittle apply exited ({status}) before its journal recorded {applied} steps"
+                );
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the journal {} did not record {applied} steps within 60 s",
+                journal.display()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child.kill().expect("whittle can be killed");
+        child.wait().expect("whittle can be waited on");
     }
 
     fn journal_steps(&self, plan: &Path) -> Vec<Value> {
@@ -820,4 +887,221 @@ fn a_membership_restored_by_hand_is_already_undone_on_rollback() {
         rolled.stdout
     );
     assert_eq!(account.state(), before, "rollback after a manual re-join");
+}
+
+#[test]
+fn a_killed_apply_resumes_to_the_plan_s_end_state_or_rolls_back_to_the_seed() {
+    // The end state: the same plan applied without interruption to an account
+    // seeded the same way (moto numbers versions and names ARNs alike).
+    let reference = Account::seeded();
+    let plan = reference.long_plan("plan.json", 30);
+    ok(&reference.moto, "apply", &plan, &["--yes"]);
+    let end = reference.state();
+    assert_eq!(end["role_inline_names"].as_array().unwrap().len(), 31);
+    drop(reference);
+
+    // A: killed mid-apply, then applied again.
+    let account = Account::seeded();
+    let plan = account.long_plan("plan.json", 30);
+    account.kill_apply_after(&plan, 2);
+    let journaled = account.journal_steps(&plan).len();
+    assert!(journaled < 43, "the apply ended before it was killed");
+    let resumed = ok(&account.moto, "apply", &plan, &["--yes"]);
+    assert!(
+        resumed
+            .stdout
+            .contains(&format!("{journaled} already applied")),
+        "{}",
+        resumed.stdout
+    );
+    assert_eq!(account.state(), end, "the resumed apply");
+    assert_eq!(account.journal_steps(&plan).len(), 43);
+    drop(account);
+
+    // B: killed mid-apply, then rolled back.
+    let account = Account::seeded();
+    let before = account.state();
+    let plan = account.long_plan("plan.json", 30);
+    account.kill_apply_after(&plan, 2);
+    ok(&account.moto, "rollback", &plan, &["--yes"]);
+    assert_eq!(account.state(), before, "rolling back a killed apply");
+}
+
+#[test]
+fn steps_applied_by_a_run_killed_before_its_journal_are_found_applied() {
+    let account = Account::seeded();
+    let before = account.state();
+    let plan = account.plan("plan.json");
+    let found = |run: &Run, step: &str| {
+        let line = format!(
+            "step {step} was found applied by an earlier run that stopped before writing its journal"
+        );
+        assert!(run.stdout.contains(&line), "{}", run.stdout);
+    };
+    let iam = &account.iam;
+    // Each time, the IAM call of the next step is made here, as a run killed
+    // between that call and its journal write leaves IAM.
+    let created = account.runtime.block_on(
+        iam.create_policy()
+            .policy_name(TRIMMED)
+            .path("/")
+            .description("broad, trimmed by whittle")
+            .policy_document(allow("s3:GetObject", "*").to_string())
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key("whittle")
+                    .value("trimmed")
+                    .build()
+                    .unwrap(),
+            )
+            .send(),
+    );
+    check("CreatePolicy", created);
+    let run = ok(
+        &account.moto,
+        "apply",
+        &plan,
+        &["--yes", "--stop-after", "4"],
+    );
+    found(&run, "create-trimmed");
+    assert!(run.stdout.contains("5 steps applied"), "{}", run.stdout);
+    let journal = account.journal_steps(&plan);
+    assert_eq!(journal[0]["outcome"]["policy_arn"], arn(TRIMMED));
+    assert_eq!(
+        journal[0]["note"],
+        "found applied by an earlier run that stopped before writing its journal"
+    );
+
+    let created = account.runtime.block_on(
+        iam.create_policy_version()
+            .policy_arn(arn(FIVE))
+            .policy_document(allow("ec2:DescribeRegions", "*").to_string())
+            .set_as_default(true)
+            .send(),
+    );
+    check("CreatePolicyVersion", created);
+    let run = ok(
+        &account.moto,
+        "apply",
+        &plan,
+        &["--yes", "--stop-after", "1"],
+    );
+    found(&run, "new-version");
+    let journal = account.journal_steps(&plan);
+    let new_version = journal.iter().find(|s| s["id"] == "new-version").unwrap();
+    assert_eq!(new_version["outcome"]["version_id"], "v6");
+    assert_eq!(new_version["outcome"]["previous_default_version_id"], "v5");
+
+    let put = account.runtime.block_on(
+        iam.put_role_policy()
+            .role_name(ROLE)
+            .policy_name("app-inline")
+            .policy_document(allow("s3:GetObject", "arn:aws:s3:::reports/100%/2026/*").to_string())
+            .send(),
+    );
+    check("PutRolePolicy", put);
+    let run = ok(&account.moto, "apply", &plan, &["--yes"]);
+    found(&run, "trim-app-inline");
+    assert!(
+        run.stdout.contains("6 steps applied, 7 already applied"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(account.journal_steps(&plan).len(), 13);
+    assert_eq!(account.state()["attached"]["role"], json!([arn(TRIMMED)]));
+
+    let rolled = ok(&account.moto, "rollback", &plan, &["--yes"]);
+    assert!(
+        rolled.stdout.contains("13 steps rolled back"),
+        "{}",
+        rolled.stdout
+    );
+    assert_eq!(account.state(), before, "rolling back found steps");
+
+    // A rollback after a run killed between detach-broad's call and its
+    // journal undoes that step too.
+    let plan = account.plan("again.json");
+    ok(
+        &account.moto,
+        "apply",
+        &plan,
+        &["--yes", "--stop-after", "2"],
+    );
+    let detached = account.runtime.block_on(
+        iam.detach_role_policy()
+            .role_name(ROLE)
+            .policy_arn(arn(BROAD))
+            .send(),
+    );
+    check("DetachRolePolicy", detached);
+    let rolled = ok(&account.moto, "rollback", &plan, &["--yes"]);
+    found(&rolled, "detach-broad");
+    assert!(
+        rolled.stdout.contains("3 steps rolled back"),
+        "{}",
+        rolled.stdout
+    );
+    assert_eq!(account.state(), before, "rolling back a found step");
+}
+
+#[test]
+fn a_rollback_killed_between_iam_and_its_journal_ends_where_the_plan_began() {
+    let account = Account::seeded();
+    let before = account.state();
+    let plan = account.plan("plan.json");
+    ok(&account.moto, "apply", &plan, &["--yes"]);
+    // Undoes the seven newest steps; new-version (v6, the default, replacing
+    // v5) is next.
+    ok(
+        &account.moto,
+        "rollback",
+        &plan,
+        &["--yes", "--stop-after", "7"],
+    );
+    let iam = &account.iam;
+    // Killed halfway through undoing new-version: v5 is the default again,
+    // v6 not deleted yet.
+    let set = account.runtime.block_on(
+        iam.set_default_policy_version()
+            .policy_arn(arn(FIVE))
+            .version_id("v5")
+            .send(),
+    );
+    check("SetDefaultPolicyVersion", set);
+    let run = ok(
+        &account.moto,
+        "rollback",
+        &plan,
+        &["--yes", "--stop-after", "1"],
+    );
+    assert!(
+        run.stdout.contains("rolled back step new-version"),
+        "{}",
+        run.stdout
+    );
+    let versions = account.state()["policies"][FIVE]["documents"].clone();
+    assert_eq!(versions.as_array().unwrap().len(), 4, "v6 is deleted");
+
+    // Killed after re-creating the version make-room deleted, before the
+    // journal: the copy is not made twice.
+    let oldest = allow("ec2:DescribeInstances", "*");
+    let created = account.runtime.block_on(
+        iam.create_policy_version()
+            .policy_arn(arn(FIVE))
+            .policy_document(oldest.to_string())
+            .set_as_default(false)
+            .send(),
+    );
+    check("CreatePolicyVersion", created);
+    let run = ok(&account.moto, "rollback", &plan, &["--yes"]);
+    assert!(
+        run.stdout
+            .contains("step make-room was already undone in IAM"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(account.state(), before, "the resumed rollback");
+    let journal = account.journal_steps(&plan);
+    let make_room = journal.iter().find(|s| s["id"] == "make-room").unwrap();
+    assert_eq!(make_room["outcome"]["restored_version_id"], "v7");
 }

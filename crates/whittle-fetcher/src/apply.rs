@@ -45,6 +45,10 @@ pub struct Progress {
     pub skipped: Vec<String>,
     /// Steps rolled back whose changes were found already undone in IAM.
     pub already_undone: Vec<String>,
+    /// Steps not journaled but found applied in IAM: an earlier run made the
+    /// change and stopped before writing its journal. Journaled as applied
+    /// (and, by a rollback, then rolled back).
+    pub found_applied: Vec<String>,
     /// True when [`ApplyOptions::stop_after`] stopped the run early.
     pub stopped: bool,
 }
@@ -108,8 +112,17 @@ impl ApplyError {
     }
 }
 
+/// What the journal notes of a step found applied rather than run.
+pub const FOUND_APPLIED: &str =
+    "found applied by an earlier run that stopped before writing its journal";
+
 /// Applies the steps of `plan` that `journal_path` does not record as applied,
 /// in order, writing the journal after each.
+///
+/// The first step not journaled may have been applied by a run killed before
+/// it wrote its journal: when its expectations no longer hold but IAM is
+/// exactly in the state it leads to, it is journaled as applied (see
+/// [`FOUND_APPLIED`]) instead of stopping with [`ApplyError::Changed`].
 pub async fn apply(
     iam: &IamClient,
     plan: &Plan,
@@ -119,10 +132,21 @@ pub async fn apply(
     let iam = Iam(&iam.client);
     let mut journal = Journal::read_for(journal_path, plan)?;
     let mut progress = Progress::default();
+    if let Some((first, what)) =
+        journal_found_applied(&iam, plan, &mut journal, journal_path).await?
+    {
+        match what {
+            Some(what) => return Err(changed(first, what)),
+            None => progress.found_applied.push(first.id.clone()),
+        }
+    }
     let (done, pending): (Vec<&Step>, Vec<&Step>) =
         plan.steps.iter().partition(|s| journal.is_applied(&s.id));
     verify_applied(&iam, &journal, &done).await?;
-    progress.skipped = done.iter().map(|s| s.id.clone()).collect();
+    progress.skipped = (done.iter())
+        .filter(|s| !progress.found_applied.contains(&s.id))
+        .map(|s| s.id.clone())
+        .collect();
     preflight(&iam, &pending).await?;
     for (n, step) in pending.into_iter().enumerate() {
         if options.stop_after == Some(n) {
@@ -133,22 +157,58 @@ pub async fn apply(
             return Err(changed(step, what));
         }
         let outcome = iam.run(step).await?;
-        journal.steps.retain(|s| s.id != step.id);
-        journal.steps.push(JournalStep {
-            id: step.id.clone(),
-            state: StepState::Applied,
-            applied_at: Timestamp::now(),
-            rolled_back_at: None,
-            outcome,
-        });
+        record(&mut journal, step, outcome, None);
         write(&journal, journal_path)?;
         progress.done.push(step.id.clone());
     }
     Ok(progress)
 }
 
+/// Journals the first step not journaled as applied when an earlier run made
+/// its change and was killed before writing its journal: its expectations no
+/// longer hold, but IAM is exactly in the state it leads to. Returns that step
+/// with `None`, or with what differs when its expectations fail and IAM is
+/// not in that state either; nothing when its expectations hold.
+async fn journal_found_applied<'p>(
+    iam: &Iam<'_>,
+    plan: &'p Plan,
+    journal: &mut Journal,
+    journal_path: &Path,
+) -> Result<Option<(&'p Step, Option<String>)>, ApplyError> {
+    let Some(first) = plan.steps.iter().find(|s| !journal.is_applied(&s.id)) else {
+        return Ok(None);
+    };
+    let Some(what) = iam.first_difference(first, &first.expect).await? else {
+        return Ok(None);
+    };
+    let Some(outcome) = iam.found_applied(first).await? else {
+        return Ok(Some((first, Some(what))));
+    };
+    record(journal, first, outcome, Some(FOUND_APPLIED));
+    write(journal, journal_path)?;
+    Ok(Some((first, None)))
+}
+
+/// Journals `step` as applied now, replacing an earlier entry (rolled back).
+fn record(journal: &mut Journal, step: &Step, outcome: Outcome, note: Option<&str>) {
+    journal.steps.retain(|s| s.id != step.id);
+    journal.steps.push(JournalStep {
+        id: step.id.clone(),
+        state: StepState::Applied,
+        applied_at: Timestamp::now(),
+        rolled_back_at: None,
+        outcome,
+        note: note.map(str::to_owned),
+    });
+}
+
 /// Rolls back the steps `journal_path` records as applied, in reverse order,
 /// writing the journal after each.
+///
+/// A step an apply killed before its journal made is found and rolled back
+/// too, as [`apply`] finds it. A step whose undo was made (or, for undos of
+/// several calls, begun) by a rollback killed before its journal is finished
+/// and marked rolled back; a deleted version is never re-created twice.
 pub async fn rollback(
     iam: &IamClient,
     plan: &Plan,
@@ -158,6 +218,13 @@ pub async fn rollback(
     let iam = Iam(&iam.client);
     let mut journal = Journal::read_for(journal_path, plan)?;
     let mut progress = Progress::default();
+    // A step applied by a run killed before its journal is rolled back too;
+    // other differences are for the steps' own checks below.
+    if let Some((first, None)) =
+        journal_found_applied(&iam, plan, &mut journal, journal_path).await?
+    {
+        progress.found_applied.push(first.id.clone());
+    }
     for step in plan.steps.iter().rev() {
         let Some(index) = journal
             .steps
@@ -171,23 +238,34 @@ pub async fn rollback(
             progress.stopped = true;
             break;
         }
+        let highest = highest_version_named(plan, &journal, step);
         let entry = &mut journal.steps[index];
         let after = after_state(step, &entry.outcome);
-        match iam.first_difference(step, &after).await? {
-            None => {
-                iam.undo(step, &mut entry.outcome).await?;
-                progress.done.push(step.id.clone());
-            }
-            // Undone already (say, by a rollback interrupted before its journal
-            // was written): the state before the step is back.
-            Some(_) if iam.first_difference(step, &step.expect).await?.is_none() => {
-                progress.already_undone.push(step.id.clone());
-            }
-            Some(what) => {
-                return Err(changed(
-                    step,
-                    format!("{what}, though the step was applied"),
-                ));
+        if iam.restored_copy(step, &mut entry.outcome, highest).await? {
+            // A rollback killed after re-creating the version, before its journal.
+            progress.already_undone.push(step.id.clone());
+        } else {
+            match iam.first_difference(step, &after).await? {
+                None => {
+                    iam.undo(step, &mut entry.outcome).await?;
+                    progress.done.push(step.id.clone());
+                }
+                // Undone already (say, by a rollback interrupted before its
+                // journal was written): the state before the step is back, but
+                // an undo of several calls may have been cut short.
+                Some(_) if iam.first_difference(step, &step.expect).await?.is_none() => {
+                    if iam.finish_undo(step, &entry.outcome).await? {
+                        progress.done.push(step.id.clone());
+                    } else {
+                        progress.already_undone.push(step.id.clone());
+                    }
+                }
+                Some(what) => {
+                    return Err(changed(
+                        step,
+                        format!("{what}, though the step was applied"),
+                    ));
+                }
             }
         }
         entry.state = StepState::RolledBack;
@@ -255,6 +333,78 @@ fn write(journal: &Journal, path: &Path) -> Result<(), ApplyError> {
         path: path.to_owned(),
         source,
     })
+}
+
+/// The highest version number of the managed policy a version step is
+/// about that the plan or the journal names; 0 for other steps. IAM never
+/// reuses a version number, so a version numbered above it was created after
+/// the plan was made.
+fn highest_version_named(plan: &Plan, journal: &Journal, step: &Step) -> u64 {
+    let Operation::DeletePolicyVersion { policy_arn, .. } = &step.operation else {
+        return 0;
+    };
+    let mut ids: Vec<&str> = Vec::new();
+    for step in &plan.steps {
+        match &step.operation {
+            Operation::DeletePolicyVersion {
+                policy_arn: arn,
+                version_id,
+                ..
+            }
+            | Operation::SetDefaultPolicyVersion {
+                policy_arn: arn,
+                version_id,
+            } if arn == policy_arn => ids.push(version_id),
+            _ => {}
+        }
+        ids.extend(step.expect.iter().filter_map(|e| match e {
+            Expectation::PolicyDefault {
+                policy_arn: arn,
+                version_id,
+                ..
+            }
+            | Expectation::PolicyDefaultIs {
+                policy_arn: arn,
+                version_id,
+            }
+            | Expectation::PolicyVersion {
+                policy_arn: arn,
+                version_id,
+                ..
+            }
+            | Expectation::PolicyVersionAbsent {
+                policy_arn: arn,
+                version_id,
+            } if arn == policy_arn => Some(version_id.as_str()),
+            _ => None,
+        }));
+        let about_policy = matches!(&step.operation,
+            Operation::CreatePolicyVersion { policy_arn: arn, .. }
+            | Operation::DeletePolicyVersion { policy_arn: arn, .. }
+            | Operation::SetDefaultPolicyVersion { policy_arn: arn, .. } if arn == policy_arn);
+        if let Some(entry) = journal.step(&step.id).filter(|_| about_policy) {
+            let outcome = &entry.outcome;
+            ids.extend(
+                [
+                    &outcome.version_id,
+                    &outcome.previous_default_version_id,
+                    &outcome.restored_version_id,
+                ]
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+            );
+        }
+    }
+    ids.into_iter()
+        .filter_map(version_number)
+        .max()
+        .unwrap_or(0)
+}
+
+/// `v7` → 7.
+fn version_number(id: &str) -> Option<u64> {
+    id.strip_prefix('v')?.parse().ok()
 }
 
 /// What holds in IAM once `step` is applied, given what it produced.
@@ -746,6 +896,186 @@ impl Iam<'_> {
                 .map(|p| format!("instance profile {}", p.instance_profile_name)),
         );
         Ok(holdings)
+    }
+
+    /// The outcome to journal for `step` when IAM is exactly in the state the
+    /// step leads to; `None` when it is not, or when neither IAM nor the plan
+    /// tells what rolling the step back would need.
+    async fn found_applied(&self, step: &Step) -> Result<Option<Outcome>, ApplyError> {
+        let Some(outcome) = self.found_outcome(step).await? else {
+            return Ok(None);
+        };
+        let after = after_state(step, &outcome);
+        if self.first_difference(step, &after).await?.is_some() {
+            return Ok(None);
+        }
+        if let (Operation::CreatePolicy { tags, .. }, Some(arn)) =
+            (&step.operation, &outcome.policy_arn)
+        {
+            let found = self.policy_tags(arn).await.map_err(call_error(step))?;
+            if !tags.iter().all(|t| found.contains(t)) {
+                return Ok(None);
+            }
+        }
+        Ok(Some(outcome))
+    }
+
+    /// What running `step` would have journaled, from IAM and the step's
+    /// expectations: the created policy's ARN, the created version's id and
+    /// the default before it, the role's tag values before.
+    async fn found_outcome(&self, step: &Step) -> Result<Option<Outcome>, ApplyError> {
+        let mut outcome = Outcome::default();
+        match &step.operation {
+            Operation::CreatePolicy { .. } => {
+                outcome.policy_arn = step.expect.iter().find_map(|e| match e {
+                    Expectation::PolicyAbsent { policy_arn } => Some(policy_arn.clone()),
+                    _ => None,
+                });
+                if outcome.policy_arn.is_none() {
+                    return Ok(None);
+                }
+            }
+            // A non-default version cannot be told from one made by others.
+            Operation::CreatePolicyVersion {
+                set_as_default: false,
+                ..
+            } => return Ok(None),
+            Operation::CreatePolicyVersion { policy_arn, .. } => {
+                let Some(previous) = step.expected_default(policy_arn) else {
+                    return Ok(None);
+                };
+                let found = self
+                    .default_version(policy_arn)
+                    .await
+                    .map_err(call_error(step))?;
+                match found {
+                    Some(found) if found != previous => outcome.version_id = Some(found),
+                    _ => return Ok(None),
+                }
+                outcome.previous_default_version_id = Some(previous.to_owned());
+            }
+            Operation::SetDefaultPolicyVersion { policy_arn, .. } => {
+                let Some(previous) = step.expected_default(policy_arn) else {
+                    return Ok(None);
+                };
+                outcome.previous_default_version_id = Some(previous.to_owned());
+            }
+            Operation::TagRole { role_name, tags } => {
+                let expected: Vec<&KeyValue> = (step.expect.iter())
+                    .filter_map(|e| match e {
+                        Expectation::RoleTagged {
+                            role_name: role,
+                            tags,
+                        } if role == role_name => Some(tags),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                outcome.previous_tags = (tags.iter())
+                    .map(|t| PreviousTag {
+                        key: t.key.clone(),
+                        value: (expected.iter().find(|e| e.key == t.key)).map(|e| e.value.clone()),
+                    })
+                    .collect();
+            }
+            _ => {}
+        }
+        Ok(Some(outcome))
+    }
+
+    /// For a journaled deletion of a policy version not yet rolled back: the
+    /// copy a rollback killed before its journal re-created, when IAM has one
+    /// (a non-default version with the saved document, numbered above every
+    /// version the plan and journal name). Records it and returns true.
+    async fn restored_copy(
+        &self,
+        step: &Step,
+        outcome: &mut Outcome,
+        highest_named: u64,
+    ) -> Result<bool, ApplyError> {
+        let Operation::DeletePolicyVersion {
+            policy_arn,
+            document,
+            ..
+        } = &step.operation
+        else {
+            return Ok(false);
+        };
+        if outcome.restored_version_id.is_some() {
+            return Ok(false);
+        }
+        let out = self.0.list_policy_versions().policy_arn(policy_arn).send();
+        let Some(listed) = absent("ListPolicyVersions", out.await).map_err(call_error(step))?
+        else {
+            return Ok(false);
+        };
+        let hash = document_sha256(document);
+        for version in listed.versions.unwrap_or_default() {
+            let Some(id) = version.version_id.filter(|_| !version.is_default_version) else {
+                continue;
+            };
+            if version_number(&id).is_none_or(|n| n <= highest_named) {
+                continue;
+            }
+            let found = self.version(policy_arn, &id).await;
+            if found
+                .map_err(call_error(step))?
+                .is_some_and(|(d, _)| document_sha256(&d) == hash)
+            {
+                outcome.restored_version_id = Some(id);
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Finishes an undo of several calls that a killed rollback cut short,
+    /// once the state the step expects is back: deletes a created version
+    /// still there, restores tag values not restored. True when it changed
+    /// something.
+    async fn finish_undo(&self, step: &Step, outcome: &Outcome) -> Result<bool, ApplyError> {
+        match &step.operation {
+            Operation::CreatePolicyVersion { policy_arn, .. } => {
+                let Some(id) = &outcome.version_id else {
+                    return Ok(false);
+                };
+                let found = self.version(policy_arn, id).await;
+                if !matches!(found.map_err(call_error(step))?, Some((_, false))) {
+                    return Ok(false);
+                }
+                self.delete_version(step, policy_arn, id).await?;
+                Ok(true)
+            }
+            Operation::TagRole { role_name, .. } => {
+                let found = self.role_tags(role_name).await.map_err(call_error(step))?;
+                let Some(found) = found else {
+                    return Ok(false);
+                };
+                let restored = outcome.previous_tags.iter().all(|t| {
+                    let now = found.iter().find(|f| f.key == t.key).map(|f| &f.value);
+                    now == t.value.as_ref()
+                });
+                if restored {
+                    return Ok(false);
+                }
+                self.restore_tags(step, role_name, &outcome.previous_tags)
+                    .await?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// A managed policy's tags.
+    async fn policy_tags(&self, arn: &str) -> Result<Vec<KeyValue>, CallError> {
+        let out = self.0.list_policy_tags().policy_arn(arn).send().await;
+        let out = absent("ListPolicyTags", out)?;
+        Ok((out.map(|o| o.tags).unwrap_or_default().into_iter())
+            .map(|t| KeyValue {
+                key: t.key,
+                value: t.value,
+            })
+            .collect())
     }
 
     /// Makes the step's change; returns what IAM produced and what it replaced.
@@ -1273,6 +1603,52 @@ mod tests {
             operation,
             expect: vec![],
         }
+    }
+
+    #[test]
+    fn the_highest_version_named_counts_the_plan_and_the_journal_s_outcomes() {
+        let arn = "arn:aws:iam::123456789012:policy/five";
+        let delete = Step {
+            id: "make-room".into(),
+            expect: vec![Expectation::PolicyVersion {
+                policy_arn: arn.into(),
+                version_id: "v1".into(),
+                document_sha256: String::new(),
+            }],
+            ..step(Operation::DeletePolicyVersion {
+                policy_arn: arn.into(),
+                version_id: "v1".into(),
+                document: Value::Null,
+            })
+        };
+        let create = Step {
+            id: "new-version".into(),
+            expect: vec![Expectation::PolicyDefaultIs {
+                policy_arn: arn.into(),
+                version_id: "v5".into(),
+            }],
+            ..step(Operation::CreatePolicyVersion {
+                policy_arn: arn.into(),
+                document: Value::Null,
+                set_as_default: true,
+            })
+        };
+        let tool = whittle_model::Tool {
+            name: "whittle".into(),
+            version: "test".into(),
+            catalog: None,
+        };
+        let mut plan = Plan::new(tool, None);
+        plan.steps = vec![delete.clone(), create];
+        let mut journal = Journal::new(&plan);
+        assert_eq!(highest_version_named(&plan, &journal, &delete), 5);
+        let outcome = Outcome {
+            version_id: Some("v12".into()),
+            ..Outcome::default()
+        };
+        record(&mut journal, &plan.steps[1], outcome, None);
+        assert_eq!(highest_version_named(&plan, &journal, &delete), 12);
+        assert_eq!(highest_version_named(&plan, &journal, &plan.steps[1]), 0);
     }
 
     #[test]

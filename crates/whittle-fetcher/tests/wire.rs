@@ -505,3 +505,66 @@ async fn a_user_found_in_a_group_it_should_not_be_in_changes_nothing() {
     );
     assert!(fake.seen_for("RemoveUserFromGroup").is_empty());
 }
+
+#[tokio::test]
+async fn a_step_applied_by_a_run_killed_before_its_journal_is_journaled_not_run_again() {
+    // An earlier run took user/ci-bot out of group/auditors and was killed
+    // before it wrote its journal: the step's expectation fails, but IAM is
+    // exactly in the state the step leads to.
+    let fake = groups_on_two_pages();
+    let server = fake.start().await;
+    let member = whittle_model::Expectation::MemberOf {
+        user_name: "ci-bot".into(),
+        group_name: "auditors".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal_path = dir.path().join("plan.json.journal.json");
+    let plan = leave_plan("auditors", member);
+    let progress = whittle_fetcher::apply::apply(
+        &client(&server),
+        &plan,
+        &journal_path,
+        &whittle_fetcher::apply::ApplyOptions::default(),
+    )
+    .await
+    .expect("the step is recognised as applied");
+    assert_eq!(progress.found_applied, ["leave"]);
+    assert!(progress.done.is_empty());
+    assert!(fake.seen_for("RemoveUserFromGroup").is_empty());
+    let journal = whittle_model::Journal::read_for(&journal_path, &plan).unwrap();
+    assert!(journal.is_applied("leave"));
+    assert_eq!(
+        journal.step("leave").unwrap().note.as_deref(),
+        Some(whittle_fetcher::apply::FOUND_APPLIED)
+    );
+}
+
+#[tokio::test]
+async fn a_failed_expectation_without_the_step_s_after_state_still_changes_nothing() {
+    // The plan expects user/ci-bot in group/auditors and would take it out of
+    // group/deployers; it is in neither state: IAM changed.
+    let fake = groups_on_two_pages();
+    let server = fake.start().await;
+    let member = whittle_model::Expectation::MemberOf {
+        user_name: "ci-bot".into(),
+        group_name: "auditors".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal_path = dir.path().join("plan.json.journal.json");
+    let err = whittle_fetcher::apply::apply(
+        &client(&server),
+        &leave_plan("deployers", member),
+        &journal_path,
+        &whittle_fetcher::apply::ApplyOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.is_changed(), "{err}");
+    assert!(
+        err.to_string()
+            .contains("step leave: user/ci-bot is not in group/auditors"),
+        "{err}"
+    );
+    assert!(fake.seen_for("RemoveUserFromGroup").is_empty());
+    assert!(!journal_path.exists());
+}

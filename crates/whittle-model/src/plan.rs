@@ -755,6 +755,10 @@ pub struct JournalStep {
     pub rolled_back_at: Option<Timestamp>,
     /// What IAM produced and what was there before, for rolling back.
     pub outcome: Outcome,
+    /// How the step came to be journaled, when not by running it: e.g. found
+    /// applied in IAM by a run whose predecessor stopped before journaling it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Where an applied step stands.

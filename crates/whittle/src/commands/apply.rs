@@ -208,17 +208,28 @@ fn summary(plan: &Plan, progress: &Progress, verb: Verb) -> String {
         Verb::Apply => ("applied", "already applied"),
         Verb::Rollback => ("rolled back", "not applied"),
     };
+    // Steps found applied are then rolled back, and counted as such.
+    let found = match verb {
+        Verb::Apply => progress.found_applied.len(),
+        Verb::Rollback => 0,
+    };
     let mut text = String::new();
     for id in &progress.done {
         let description = (plan.steps.iter().find(|s| &s.id == id)).map_or("", |s| &s.description);
         text.push_str(&format!("{done} step {id}: {description}\n"));
+    }
+    for id in &progress.found_applied {
+        text.push_str(&format!(
+            "step {id} was {}\n",
+            whittle_fetcher::apply::FOUND_APPLIED
+        ));
     }
     for id in &progress.already_undone {
         text.push_str(&format!("step {id} was already undone in IAM\n"));
     }
     text.push_str(&format!(
         "{} steps {done}, {} {skipped}{}\n",
-        progress.done.len() + progress.already_undone.len(),
+        progress.done.len() + progress.already_undone.len() + found,
         progress.skipped.len(),
         if progress.stopped {
             "; stopped early (--stop-after)"
