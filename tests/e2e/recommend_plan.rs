@@ -21,9 +21,9 @@ fn allow(actions: &[&str]) -> String {
         .to_string()
 }
 
-/// alice (in group devs, which has team-read attached, which she leaves
-/// unused), role app with the inline policy app-inline and policy five
-/// (5 versions, v5 the default) attached.
+/// alice and bob (in group devs, which has team-read attached: alice leaves
+/// it unused, bob uses it), role app with the inline policy app-inline and
+/// policy five (5 versions, v5 the default) attached.
 async fn seed(iam: &Client) {
     let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
@@ -32,17 +32,23 @@ async fn seed(iam: &Client) {
         iam.create_user().user_name("alice").send().await,
     );
     check(
+        "CreateUser",
+        iam.create_user().user_name("bob").send().await,
+    );
+    check(
         "CreateGroup",
         iam.create_group().group_name("devs").send().await,
     );
-    check(
-        "AddUserToGroup",
-        iam.add_user_to_group()
-            .group_name("devs")
-            .user_name("alice")
-            .send()
-            .await,
-    );
+    for user in ["alice", "bob"] {
+        check(
+            "AddUserToGroup",
+            iam.add_user_to_group()
+                .group_name("devs")
+                .user_name(user)
+                .send()
+                .await,
+        );
+    }
     let created = iam
         .create_policy()
         .policy_name("team-read")
@@ -161,8 +167,16 @@ fn fetch(moto: &Moto, dir: &Path, name: &str) -> (PathBuf, Value) {
 }
 
 /// An action-level report as IAM shapes it: s3:GetObject used yesterday,
-/// sqs and dynamodb not used in the tracking period.
-fn report(arn: &str, kind: &str, now: &str, yesterday: &str) -> Value {
+/// sqs not used in the tracking period, and dynamodb:GetItem used yesterday
+/// when `dynamodb`, else dynamodb not used.
+fn report(arn: &str, kind: &str, now: &str, yesterday: &str, dynamodb: bool) -> Value {
+    let dynamodb = if dynamodb {
+        json!({"ServiceName": "Amazon DynamoDB", "ServiceNamespace": "dynamodb", "LastAuthenticated": yesterday,
+               "LastAuthenticatedEntity": arn, "TotalAuthenticatedEntities": 1,
+               "TrackedActionsLastAccessed": [{"ActionName": "GetItem", "LastAccessedTime": yesterday, "LastAccessedEntity": arn}]})
+    } else {
+        json!({"ServiceName": "Amazon DynamoDB", "ServiceNamespace": "dynamodb", "TotalAuthenticatedEntities": 0})
+    };
     json!({
         "arn": arn, "kind": kind, "job_id": format!("job-{kind}"),
         "last_accessed": {
@@ -174,7 +188,7 @@ fn report(arn: &str, kind: &str, now: &str, yesterday: &str) -> Value {
                  "TrackedActionsLastAccessed": [{"ActionName": "GetObject", "LastAccessedTime": yesterday, "LastAccessedEntity": arn},
                                                 {"ActionName": "ListBucket"}]},
                 {"ServiceName": "Amazon SQS", "ServiceNamespace": "sqs", "TotalAuthenticatedEntities": 0},
-                {"ServiceName": "Amazon DynamoDB", "ServiceNamespace": "dynamodb", "TotalAuthenticatedEntities": 0},
+                dynamodb,
             ],
             "IsTruncated": false,
         },
@@ -183,7 +197,7 @@ fn report(arn: &str, kind: &str, now: &str, yesterday: &str) -> Value {
     })
 }
 
-/// Gives the snapshot reports for alice and app, and principals created a
+/// Gives the snapshot reports for alice, bob and app, and principals created a
 /// year ago (moto's are new, and new principals are not judged).
 fn with_reports(mut snapshot: Value) -> Value {
     let now = jiff::Timestamp::now();
@@ -196,8 +210,9 @@ fn with_reports(mut snapshot: Value) -> Value {
         }
     }
     snapshot["reports"] = json!([
-        report(&format!("{A}:user/alice"), "user", &now, &yesterday),
-        report(&format!("{A}:role/app"), "role", &now, &yesterday),
+        report(&format!("{A}:user/alice"), "user", &now, &yesterday, false),
+        report(&format!("{A}:user/bob"), "user", &now, &yesterday, true),
+        report(&format!("{A}:role/app"), "role", &now, &yesterday, false),
     ]);
     snapshot["errors"] = json!([]);
     snapshot
@@ -333,13 +348,14 @@ fn a_recommended_plan_applies_only_removals_and_rolls_back_exactly() {
             "put-inline:role/app:app-inline".to_owned(),
             format!("delete-policy-version:{A}:policy/five:v1"),
             format!("create-policy-version:{A}:policy/five"),
-            format!("detach:group/devs:{A}:policy/team-read"),
+            // bob uses team-read, alice none of it: she alone leaves devs.
+            "leave-group:user/alice:group/devs".to_owned(),
         ],
         "{table}"
     );
     assert!(table.contains("plan: 4 steps written to"), "{table}");
     assert!(
-        table.contains(&format!("detach {A}:policy/team-read from group/devs")),
+        table.contains("remove user/alice from group/devs, which keeps serving its other members"),
         "{table}"
     );
 
@@ -358,6 +374,17 @@ fn a_recommended_plan_applies_only_removals_and_rolls_back_exactly() {
     );
     let (_, applied) = fetch(&moto, dir, "applied.json");
     assert_ne!(state(&applied), state(&before));
+    let groups = |snapshot: &Value, user: &str| {
+        snapshot["authorization_details"]["UserDetailList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["UserName"] == user)
+            .unwrap()["GroupList"]
+            .clone()
+    };
+    assert_eq!(groups(&applied, "alice"), json!([]));
+    assert_eq!(groups(&applied, "bob"), json!(["devs"]));
     write_documents(&before, &dir.join("old"));
     write_documents(&applied, &dir.join("new"));
     let diff = whittle(

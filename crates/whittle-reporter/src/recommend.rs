@@ -136,6 +136,8 @@ struct RecommendDocument<'a> {
     as_of: String,
     /// The start of the window: actions unused since are removed.
     window_start: String,
+    /// `in-place`, `per-principal` or `auto`.
+    strategy: &'static str,
     /// One entry per policy to trim or detach.
     recommendations: Vec<RecommendationEntry<'a>>,
     /// Roles unused inside the window.
@@ -291,6 +293,7 @@ pub fn recommend_json(all: &Recommendations, tool_version: &str) -> String {
         },
         as_of: all.as_of.to_string(),
         window_start: all.window_start.to_string(),
+        strategy: all.strategy.as_str(),
         recommendations: all
             .recommendations
             .iter()
@@ -458,6 +461,20 @@ pub fn recommend_table(all: &Recommendations, width: u16) -> String {
         }
         out.push('\n');
     }
+    let analysed: Vec<&PrincipalSummary> = all
+        .principals
+        .iter()
+        .filter(|p| p.status == PrincipalStatus::Analysed)
+        .collect();
+    let unused: usize = analysed.iter().map(|p| p.unused).sum();
+    let removed: usize = analysed.iter().map(|p| p.removed).sum();
+    out.push_str(&format!(
+        "removes {removed} of the {} (by --strategy {}) from {} of {} analysed\n",
+        count(unused, "unused action", "unused actions"),
+        all.strategy.as_str(),
+        analysed.iter().filter(|p| p.removed > 0).count(),
+        count(analysed.len(), "principal", "principals"),
+    ));
     let detach = detached(all);
     out.push_str(&format!(
         "{} to trim or replace, {} to detach or delete, {} (window {} to {})\n",

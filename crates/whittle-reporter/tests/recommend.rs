@@ -63,7 +63,25 @@ fn json() {
             .iter()
             .any(|r| r["policy_type"] == "aws-managed")
     );
-    insta::assert_snapshot!(text);
+    // The golden copy keeps the first few removed, kept and risky actions of
+    // each entry: the NotAction group policy loses some 21,000 actions.
+    let mut short = document.clone();
+    for r in short["recommendations"].as_array_mut().unwrap() {
+        let removed = r["removed"].as_array_mut().unwrap();
+        let total = removed.len();
+        removed.truncate(5);
+        r["removed_total"] = total.into();
+        r["kept_untracked"].as_array_mut().unwrap().truncate(5);
+    }
+    for p in short["principals"].as_array_mut().unwrap() {
+        for risk in p["removed_risks"].as_array_mut().into_iter().flatten() {
+            let actions = risk["actions"].as_array_mut().unwrap();
+            let total = actions.len();
+            actions.truncate(5);
+            risk["total"] = total.into();
+        }
+    }
+    insta::assert_snapshot!(whittle_reporter::pretty(&short));
 }
 
 #[test]

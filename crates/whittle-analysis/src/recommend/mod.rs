@@ -11,7 +11,7 @@
 //!
 //! A policy held by several principals is trimmed in place only to what every
 //! holder left unused; the [`Strategy`] says when it is replaced per principal
-//! instead ([`per_principal`]), so that each holder loses what it alone left
+//! instead (see `per_principal.rs`), so that each holder loses what it alone left
 //! unused and the others keep the policy as it is.
 
 mod findings;
@@ -366,6 +366,8 @@ pub struct Recommendations {
     pub principals: Vec<PrincipalSummary>,
     /// Roles to delete.
     pub unused_roles: Vec<UnusedRole>,
+    /// The strategy the recommendations were made with.
+    pub strategy: Strategy,
 }
 
 /// A selected user or role with its status and usage index.
@@ -451,6 +453,7 @@ pub fn recommend(
         recommendations,
         principals,
         unused_roles: run.unused_roles(),
+        strategy: options.strategy,
     })
 }
 
@@ -970,22 +973,14 @@ impl<'s> Holdings<'s> {
                 owner: owner.arn.to_owned(),
                 name: policy.policy_name.clone(),
             };
-            let unit = self.units.entry(key.clone()).or_insert_with(|| Unit {
-                policy: key.clone(),
-                document: &policy.policy_document,
-                holders: BTreeSet::new(),
-                via: BTreeMap::new(),
-                own_report: owner.report,
-                managed: None,
-            });
-            unit.held(holder, owner.arn);
-            if owner.group {
-                self.groups
-                    .entry(owner.arn)
-                    .or_default()
-                    .insert(key.clone());
-            }
-            self.held.entry(holder).or_default().insert(key);
+            self.add(
+                key,
+                &policy.policy_document,
+                owner.report,
+                None,
+                owner,
+                holder,
+            );
         }
         for attached in owner.attached {
             let arn = attached.policy_arn.as_str();
@@ -1000,23 +995,43 @@ impl<'s> Holdings<'s> {
                 version: version.version_id.clone(),
                 aws_managed: arn.starts_with("arn:aws:iam::aws:"),
             };
-            let unit = self.units.entry(key.clone()).or_insert_with(|| Unit {
-                policy: key.clone(),
-                document: &version.document,
-                holders: BTreeSet::new(),
-                via: BTreeMap::new(),
-                own_report: run.own(arn),
-                managed: Some(policy),
-            });
-            unit.held(holder, owner.arn);
-            if owner.group {
-                self.groups
-                    .entry(owner.arn)
-                    .or_default()
-                    .insert(key.clone());
-            }
-            self.held.entry(holder).or_default().insert(key);
+            self.add(
+                key,
+                &version.document,
+                run.own(arn),
+                Some(policy),
+                owner,
+                holder,
+            );
         }
+    }
+
+    /// Records that `holder` gets the document `key` through `owner`.
+    fn add(
+        &mut self,
+        key: PolicyRef,
+        document: &'s Value,
+        own_report: Option<&'s Report>,
+        managed: Option<&'s ManagedPolicyDetail>,
+        owner: &Owner<'s>,
+        holder: &'s str,
+    ) {
+        let unit = self.units.entry(key.clone()).or_insert_with(|| Unit {
+            policy: key.clone(),
+            document,
+            holders: BTreeSet::new(),
+            via: BTreeMap::new(),
+            own_report,
+            managed,
+        });
+        unit.held(holder, owner.arn);
+        if owner.group {
+            self.groups
+                .entry(owner.arn)
+                .or_default()
+                .insert(key.clone());
+        }
+        self.held.entry(holder).or_default().insert(key);
     }
 }
 

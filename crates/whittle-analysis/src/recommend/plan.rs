@@ -955,6 +955,7 @@ mod tests {
             recommendations: list,
             principals: vec![],
             unused_roles,
+            strategy: crate::recommend::Strategy::Auto,
         }
     }
 

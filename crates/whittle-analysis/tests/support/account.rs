@@ -7,7 +7,6 @@
 //! action level, each granted tracked action used or not.
 
 use std::collections::BTreeSet;
-use std::io::Read;
 
 use serde_json::{Value, json};
 use whittle_model::Snapshot;
@@ -53,26 +52,15 @@ impl Rng {
     }
 }
 
+/// The benchmarks' generated account, for its corpus reader.
+#[path = "../../benches/support/mod.rs"]
+mod bench;
+
 /// The AWS managed policies of `testdata/corpus/`: (name, document), sorted;
 /// read once.
 pub fn corpus() -> &'static [(String, Value)] {
     static CORPUS: std::sync::OnceLock<Vec<(String, Value)>> = std::sync::OnceLock::new();
-    CORPUS.get_or_init(read_corpus)
-}
-
-fn read_corpus() -> Vec<(String, Value)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/corpus/aws-managed-policies.json.gz"
-    );
-    let bytes = std::fs::read(path).expect("the corpus is checked in");
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(&bytes[..])
-        .read_to_string(&mut text)
-        .expect("the corpus is gzip-compressed UTF-8");
-    let map: serde_json::Map<String, Value> =
-        serde_json::from_str(&text).expect("the corpus is a JSON object");
-    map.into_iter().collect()
+    CORPUS.get_or_init(bench::corpus)
 }
 
 /// How big an account to generate.
