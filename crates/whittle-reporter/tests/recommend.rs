@@ -140,3 +140,23 @@ fn plan_lines() {
         Path::new("plan.json")
     ));
 }
+
+#[test]
+fn a_snapshot_with_fetch_errors_is_named_as_such() {
+    let problem = |n: usize| whittle_model::Problem {
+        arn: Some(format!("arn:aws:iam::123456789012:role/r{n}")),
+        operation: "GetServiceLastAccessedDetails".into(),
+        code: Some("Throttling".into()),
+        message: "Rate exceeded".into(),
+    };
+    let one = whittle_reporter::snapshot_errors("account.json", &[problem(1)]);
+    assert!(
+        one.starts_with("warning: account.json records 1 error of its fetch"),
+        "{one}"
+    );
+    assert!(one.contains("GetServiceLastAccessedDetails arn:aws:iam::123456789012:role/r1: Throttling: Rate exceeded"), "{one}");
+    let many: Vec<_> = (0..7).map(problem).collect();
+    let text = whittle_reporter::snapshot_errors("account.json", &many);
+    assert!(text.contains("records 7 errors"), "{text}");
+    assert!(text.ends_with("  and 2 more\n"), "{text}");
+}

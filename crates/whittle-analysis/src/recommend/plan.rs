@@ -1144,6 +1144,104 @@ mod tests {
         assert_eq!(attached, created.len());
     }
 
+    /// alice's copies of devs' policies: ReadOnlyAccess trimmed, and an
+    /// inline policy of devs unchanged; alice has `direct` managed policies
+    /// attached already.
+    fn leaving_devs(direct: usize) -> Planned {
+        let mut snapshot = snapshot();
+        let details = &mut snapshot.authorization_details;
+        details.group_detail_list[0].group_policy_list = vec![whittle_model::PolicyDetail {
+            policy_name: "tools".into(),
+            policy_document: allow(&["lambda:InvokeFunction"]),
+        }];
+        details.user_detail_list[0].attached_managed_policies = (0..direct)
+            .map(|n| whittle_model::AttachedPolicy {
+                policy_name: format!("p{n}"),
+                policy_arn: format!("{A}:policy/p{n}"),
+            })
+            .collect();
+        let scope = Scope::Principal {
+            arn: EVERYONE[0].into(),
+            direct: false,
+            groups: vec![format!("{A}:group/devs")],
+        };
+        let mut trimmed = roac(&[EVERYONE[0]], Some(allow(&["s3:GetObject"])));
+        trimmed.scope = scope.clone();
+        trimmed.removed = vec![super::super::Removal {
+            action: "ec2:DescribeInstances".into(),
+            usage: super::super::Usage::UnusedService(None),
+        }];
+        let tools = allow(&["lambda:InvokeFunction"]);
+        let mut copy = recommendation(
+            PolicyRef::Inline {
+                owner: format!("{A}:group/devs"),
+                name: "tools".into(),
+            },
+            &[EVERYONE[0]],
+            tools.clone(),
+            Some(tools),
+        );
+        copy.scope = scope;
+        plan(
+            &recommendations(vec![trimmed, copy], vec![]),
+            &snapshot,
+            &options(),
+        )
+    }
+
+    #[test]
+    fn a_member_leaving_its_group_gets_its_copies_attached_first() {
+        let planned = leaving_devs(0);
+        let new = |n: &str| format!("{A}:policy/whittle/whittle-alice-{n}");
+        assert_eq!(
+            ids(&planned.plan),
+            [
+                format!("create-policy:{}", new("ReadOnlyAccess")),
+                format!("attach:user/alice:{}", new("ReadOnlyAccess")),
+                format!("create-policy:{}", new("devs-tools")),
+                format!("attach:user/alice:{}", new("devs-tools")),
+                "leave-group:user/alice:group/devs".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn copies_beyond_iams_attached_quota_are_merged_or_left_out() {
+        // Nine attached: room for one more, so the two copies become one.
+        let planned = leaving_devs(9);
+        let merged = format!("{A}:policy/whittle/whittle-alice-merged");
+        assert_eq!(
+            ids(&planned.plan),
+            [
+                format!("create-policy:{merged}"),
+                format!("attach:user/alice:{merged}"),
+                "leave-group:user/alice:group/devs".to_owned(),
+            ]
+        );
+        let Operation::CreatePolicy { document, .. } = &planned.plan.steps[0].operation else {
+            panic!()
+        };
+        let actions: Vec<&Value> = super::super::rewrite::statements(document)
+            .into_iter()
+            .map(|s| &s["Action"])
+            .collect();
+        assert_eq!(
+            actions,
+            [&json!(["s3:GetObject"]), &json!(["lambda:InvokeFunction"])]
+        );
+        // Ten attached: no room at all; alice is left as she is, and why.
+        let planned = leaving_devs(10);
+        assert!(planned.plan.steps.is_empty(), "{:?}", ids(&planned.plan));
+        assert!(
+            planned
+                .skipped
+                .iter()
+                .any(|s| s.contains("user/alice") && s.contains("IAM allows 10 attached")),
+            "{:?}",
+            planned.skipped
+        );
+    }
+
     #[test]
     fn an_unused_policy_is_detached_only_where_every_principal_it_serves_left_it_unused() {
         // alice (through devs) still uses it: devs keeps it; so do empty and
