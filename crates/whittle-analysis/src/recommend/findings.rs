@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Finding, Location, Logical, LogicalKind};
 use crate::input;
-use crate::recommend::{PolicyRef, Recommendation, Recommendations, Usage};
+use crate::recommend::{PolicyRef, Recommendation, Recommendations, Scope, Usage};
 use crate::rules::{Rule, RuleCommand, RuleSet};
 use whittle_syntax::{SourceFile, Span};
 
@@ -43,7 +43,11 @@ pub fn findings(
             },
         };
         let (services, actions) = removed(r);
-        let subject = r.policy.label().to_owned();
+        // A per-principal replacement is about the policy as one holder has it.
+        let subject = match &r.scope {
+            Scope::Policy => r.policy.label().to_owned(),
+            Scope::Principal { arn, .. } => format!("{} (for {arn})", r.policy.label()),
+        };
         let holders = format!("held by {}", r.principals.join(", "));
         if let Some(rule) = &unused_service
             && !services.is_empty()
