@@ -522,3 +522,36 @@ fn catalog_update_reads_a_directory_copy_and_reports_missing_services() {
         .success()
         .stdout("7\n");
 }
+
+#[test]
+fn timeouts_and_intervals_that_no_duration_can_hold_are_refused_by_name() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["fetch", "--out", "never.json"], "--job-timeout"),
+        (&["fetch", "--out", "never.json"], "--checkpoint-interval"),
+        (&["fetch", "--out", "never.json"], "--connect-timeout"),
+        (&["fetch", "--out", "never.json"], "--read-timeout"),
+        (
+            &["access-advisor", "get", "--job-id", "j", "--wait"],
+            "--job-timeout",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (command, option) in cases {
+        for value in ["-1", "nan", "inf", "1e300"] {
+            let output = whittle(dir.path())
+                .current_dir(dir.path())
+                .args(*command)
+                .arg(format!("{option}={value}"))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8(output.stderr).unwrap();
+            assert_eq!(output.status.code(), Some(2), "{option}={value}: {stderr}");
+            assert!(
+                stderr.contains(&format!("invalid value '{value}' for '{option}")),
+                "{option}={value}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+    assert!(!dir.path().join("never.json").exists());
+}

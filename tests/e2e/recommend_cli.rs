@@ -364,3 +364,30 @@ fn a_snapshot_can_be_linted_like_the_export_it_holds() {
         "{report}"
     );
 }
+
+#[test]
+fn day_counts_reaching_before_the_calendar_are_refused_not_a_panic() {
+    for args in [
+        &["--grace-days", "4294967295"][..],
+        &["--max-data-age", "106751991"][..],
+    ] {
+        let (code, _, stderr) = recommend(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(args[0]) && stderr.contains("earliest time"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // The earliest time there is: the window cannot reach back from it.
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .args(["recommend", "--snapshot"])
+        .arg(snapshot())
+        .arg("--as-of=-009999-01-02T01:59:59Z")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--unused-days 90 days before"), "{stderr}");
+}

@@ -72,7 +72,7 @@ pub enum AccountsFileError {
 /// blank lines ignored), or `aws organizations list-accounts` output (only
 /// ACTIVE accounts are taken).
 pub fn parse_accounts(text: &str) -> Result<Vec<String>, AccountsFileError> {
-    let valid = |id: &str| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit());
+    let valid = is_account_id;
     if text.trim_start().starts_with('{') {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| AccountsFileError::Json {
@@ -106,6 +106,11 @@ pub fn parse_accounts(text: &str) -> Result<Vec<String>, AccountsFileError> {
         ids.push(id.to_owned());
     }
     Ok(ids)
+}
+
+/// True for a 12-digit account id: the only ids used in file names.
+pub fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The ACTIVE accounts of the caller's organisation (Organizations ListAccounts).
@@ -143,7 +148,8 @@ pub async fn fetch_accounts(
     progress: &(dyn Fn(&str, Event<'_>) + Sync),
 ) -> Vec<AccountOutcome> {
     let budget = Arc::new(Semaphore::new(options.total_concurrency.max(1)));
-    let mut outcomes: Vec<AccountOutcome> = futures::stream::iter(accounts)
+    let (valid, rejected) = sorted_out(accounts);
+    let mut outcomes: Vec<AccountOutcome> = futures::stream::iter(valid)
         .map(|account_id| {
             let budget = Arc::clone(&budget);
             async move {
@@ -162,6 +168,7 @@ pub async fn fetch_accounts(
         .buffer_unordered(options.account_concurrency.max(1))
         .collect()
         .await;
+    outcomes.extend(rejected);
     outcomes.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     outcomes
 }
@@ -236,6 +243,32 @@ async fn fetch_account(
     }
 }
 
+/// Each account once, and the ids that are not 12 digits (from a broken or
+/// hostile ListAccounts: `../x`, `/abs`), which name no file and are never
+/// fetched, as failed outcomes.
+fn sorted_out(accounts: &[String]) -> (Vec<&String>, Vec<AccountOutcome>) {
+    let mut seen = std::collections::BTreeSet::new();
+    let (valid, invalid): (Vec<&String>, Vec<&String>) = accounts
+        .iter()
+        .filter(|id| seen.insert(id.as_str()))
+        .partition(|id| is_account_id(id));
+    let rejected = invalid
+        .into_iter()
+        .map(|id| AccountOutcome {
+            account_id: id.clone(),
+            path: None,
+            snapshot: None,
+            error: Some(Problem {
+                arn: None,
+                operation: "ListAccounts".to_owned(),
+                code: None,
+                message: format!("{id:?} is not a 12-digit account id: not fetched"),
+            }),
+        })
+        .collect();
+    (valid, rejected)
+}
+
 /// `<dir>/<account-id>.json`.
 pub fn snapshot_path(dir: &Path, account_id: &str) -> PathBuf {
     dir.join(format!("{account_id}.json"))
@@ -263,5 +296,28 @@ mod tests {
         let json = r#"{"Accounts": [{"Id": "111111111111", "Status": "ACTIVE"},
                                     {"Id": "333333333333", "Status": "SUSPENDED"}]}"#;
         assert_eq!(parse_accounts(json).unwrap(), ["111111111111"]);
+    }
+
+    #[test]
+    fn accounts_are_fetched_once_and_ids_that_are_not_12_digits_never() {
+        let ids: Vec<String> = [
+            "111111111111",
+            "../x",
+            "111111111111",
+            "/abs",
+            "../x",
+            "22222222222a",
+        ]
+        .map(str::to_owned)
+        .into();
+        let (valid, rejected) = sorted_out(&ids);
+        assert_eq!(valid, ["111111111111"]);
+        let names: Vec<&str> = rejected.iter().map(|o| o.account_id.as_str()).collect();
+        assert_eq!(names, ["../x", "/abs", "22222222222a"]);
+        for outcome in &rejected {
+            assert!(outcome.path.is_none() && outcome.snapshot.is_none());
+            let message = &outcome.error.as_ref().unwrap().message;
+            assert!(message.contains("not a 12-digit account id"), "{message}");
+        }
     }
 }

@@ -120,10 +120,10 @@ struct AwsArgs {
     #[arg(long, value_name = "FILE")]
     ca_bundle: Option<PathBuf>,
     /// Connect timeout in seconds.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
     connect_timeout: Option<f64>,
     /// Read timeout in seconds.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = seconds)]
     read_timeout: Option<f64>,
     /// Assume this role first (e.g. to read another account).
     #[arg(long, value_name = "ARN")]
@@ -187,7 +187,7 @@ struct FetchArgs {
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
     /// Give up on a job still in progress after this many seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 300.0, value_parser = seconds)]
     job_timeout: f64,
     /// First wait between polls of a job, in milliseconds (grows to ten times it).
     #[arg(long, value_name = "MS", default_value_t = 1000)]
@@ -197,7 +197,7 @@ struct FetchArgs {
     #[arg(long)]
     resume: bool,
     /// Least time between two checkpoints of progress to FILE.partial, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 2.0, value_parser = interval)]
     checkpoint_interval: f64,
     #[command(flatten)]
     aws: AwsArgs,
@@ -309,6 +309,33 @@ enum DiffFormat {
     Sarif,
 }
 
+/// The most seconds a timeout or interval option takes: a week.
+const MAX_SECONDS: f64 = 7.0 * 24.0 * 3600.0;
+
+/// A number of seconds for a timeout: finite, more than 0 and at most
+/// [`MAX_SECONDS`] (a Duration cannot hold NaN, negatives or 1e300).
+fn seconds(text: &str) -> Result<f64, String> {
+    match interval(text)? {
+        0.0 => Err(format!("`{text}`: a timeout must be more than 0 seconds")),
+        n => Ok(n),
+    }
+}
+
+/// A number of seconds between two events: finite, 0 or more and at most
+/// [`MAX_SECONDS`].
+fn interval(text: &str) -> Result<f64, String> {
+    let n: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if n.is_finite() && (0.0..=MAX_SECONDS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "`{text}`: expected 0 to {MAX_SECONDS} seconds (a week)"
+        ))
+    }
+}
+
 /// `whittle recommend --strategy`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum StrategyArg {
@@ -384,7 +411,7 @@ enum AccessAdvisorCommand {
         #[arg(long)]
         wait: bool,
         /// With --wait: give up after this many seconds.
-        #[arg(long, value_name = "SECS", default_value_t = 300.0)]
+        #[arg(long, value_name = "SECS", default_value_t = 300.0, value_parser = seconds)]
         job_timeout: f64,
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Json)]

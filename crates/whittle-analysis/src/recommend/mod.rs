@@ -118,6 +118,16 @@ pub enum RecommendError {
     /// An empty window.
     #[error("--unused-days must be at least 1")]
     EmptyWindow,
+    /// A number of days reaching back before the earliest time there is.
+    #[error("{what} {days} days before {as_of} is before the earliest time whittle can represent")]
+    OutOfRange {
+        /// The option, e.g. `--grace-days`.
+        what: &'static str,
+        /// Its value.
+        days: u32,
+        /// The time it counts back from.
+        as_of: Timestamp,
+    },
 }
 
 /// Which policy a recommendation is about.
@@ -413,6 +423,20 @@ pub fn recommend(
     }
     if options.unused_days > TRACKING_PERIOD_DAYS {
         return Err(RecommendError::WindowTooLong(options.unused_days));
+    }
+    // Every later `as_of - days(…)` counts back at most this far.
+    for (what, n) in [
+        ("--unused-days", options.unused_days),
+        ("--max-data-age", options.max_data_age_days),
+        ("--grace-days", options.grace_days),
+    ] {
+        if options.as_of.checked_sub(days(n)).is_err() {
+            return Err(RecommendError::OutOfRange {
+                what,
+                days: n,
+                as_of: options.as_of,
+            });
+        }
     }
     let run = Run {
         snapshot,

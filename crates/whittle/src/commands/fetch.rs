@@ -170,8 +170,7 @@ fn fetch_accounts(args: &FetchArgs, template: &FetchOptions) -> anyhow::Result<u
 pub fn import(args: &ImportArgs) -> anyhow::Result<u8> {
     let mut last_accessed = Vec::new();
     for pair in &args.last_accessed {
-        let (arn, file) = pair
-            .split_once('=')
+        let (arn, file) = arn_and_file(pair)
             .with_context(|| format!("--last-accessed \"{pair}\": expected ARN=FILE"))?;
         last_accessed.push((arn.to_owned(), PathBuf::from(file)));
     }
@@ -184,6 +183,12 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<u8> {
         .write(&args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     Ok(summarise(&snapshot, &args.out))
+}
+
+/// `ARN=FILE` split at its last `=`: IAM names may hold `=` (`role/a=b`).
+fn arn_and_file(pair: &str) -> Option<(&str, &str)> {
+    pair.rsplit_once('=')
+        .filter(|(arn, file)| !arn.is_empty() && !file.is_empty())
 }
 
 /// Prints what the snapshot holds and who lacks data; returns the exit code.
@@ -294,5 +299,20 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arn_and_file;
+
+    #[test]
+    fn last_accessed_pairs_split_at_the_last_equals_sign() {
+        assert_eq!(
+            arn_and_file("arn:aws:iam::123456789012:role/a=b=reports/a.json"),
+            Some(("arn:aws:iam::123456789012:role/a=b", "reports/a.json"))
+        );
+        assert_eq!(arn_and_file("no-equals-sign"), None);
+        assert_eq!(arn_and_file("arn:aws:iam::123456789012:role/x="), None);
     }
 }
