@@ -555,3 +555,31 @@ fn timeouts_and_intervals_that_no_duration_can_hold_are_refused_by_name() {
     }
     assert!(!dir.path().join("never.json").exists());
 }
+
+#[test]
+fn a_huge_unknown_action_is_reported_in_a_short_message() {
+    // A 640 KB action name: "did you mean" must not compare it with every
+    // name, and the message must not repeat all of it.
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("s3:Get{}", "x".repeat(640 * 1024));
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": name, "Resource": "*"}]});
+    let path = dir.path().join("huge.json");
+    std::fs::write(&path, policy.to_string()).unwrap();
+    let output = whittle(dir.path())
+        .args(["lint", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "unknown-action")
+        .expect("an unknown-action finding");
+    let message = finding["message"].as_str().unwrap();
+    assert!(message.len() < 400, "{} characters", message.len());
+    assert!(message.contains("more characters"), "{message}");
+}

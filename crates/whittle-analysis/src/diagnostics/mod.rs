@@ -9,6 +9,24 @@ mod fingerprint;
 pub use baseline::{Baseline, BaselineError};
 pub use fingerprint::fingerprints;
 
+/// The most characters of a user's value a message repeats.
+pub const ECHO_LIMIT: usize = 120;
+
+/// `text` as a message repeats it: whole when short, else its first
+/// [`ECHO_LIMIT`] characters and how many more there are (a 640 KB action
+/// name must not become a 640 KB message).
+pub fn echo(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(ECHO_LIMIT) {
+        None => text.into(),
+        Some((end, _)) => format!(
+            "{}… ({} more characters)",
+            &text[..end],
+            text[end..].chars().count()
+        )
+        .into(),
+    }
+}
+
 use std::sync::Arc;
 
 use whittle_syntax::Position;

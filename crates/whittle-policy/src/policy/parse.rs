@@ -417,6 +417,11 @@ impl Parser {
 
 /// The known key closest to `key`, for "did you mean" hints.
 fn suggest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    // Policy keys are short: a long key is no typo of one (and Jaro-Winkler
+    // is quadratic in its length).
+    if key.len() > 64 {
+        return None;
+    }
     known
         .iter()
         .map(|k| {

@@ -1,6 +1,7 @@
 //! `unknown-action`: an action of a known service that does not exist.
 
 use super::helpers::suggest::closest;
+use crate::diagnostics::echo;
 use crate::lint::{Check, Emitter, PolicyContext};
 
 /// Flags action patterns of known services that match no action of them.
@@ -31,8 +32,9 @@ impl Check for UnknownAction {
                         continue;
                     }
                     out.at(value.span).emit(format!(
-                        "\"{}\" matches no action of any service matching \"{prefix}\"",
-                        value.value
+                        "\"{}\" matches no action of any service matching \"{}\"",
+                        echo(&value.value),
+                        echo(prefix)
                     ));
                     continue;
                 };
@@ -57,7 +59,8 @@ impl Check for UnknownAction {
                 };
                 finding.emit(format!(
                     "\"{}\" {what} {}",
-                    value.value, service.record.name
+                    echo(&value.value),
+                    service.record.name
                 ));
             }
         }
