@@ -583,3 +583,46 @@ fn a_huge_unknown_action_is_reported_in_a_short_message() {
     assert!(message.len() < 400, "{} characters", message.len());
     assert!(message.contains("more characters"), "{message}");
 }
+
+#[test]
+fn diff_fails_when_the_new_side_cannot_be_read_instead_of_calling_it_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
+    std::fs::write(old.join("p.json"), policy).unwrap();
+    let diff = || {
+        let output = whittle(dir.path())
+            .args(["diff"])
+            .arg(&old)
+            .arg(&new)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    for (broken, says) in [
+        // IAM would refuse these: what they allow is unknown.
+        (
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": 5, "Resource": "*"}]}"#,
+            "not a valid policy",
+        ),
+        (
+            r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Actions": "*", "Resource": "*"}}"#,
+            "not a valid policy",
+        ),
+        // No longer readable as a policy at all.
+        (r#"{"foo": 1}"#, "holds none whittle can read"),
+    ] {
+        std::fs::write(new.join("p.json"), broken).unwrap();
+        let (code, stderr) = diff();
+        assert_eq!(code, Some(2), "{broken}: {stderr}");
+        assert!(stderr.contains(says), "{broken}: {stderr}");
+    }
+    // A file deleted is a removal.
+    std::fs::remove_file(new.join("p.json")).unwrap();
+    assert_eq!(diff().0, Some(0));
+}

@@ -44,6 +44,9 @@ pub struct PolicyAccess {
     pub display: String,
     /// Where the document starts in the file.
     pub start: Position,
+    /// The first grammar violation of the document, where it is: IAM would
+    /// refuse the document, so what it allows is not known.
+    pub problem: Option<(Position, String)>,
 }
 
 impl PolicyAccess {
@@ -80,10 +83,11 @@ pub fn file_access(
         .documents
         .iter()
         .map(|document| {
-            let mut access = document_access(document, expander, now);
+            let (mut access, problem) = document_access(document, expander, now);
             access.path = path.to_owned();
             access.display = file.path().to_string();
             access.start = file.position(document.node.span.start);
+            access.problem = problem.map(|p| (file.position(p.span.start), p.message));
             access
         })
         .collect())
@@ -97,7 +101,7 @@ fn document_access(
     document: &crate::input::EmbeddedDocument,
     expander: &Expander<'_>,
     now: jiff::Timestamp,
-) -> PolicyAccess {
+) -> (PolicyAccess, Option<whittle_policy::policy::Problem>) {
     let empty = ActionSet::empty(expander.catalog().len());
     let mut access = PolicyAccess {
         path: String::new(),
@@ -110,12 +114,14 @@ fn document_access(
         principals: BTreeSet::new(),
         display: String::new(),
         start: Position { line: 1, column: 1 },
+        problem: None,
     };
     if document.kind == DocumentKind::Trust {
         let policy = Policy::parse_trust(&document.node);
         let scope = PolicyScope::resolve(&policy, expander, now);
         access.principals = principals(&policy, &scope, document.kind, expander);
-        return access;
+        let problem = policy.problems.into_iter().next();
+        return (access, problem);
     }
     let policy = Policy::parse(&document.node);
     let scope = PolicyScope::resolve(&policy, expander, now);
@@ -132,7 +138,45 @@ fn document_access(
     access.anywhere = permissions.effective_on_any_resource();
     access.by_resource = by_resource(&policy, &scope, &permissions.denied);
     access.principals = principals(&policy, &scope, document.kind, expander);
-    access
+    let problem = policy.problems.into_iter().next();
+    (access, problem)
+}
+
+/// Why the new side cannot be compared: a document IAM would refuse (its
+/// grammar is broken, so what it allows is unknown), or a file that held
+/// policies before and, still there, holds none whittle can read — calling
+/// either a removal would let a change through unread.
+pub fn unreadable_new(
+    old: &[PolicyAccess],
+    new: &[PolicyAccess],
+    new_files: &BTreeSet<String>,
+) -> Vec<InputFailure> {
+    let mut out: Vec<InputFailure> = new
+        .iter()
+        .filter_map(|access| {
+            let (position, message) = access.problem.as_ref()?;
+            Some(InputFailure {
+                path: access.display.as_str().into(),
+                position: Some(*position),
+                message: format!(
+                    "not a valid policy ({message}): IAM would refuse it, so what it allows is unknown"
+                ),
+            })
+        })
+        .collect();
+    let now: BTreeSet<&str> = new.iter().map(|a| a.path.as_str()).collect();
+    let mut before: Vec<&PolicyAccess> = old
+        .iter()
+        .filter(|a| new_files.contains(&a.path) && !now.contains(a.path.as_str()))
+        .collect();
+    before.dedup_by(|a, b| a.path == b.path);
+    out.extend(before.into_iter().map(|a| InputFailure {
+        path: a.path.as_str().into(),
+        position: None,
+        message: "in the new version: held a policy before and holds none whittle can read now, so it is not counted as removed"
+            .to_owned(),
+    }));
+    out
 }
 
 /// The actions each Allow statement grants (less what is explicitly denied),

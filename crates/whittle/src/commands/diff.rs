@@ -2,6 +2,7 @@
 //! policies — two files, two directories, or the working tree against a git
 //! revision — and `--deny-new` checks for pull requests.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -18,6 +19,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     let catalog = cache::load_catalog();
     let expander = Expander::new(&catalog);
     let mut errors = Vec::new();
+    let mut new_files = BTreeSet::new();
     let (old, new) = match &args.base {
         Some(base) => {
             let paths = if args.paths.is_empty() {
@@ -27,15 +29,15 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
             };
             (
                 git_side(base, &paths, &expander, &mut errors)?,
-                tree_side(&paths, &expander, &mut errors)?,
+                tree_side(&paths, &expander, &mut errors, &mut new_files)?,
             )
         }
         None => {
             let [old, new] = args.paths.as_slice() else {
                 bail!("give two paths (OLD NEW), or --base GITREF with the paths to compare");
             };
-            let mut old_side = path_side(old, &expander, &mut errors);
-            let new_side = path_side(new, &expander, &mut errors);
+            let mut old_side = path_side(old, &expander, &mut errors, &mut BTreeSet::new());
+            let new_side = path_side(new, &expander, &mut errors, &mut new_files);
             // Two files compare with each other whatever their names.
             if old.is_file() && new.is_file() {
                 old_side
@@ -45,6 +47,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
             (old_side, new_side)
         }
     };
+    errors.extend(diff::unreadable_new(&old, &new, &new_files));
     for error in &errors {
         eprintln!("error: {error}");
     }
@@ -80,11 +83,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     })
 }
 
-/// The documents of a file or directory, paths relative to it.
+/// The documents of a file or directory, paths relative to it; the files read
+/// go into `read`.
 fn path_side(
     root: &Path,
     expander: &Expander<'_>,
     errors: &mut Vec<InputFailure>,
+    read: &mut BTreeSet<String>,
 ) -> Vec<PolicyAccess> {
     let (found, failures) = inputs::collect(std::slice::from_ref(&root.to_path_buf()));
     errors.extend(failures);
@@ -98,7 +103,10 @@ fn path_side(
             .map_or_else(|| input.display.clone(), |p| p.display().to_string());
         match inputs::read(&input) {
             Ok(file) => match diff::file_access(&relative, &file, expander) {
-                Ok(access) => out.extend(access),
+                Ok(access) => {
+                    out.extend(access);
+                    read.insert(relative);
+                }
                 Err(e) => errors.push(e),
             },
             Err(failure) => errors.push(failure),
@@ -107,11 +115,13 @@ fn path_side(
     out
 }
 
-/// The working tree's documents under `paths`, keyed by path from the repository root.
+/// The working tree's documents under `paths`, keyed by path from the
+/// repository root; the files read go into `read`.
 fn tree_side(
     paths: &[PathBuf],
     expander: &Expander<'_>,
     errors: &mut Vec<InputFailure>,
+    read: &mut BTreeSet<String>,
 ) -> anyhow::Result<Vec<PolicyAccess>> {
     let top = repository_root()?;
     let (found, failures) = inputs::collect(paths);
@@ -132,7 +142,10 @@ fn tree_side(
                 &SourceFile::new(relative.as_str(), file.text().to_owned()),
                 expander,
             ) {
-                Ok(access) => out.extend(access),
+                Ok(access) => {
+                    out.extend(access);
+                    read.insert(relative);
+                }
                 Err(e) => errors.push(e),
             },
             Err(failure) => errors.push(failure),
