@@ -626,3 +626,18 @@ fn diff_fails_when_the_new_side_cannot_be_read_instead_of_calling_it_removed() {
     std::fs::remove_file(new.join("p.json")).unwrap();
     assert_eq!(diff().0, Some(0));
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_dev_stdout_reaches_the_pipe_instead_of_replacing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = whittle(dir.path())
+        .args(["lint", "--format", "json", "-o", "/dev/stdout"])
+        .arg(testdata("policies/admin.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!report["findings"].as_array().unwrap().is_empty());
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+}

@@ -279,9 +279,10 @@ impl Snapshot {
         text
     }
 
-    /// Writes the snapshot to `path` atomically.
+    /// Writes the snapshot to `path` atomically; a new file is readable by its
+    /// owner only, as it describes a whole account ([`write_privately`]).
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        write_atomically(path, self.to_json().as_bytes())
+        write_privately(path, self.to_json().as_bytes())
     }
 
     /// The report for `arn`, if the snapshot has one.
@@ -293,16 +294,75 @@ impl Snapshot {
 /// Replaces `path` with `bytes` atomically: a temporary file in the same
 /// directory, synced, then renamed over `path`. A reader (or a crash) never sees
 /// a torn file: it finds the old content or the new.
+///
+/// A symbolic link is written through (its target is replaced, the link
+/// stays); a FIFO, device or socket (`-o /dev/stdout`) is written to, never
+/// replaced; a file that exists keeps its mode and, where allowed, its group;
+/// a new file gets the mode the umask gives (`0666` less it).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
+    write_with_mode(path, bytes, 0o666)
+}
+
+/// [`write_atomically`], but a new file is readable by its owner only (`0600`):
+/// for snapshots, which describe a whole account.
+pub fn write_privately(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with_mode(path, bytes, 0o600)
+}
+
+fn write_with_mode(path: &Path, bytes: &[u8], new_mode: u32) -> std::io::Result<()> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    // `metadata` follows links: what the path finally names.
+    let (target, existing) = match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                format!("{} is a directory", path.display()),
+            ));
+        }
+        Ok(m) if !m.is_file() => {
+            // A FIFO, device or socket (`/dev/stdout`): write into it.
+            let mut out = std::fs::OpenOptions::new().write(true).open(path)?;
+            out.write_all(bytes)?;
+            return out.flush();
+        }
+        Ok(m) if is_link => (std::fs::canonicalize(path)?, Some(m)),
+        Ok(m) => (path.to_path_buf(), Some(m)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && is_link => {
+            return Err(std::io::Error::new(
+                e.kind(),
+                format!("{} is a symbolic link to nowhere", path.display()),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (path.to_path_buf(), None),
+        Err(e) => return Err(e),
+    };
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The kernel takes the umask off the mode a file is created with.
+        builder.permissions(std::fs::Permissions::from_mode(new_mode));
+    }
+    #[cfg(not(unix))]
+    let _ = new_mode;
+    let mut temp = builder.tempfile_in(dir)?;
+    if let Some(existing) = &existing {
+        temp.as_file().set_permissions(existing.permissions())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // Keeping the group may not be allowed: the file is still ours.
+            let _ = std::os::unix::fs::fchown(temp.as_file(), None, Some(existing.gid()));
+        }
+    }
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
+    temp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -322,6 +382,62 @@ mod tests {
                 files: vec!["details.json".into()],
             },
         )
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_go_through_links_fifos_and_keep_an_existing_files_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A link is written through: the link stays, its target changes.
+        let target = dir.path().join("target.json");
+        std::fs::write(&target, "old").unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomically(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        // A broken link is refused, naming it.
+        let broken = dir.path().join("broken.json");
+        std::os::unix::fs::symlink(dir.path().join("gone/nothing"), &broken).unwrap();
+        let err = write_atomically(&broken, b"x").unwrap_err();
+        assert!(
+            err.to_string().contains("symbolic link to nowhere"),
+            "{err}"
+        );
+        // An existing file keeps its mode.
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&target, b"again").unwrap();
+        assert_eq!(mode(&target), 0o640);
+        // A new file gets what the umask gives any new file; a snapshot 0600.
+        let reference = dir.path().join("reference");
+        std::fs::File::create(&reference).unwrap();
+        let fresh = dir.path().join("fresh.json");
+        write_atomically(&fresh, b"{}").unwrap();
+        assert_eq!(mode(&fresh), mode(&reference));
+        let snap = dir.path().join("snap.json");
+        snapshot().write(&snap).unwrap();
+        assert_eq!(mode(&snap), 0o600);
+        // A FIFO is written into, not replaced by a file.
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomically(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe");
+        assert!(!std::fs::metadata(&fifo).unwrap().is_file());
     }
 
     #[test]
