@@ -494,3 +494,35 @@ fn debug_logs_show_the_sdk_at_work_without_any_secret() {
         "AKIAWHITTLETEST00001"
     );
 }
+
+#[test]
+fn a_fetch_that_cannot_list_the_account_writes_nothing_over_the_snapshot() {
+    let iam = endpoint(|fake| {
+        fake.script(DETAILS, vec![Reply::not_implemented(); 10]);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    std::fs::write(&out, "the previous snapshot").unwrap();
+    let output = whittle(&[
+        "fetch",
+        "--endpoint-url",
+        &iam.url,
+        "--out",
+        out.to_str().unwrap(),
+        "--max-attempts",
+        "1",
+    ])
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("GetAccountAuthorizationDetails"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written to"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the previous snapshot"
+    );
+}

@@ -104,9 +104,19 @@ pub async fn fetch(
     };
     fetch.run_jobs(&mut snapshot, to_run).await;
     snapshot.reports.sort_by(|a, b| a.arn.cmp(&b.arn));
-    snapshot.complete = true;
+    // Complete only when every listing and every job succeeded.
+    snapshot.complete = snapshot.errors.is_empty();
     stamp(&mut snapshot, iam, started);
     snapshot
+}
+
+/// True when the account's users, groups, roles and policies could not be
+/// listed: such a snapshot must not replace one that has them.
+pub fn listing_failed(snapshot: &Snapshot) -> bool {
+    snapshot
+        .errors
+        .iter()
+        .any(|e| e.arn.is_none() && e.operation == "GetAccountAuthorizationDetails")
 }
 
 /// Reads every user, group, role and policy of the account into `snapshot`,

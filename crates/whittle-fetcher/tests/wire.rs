@@ -340,7 +340,8 @@ async fn a_fetch_decodes_every_page_and_goes_on_past_a_failed_principal() {
         snapshot.errors[0].arn.as_deref(),
         Some("arn:aws:iam::123456789012:role/batch-role")
     );
-    assert!(snapshot.complete);
+    // A job failed: the snapshot says it is not complete.
+    assert!(!snapshot.complete);
     assert_eq!(
         snapshot.stats.api_calls,
         snapshot.stats.calls_by_operation.values().sum::<u64>()

@@ -52,7 +52,8 @@ pub struct Snapshot {
     pub account_id: Option<String>,
     /// When the data was collected (the end of the fetch).
     pub fetched_at: Timestamp,
-    /// False for a checkpoint written while a fetch is still running.
+    /// False for a checkpoint written while a fetch is still running, and for
+    /// a fetch that recorded errors (a listing or a job that failed).
     pub complete: bool,
     /// The program that wrote the snapshot.
     pub tool: Tool,

@@ -87,6 +87,27 @@ pub fn fetch(args: &FetchArgs) -> anyhow::Result<u8> {
         anyhow::Ok(whittle_fetcher::fetch::fetch(&iam, &options, &|e| progress.event(&e)).await)
     })?;
     progress.finish();
+    if whittle_fetcher::fetch::listing_failed(&snapshot) {
+        // A snapshot without the account's policies must not replace one
+        // with them; what jobs ran is kept in the checkpoint for --resume.
+        for problem in snapshot.errors.iter().filter(|e| e.arn.is_none()) {
+            eprintln!(
+                "error: {}: {}{}",
+                problem.operation,
+                problem
+                    .code
+                    .as_deref()
+                    .map(|c| format!("{c}: "))
+                    .unwrap_or_default(),
+                problem.message
+            );
+        }
+        eprintln!(
+            "error: the account could not be listed: nothing was written to {}",
+            out.display()
+        );
+        return Ok(exit::ERROR);
+    }
     snapshot
         .write(out)
         .with_context(|| format!("cannot write {}", out.display()))?;

@@ -18,7 +18,7 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
     let text =
         std::fs::read_to_string(&args.snapshot).with_context(|| format!("cannot read {path}"))?;
     let snapshot = Snapshot::parse(&path, &text)?;
-    if !snapshot.complete {
+    if !snapshot.complete && snapshot.errors.is_empty() {
         eprintln!(
             "warning: {} is a checkpoint of an unfinished fetch; run `whittle fetch --resume` to complete it",
             args.snapshot.display()
