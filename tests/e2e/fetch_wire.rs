@@ -526,3 +526,37 @@ fn a_fetch_that_cannot_list_the_account_writes_nothing_over_the_snapshot() {
         "the previous snapshot"
     );
 }
+
+#[test]
+fn pages_whose_marker_comes_back_stop_instead_of_looping_forever() {
+    // The second page is the first again, naming the same marker: a loop.
+    let iam = endpoint(|fake| {
+        fake.always_after(
+            DETAILS,
+            "details-page-2",
+            Reply::ok("authorization-details-page1.xml"),
+        );
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let output = whittle(&[
+        "fetch",
+        "--endpoint-url",
+        &iam.url,
+        "--out",
+        out.to_str().unwrap(),
+        "--max-attempts",
+        "1",
+    ])
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("page marker it had given before"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    // It asked for the looping page once, not forever.
+    assert_eq!(iam.fake.seen_for(DETAILS).len(), 2);
+}

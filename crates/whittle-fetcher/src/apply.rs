@@ -710,6 +710,7 @@ impl Iam<'_> {
     async fn groups_of(&self, user: &str) -> Result<Option<Vec<String>>, CallError> {
         let mut names = Vec::new();
         let mut marker = None;
+        let mut pages = crate::jobs::Pages::new("ListGroupsForUser");
         loop {
             let out = self
                 .0
@@ -723,7 +724,7 @@ impl Iam<'_> {
             };
             names.extend(page.groups.into_iter().map(|g| g.group_name));
             match page.marker {
-                Some(next) if page.is_truncated => marker = Some(next),
+                Some(next) if page.is_truncated => marker = Some(pages.next(next)?),
                 _ => return Ok(Some(names)),
             }
         }
@@ -803,6 +804,7 @@ impl Iam<'_> {
         let who = principal.name.as_str();
         let mut arns = Vec::new();
         let mut marker = None;
+        let mut pages = crate::jobs::Pages::new("ListAttached*Policies");
         loop {
             let page = match principal.kind {
                 PrincipalKind::User => absent(
@@ -846,7 +848,7 @@ impl Iam<'_> {
                     .filter_map(|p| p.policy_arn),
             );
             match next {
-                Some(next) if truncated => marker = Some(next),
+                Some(next) if truncated => marker = Some(pages.next(next)?),
                 _ => return Ok(Some(arns)),
             }
         }

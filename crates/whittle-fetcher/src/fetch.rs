@@ -288,12 +288,16 @@ pub async fn authorization_details(
     client: &aws_sdk_iam::Client,
 ) -> Result<AuthorizationDetails, CallError> {
     let mut details = AuthorizationDetails::default();
-    let mut pages = client
-        .get_account_authorization_details()
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| CallError::from_sdk("GetAccountAuthorizationDetails", e))?;
+    let mut pages = crate::jobs::Pages::new("GetAccountAuthorizationDetails");
+    let mut marker = None;
+    loop {
+        let page = client
+            .get_account_authorization_details()
+            .set_marker(marker.take())
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk("GetAccountAuthorizationDetails", e))?;
+        let next = page.marker.clone().filter(|_| page.is_truncated);
         let users = page.user_detail_list.unwrap_or_default();
         let groups = page.group_detail_list.unwrap_or_default();
         let roles = page.role_detail_list.unwrap_or_default();
@@ -310,8 +314,11 @@ pub async fn authorization_details(
         details
             .policies
             .extend(policies.into_iter().map(convert::policy));
+        match next {
+            Some(next) => marker = Some(pages.next(next)?),
+            None => return Ok(details),
+        }
     }
-    Ok(details)
 }
 
 /// The ARNs to run jobs for, with their kinds, in a stable order.

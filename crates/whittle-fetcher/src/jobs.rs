@@ -82,6 +82,47 @@ pub struct CallError {
     pub message: String,
 }
 
+/// Most pages one listing may take: far more than any account needs (a
+/// 10,000-role account is a few hundred pages), far fewer than forever.
+const MAX_PAGES: usize = 100_000;
+
+/// Guards a paged listing against an endpoint that never ends it: a marker it
+/// gave before (a loop), or more than [`MAX_PAGES`] pages.
+pub(crate) struct Pages {
+    operation: &'static str,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Pages {
+    /// A guard for the pages of `operation`.
+    pub(crate) fn new(operation: &'static str) -> Self {
+        Self {
+            operation,
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// `marker`, to ask for the next page with; an error when it was given
+    /// before or there have been too many pages.
+    pub(crate) fn next(&mut self, marker: String) -> Result<String, CallError> {
+        if self.seen.len() >= MAX_PAGES {
+            return Err(CallError {
+                operation: self.operation,
+                code: None,
+                message: format!("the endpoint gave more than {MAX_PAGES} pages: stopped"),
+            });
+        }
+        if !self.seen.insert(marker.clone()) {
+            return Err(CallError {
+                operation: self.operation,
+                code: None,
+                message: "the endpoint gave a page marker it had given before (the pages would never end): stopped".to_owned(),
+            });
+        }
+        Ok(marker)
+    }
+}
+
 impl CallError {
     pub(crate) fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
@@ -160,6 +201,7 @@ pub async fn generate(
 pub async fn get(client: &Client, job_id: &str) -> Result<(LastAccessedDetails, u32), CallError> {
     let mut calls = 0;
     let mut marker: Option<String> = None;
+    let mut pages = Pages::new("GetServiceLastAccessedDetails");
     let mut details: Option<LastAccessedDetails> = None;
     loop {
         calls += 1;
@@ -192,7 +234,7 @@ pub async fn get(client: &Client, job_id: &str) -> Result<(LastAccessedDetails, 
         }
         match page.marker {
             Some(next) if page.is_truncated && status == JobStatus::Completed => {
-                marker = Some(next)
+                marker = Some(pages.next(next)?)
             }
             _ => break,
         }
@@ -208,6 +250,7 @@ pub async fn get_with_entities(
 ) -> Result<(EntitiesDetails, u32), CallError> {
     let mut calls = 0;
     let mut marker: Option<String> = None;
+    let mut pages = Pages::new("GetServiceLastAccessedDetailsWithEntities");
     let mut details: Option<EntitiesDetails> = None;
     loop {
         calls += 1;
@@ -239,7 +282,7 @@ pub async fn get_with_entities(
             }
         }
         match page.marker {
-            Some(next) if page.is_truncated => marker = Some(next),
+            Some(next) if page.is_truncated => marker = Some(pages.next(next)?),
             _ => break,
         }
     }
