@@ -306,18 +306,35 @@ pub struct PolicyVersion {
 /// JSON already decoded (as the AWS CLI prints it). Decoding happens exactly
 /// once, and only when the text is not already JSON, so a `%` inside a decoded
 /// document is never touched. Text that is not JSON either way is kept as a
-/// JSON string, so the snapshot loses nothing and lint reports it.
+/// JSON string, so the snapshot loses nothing and lint reports it; so is text
+/// whose decoded bytes are not UTF-8 (never patched with U+FFFD, as lint
+/// refuses such files too).
 pub fn decode_document(raw: &str) -> Value {
     if let Ok(value) = serde_json::from_str::<Value>(raw) {
         return value;
     }
-    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-    serde_json::from_str(&decoded).unwrap_or_else(|_| Value::String(raw.to_owned()))
+    match percent_encoding::percent_decode_str(raw).decode_utf8() {
+        Ok(decoded) => {
+            serde_json::from_str(&decoded).unwrap_or_else(|_| Value::String(raw.to_owned()))
+        }
+        Err(_) => Value::String(raw.to_owned()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_decoding_to_invalid_utf8_is_kept_as_it_came() {
+        // `%FF` is no UTF-8: the document is not patched with U+FFFD.
+        let raw = "%7B%22Sid%22%3A%22a%FFb%22%7D";
+        assert_eq!(decode_document(raw), Value::String(raw.to_owned()));
+        assert_eq!(
+            decode_document("%7B%22Sid%22%3A%22a%C3%A9b%22%7D"),
+            serde_json::json!({"Sid": "a\u{e9}b"})
+        );
+    }
 
     #[test]
     fn documents_are_decoded_exactly_once() {
