@@ -27,9 +27,14 @@ use crate::span::Span;
 /// the code that walks the tree.
 const MAX_DEPTH: usize = 512;
 
-/// The most nodes that aliases may copy into the tree in all, so that a small
-/// file of nested aliases (a "billion laughs") cannot exhaust memory.
-const MAX_ALIAS_NODES: usize = 250_000;
+/// The most bytes that aliases may copy into the tree in all (each node counts
+/// [`NODE_BYTES`] plus its text), so that a small file of nested aliases (a
+/// "billion laughs") or of one long string aliased many times cannot exhaust
+/// memory.
+const MAX_ALIAS_BYTES: usize = 32 << 20;
+
+/// What one node costs in the alias budget besides its text.
+const NODE_BYTES: usize = 64;
 
 const KEY_NOT_SCALAR: &str = "a mapping key must be a scalar, not a sequence or mapping";
 
@@ -37,7 +42,7 @@ const KEY_NOT_SCALAR: &str = "a mapping key must be a scalar, not a sequence or 
 /// are byte ranges of `text`.
 ///
 /// A syntax error, an empty stream, a mapping key that is not a scalar, nesting
-/// deeper than 512 levels and aliases that copy too many nodes are errors at the
+/// deeper than 512 levels and aliases that copy more than 32 MiB in all are errors at the
 /// byte offset where they were found.
 pub fn parse_yaml(text: &str) -> Result<Node, RawJsonError> {
     Builder::new(text).run()
@@ -46,8 +51,9 @@ pub fn parse_yaml(text: &str) -> Result<Node, RawJsonError> {
 /// A node being finished, with what is needed to bound the tree it goes into.
 struct Built {
     node: Node,
-    /// The number of nodes in the tree (members' keys not counted).
-    count: usize,
+    /// The memory the tree takes, as the alias budget counts it: [`NODE_BYTES`]
+    /// per node plus the text of its strings and keys.
+    bytes: usize,
     /// The number of nested levels, 1 for a scalar.
     height: usize,
 }
@@ -64,7 +70,7 @@ struct Frame {
     intrinsic: Option<&'static str>,
     /// The anchor id to record the finished node under (0 for none).
     anchor: usize,
-    count: usize,
+    bytes: usize,
     height: usize,
 }
 
@@ -83,7 +89,7 @@ struct Builder<'t> {
     parser: Parser<'t, saphyr_parser::StrInput<'t>>,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Built>,
-    alias_nodes: usize,
+    alias_bytes: usize,
     /// The byte offset where the previous event's span ended.
     previous_end: usize,
 }
@@ -96,7 +102,7 @@ impl<'t> Builder<'t> {
             parser: Parser::new_from_str(text),
             stack: Vec::new(),
             anchors: HashMap::new(),
-            alias_nodes: 0,
+            alias_bytes: 0,
             previous_end: 0,
         }
     }
@@ -202,7 +208,7 @@ impl<'t> Builder<'t> {
             outer_start,
             intrinsic: tag.and_then(intrinsic),
             anchor,
-            count: 1,
+            bytes: NODE_BYTES,
             height: 1,
         });
         Ok(())
@@ -242,7 +248,7 @@ impl<'t> Builder<'t> {
                 span: Span::new(frame.start, end),
                 value,
             },
-            count: frame.count,
+            bytes: frame.bytes,
             height: frame.height,
         };
         let built = match frame.intrinsic {
@@ -264,17 +270,19 @@ impl<'t> Builder<'t> {
         let span = self.scalar_span(style, tag.is_some(), start, end);
         if self.expects_key() {
             // Keys are taken as written: `true: x` has the key "true".
+            let bytes = NODE_BYTES + value.len();
             let node = Node {
                 span,
                 value: Value::String(value.into_owned()),
             };
             return Ok(Built {
                 node,
-                count: 1,
+                bytes,
                 height: 1,
             });
         }
         let key = tag.and_then(intrinsic);
+        let bytes = NODE_BYTES + value.len();
         let value = match (tag, style) {
             // Intrinsic functions take their scalar argument as a string.
             _ if key.is_some() => Value::String(value.into_owned()),
@@ -286,7 +294,7 @@ impl<'t> Builder<'t> {
         };
         let mut built = Built {
             node: Node { span, value },
-            count: 1,
+            bytes,
             height: 1,
         };
         if key == Some("Fn::GetAtt") {
@@ -347,7 +355,7 @@ impl<'t> Builder<'t> {
             };
             return Built {
                 node,
-                count: 2,
+                bytes: built.bytes + NODE_BYTES,
                 height: 2,
             };
         };
@@ -374,7 +382,7 @@ impl<'t> Builder<'t> {
         };
         Built {
             node,
-            count: 3,
+            bytes: built.bytes + 2 * NODE_BYTES,
             height: 2,
         }
     }
@@ -384,16 +392,22 @@ impl<'t> Builder<'t> {
         let Some(anchored) = self.anchors.get(&id) else {
             return Err(error_at(start, "an alias to a node that contains it"));
         };
-        self.alias_nodes += anchored.count;
-        if self.alias_nodes > MAX_ALIAS_NODES {
-            return Err(error_at(start, "aliases copy too many nodes"));
+        self.alias_bytes = self.alias_bytes.saturating_add(anchored.bytes);
+        if self.alias_bytes > MAX_ALIAS_BYTES {
+            return Err(error_at(
+                start,
+                &format!(
+                    "aliases copy more than {} MiB in all (a YAML alias bomb?)",
+                    MAX_ALIAS_BYTES >> 20
+                ),
+            ));
         }
         if self.stack.len() + anchored.height > MAX_DEPTH {
             return Err(error_at(start, "the document nests too deeply"));
         }
         Ok(Built {
             node: anchored.node.clone(),
-            count: anchored.count,
+            bytes: anchored.bytes,
             height: anchored.height,
         })
     }
@@ -422,7 +436,7 @@ impl<'t> Builder<'t> {
         if anchor > 0 {
             let copy = Built {
                 node: built.node.clone(),
-                count: built.count,
+                bytes: built.bytes,
                 height: built.height,
             };
             self.anchors.insert(anchor, copy);
@@ -443,11 +457,12 @@ impl<'t> Builder<'t> {
                         return Err(error_at(at, KEY_NOT_SCALAR));
                     };
                     *key = Some((text, built.node.span));
+                    frame.bytes = frame.bytes.saturating_add(built.bytes);
                     return Ok(None);
                 }
             },
         }
-        frame.count += built.count;
+        frame.bytes = frame.bytes.saturating_add(built.bytes);
         frame.height = frame.height.max(built.height + 1);
         Ok(None)
     }
@@ -477,7 +492,7 @@ fn wrap(key: &str, span: Span, argument: Built) -> Built {
     };
     Built {
         node,
-        count: argument.count + 1,
+        bytes: argument.bytes + NODE_BYTES + key.len(),
         height: argument.height + 1,
     }
 }
@@ -1052,6 +1067,17 @@ str: !!str 12
         }
         let error = parse_yaml(&bomb).unwrap_err();
         assert!(error.message.contains("alias"), "{}", error.message);
+
+        // Few nodes but long text: one 64 KiB string aliased 1,000 times is
+        // 64 MiB of copies, from a file of 70 KiB.
+        let mut long = format!("a: &big \"{}\"\nlist:\n", "x".repeat(64 << 10));
+        long.push_str(&"  - *big\n".repeat(1_000));
+        let error = parse_yaml(&long).unwrap_err();
+        assert!(error.message.contains("alias"), "{}", error.message);
+        // The same string aliased a few times is fine.
+        let mut few = format!("a: &big \"{}\"\nlist:\n", "x".repeat(64 << 10));
+        few.push_str(&"  - *big\n".repeat(10));
+        assert!(parse_yaml(&few).is_ok());
 
         // The parser itself limits flow nesting; block nesting is limited here.
         let deep_flow = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
