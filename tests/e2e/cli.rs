@@ -641,3 +641,91 @@ fn output_to_dev_stdout_reaches_the_pipe_instead_of_replacing_it() {
     assert!(!report["findings"].as_array().unwrap().is_empty());
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
 }
+
+#[test]
+fn endless_inputs_stop_at_their_documented_limit_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = write(dir.path(), "ok.json", TIGHT);
+    let ok = ok.to_str().unwrap();
+    let zero = "/dev/zero";
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["lint", zero, ok],
+            "256 MiB, the most whittle reads of a policy input",
+        ),
+        (
+            &["lint", "--config", zero, ok],
+            "4 MiB, the most whittle reads of a settings file",
+        ),
+        (
+            &["lint", "--baseline", zero, ok],
+            "64 MiB, the most whittle reads of a baseline",
+        ),
+        (
+            &["diff", zero, ok],
+            "256 MiB, the most whittle reads of a policy input",
+        ),
+        (
+            &["recommend", "--snapshot", zero],
+            "1024 MiB, the most whittle reads of a snapshot",
+        ),
+        (
+            &[
+                "import",
+                "--authorization-details",
+                zero,
+                "--out",
+                "out.json",
+            ],
+            "256 MiB, the most whittle reads of an AWS CLI output",
+        ),
+        (
+            &["apply", zero],
+            "256 MiB, the most whittle reads of a plan or journal",
+        ),
+        (
+            &[
+                "fetch",
+                "--accounts",
+                zero,
+                "--role-name",
+                "R",
+                "--out-dir",
+                "accounts",
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+            ],
+            "4 MiB, the most whittle reads of a settings file",
+        ),
+    ];
+    for (args, limit) in cases {
+        let output = whittle(dir.path())
+            .current_dir(dir.path())
+            .env("AWS_ACCESS_KEY_ID", "AKIAWHITTLETEST00001")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_REGION", "us-east-1")
+            .args(*args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(limit), "{args:?}: {stderr}");
+        assert!(stderr.contains(zero), "{args:?} names the file: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert!(!dir.path().join("out.json").exists());
+
+    // Standard input is read with the same limit as a file.
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("whittle"))
+        .env("WHITTLE_CACHE_DIR", dir.path())
+        .args(["lint", "-"])
+        .stdin(std::fs::File::open(zero).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("<stdin>") && stderr.contains("256 MiB"),
+        "{stderr}"
+    );
+}

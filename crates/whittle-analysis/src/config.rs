@@ -119,10 +119,12 @@ impl Config {
 
     /// Reads and validates a configuration file against the known rules.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = whittle_model::limits::SETTINGS
+            .read_to_string(path)
+            .map_err(|source| ConfigError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
         let mut config: Config = toml::from_str(&text).map_err(|source| ConfigError::Parse {
             path: path.to_owned(),
             source,

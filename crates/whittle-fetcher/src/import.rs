@@ -88,7 +88,9 @@ pub fn import(
 }
 
 fn read_json(path: &Path) -> Result<Value, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ImportError::new(path, e.to_string()))?;
+    let text = whittle_model::limits::IMPORT
+        .read_to_string(path)
+        .map_err(|e| ImportError::new(path, e.to_string()))?;
     serde_json::from_str(&text).map_err(|e| ImportError::json(path, &e))
 }
 

@@ -14,6 +14,7 @@
 
 mod details;
 mod last_accessed;
+pub mod limits;
 mod plan;
 mod simulate;
 
@@ -266,10 +267,12 @@ impl Snapshot {
 
     /// Reads a snapshot file.
     pub fn read(path: &Path) -> Result<Self, SnapshotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SnapshotError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = limits::SNAPSHOT
+            .read_to_string(path)
+            .map_err(|source| SnapshotError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
         Self::parse(&path.display().to_string(), &text)
     }
 

@@ -659,10 +659,12 @@ fn parse_versioned<T: serde::de::DeserializeOwned>(
 }
 
 fn read_text(path: &Path) -> Result<String, PlanError> {
-    std::fs::read_to_string(path).map_err(|source| PlanError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    crate::limits::PLAN
+        .read_to_string(path)
+        .map_err(|source| PlanError::Io {
+            path: path.display().to_string(),
+            source,
+        })
 }
 
 /// Pretty JSON with a final newline.

@@ -1,6 +1,5 @@
 //! Finds and reads the input files named on the command line.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
@@ -92,17 +91,14 @@ fn is_policy_source(path: &Path) -> bool {
 
 /// Reads an input as UTF-8 text (a leading byte-order mark is dropped).
 pub fn read(input: &Input) -> Result<SourceFile, InputFailure> {
-    let mut bytes = Vec::new();
+    // A FIFO or device is read like stdin: up to the same limit.
+    let limit = whittle_model::limits::POLICY_INPUT;
     let result = match &input.path {
-        Some(path) => std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)),
-        None => std::io::stdin().lock().read_to_end(&mut bytes),
+        Some(path) => limit.read(path),
+        None => limit.read_from(std::io::stdin().lock()),
     };
-    if let Err(error) = result {
-        return Err(failure(
-            input.display.clone(),
-            format!("cannot read: {error}"),
-        ));
-    }
+    let bytes =
+        result.map_err(|error| failure(input.display.clone(), format!("cannot read: {error}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         failure(
             input.display.clone(),

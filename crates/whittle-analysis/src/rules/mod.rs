@@ -248,10 +248,12 @@ impl RuleSet {
         paths.sort();
         for path in paths {
             let file = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|source| RuleError::Io {
-                file: file.clone(),
-                source,
-            })?;
+            let text = whittle_model::limits::SETTINGS
+                .read_to_string(&path)
+                .map_err(|source| RuleError::Io {
+                    file: file.clone(),
+                    source,
+                })?;
             self.add_toml(&file, &text)?;
         }
         Ok(())

@@ -178,13 +178,15 @@ impl Fetcher {
                 response
                     .body_mut()
                     .with_config()
-                    .limit(64 * 1024 * 1024)
+                    .limit(whittle_model::limits::CATALOG.bytes)
                     .read_to_vec()
                     .with_context(|| format!("GET {url}: cannot read the body"))
             }
             Fetcher::Directory(dir) => {
                 let path = local_path(dir, url);
-                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))
+                whittle_model::limits::CATALOG
+                    .read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))
             }
         }
     }

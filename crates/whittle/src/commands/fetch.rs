@@ -135,7 +135,8 @@ fn fetch_accounts(args: &FetchArgs, template: &FetchOptions) -> anyhow::Result<u
         let base = whittle_fetcher::client::load(&client_options).await?;
         let ids = match &args.accounts {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
+                let text = whittle_model::limits::SETTINGS
+                    .read_to_string(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
                 accounts::parse_accounts(&text)
                     .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?

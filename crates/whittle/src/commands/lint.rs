@@ -80,7 +80,8 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
 }
 
 fn read_baseline(path: &Path) -> anyhow::Result<Baseline> {
-    let bytes = std::fs::read(path)
+    let bytes = whittle_model::limits::BASELINE
+        .read(path)
         .with_context(|| format!("cannot read the baseline {}", path.display()))?;
     Baseline::parse(&bytes).with_context(|| format!("the baseline {} is invalid", path.display()))
 }

@@ -15,8 +15,9 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         return Ok(exit::ERROR);
     }
     let path = args.snapshot.display().to_string();
-    let text =
-        std::fs::read_to_string(&args.snapshot).with_context(|| format!("cannot read {path}"))?;
+    let text = whittle_model::limits::SNAPSHOT
+        .read_to_string(&args.snapshot)
+        .with_context(|| format!("cannot read {path}"))?;
     let snapshot = Snapshot::parse(&path, &text)?;
     if !snapshot.complete && snapshot.errors.is_empty() {
         eprintln!(
