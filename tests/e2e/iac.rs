@@ -607,3 +607,94 @@ fn diff_reports_a_condition_removed_as_new_access() {
     let (code, out) = diff(&fixtures, &[args[1], args[0], "--deny-new", "s3:Get*"]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn symbolic_links_inside_the_walked_directories_are_followed_and_others_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(repo.join("iam")).unwrap();
+    std::fs::create_dir_all(repo.join("iam/vendor")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let narrow = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+    let admin = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+    std::fs::write(repo.join("iam/base.json"), narrow).unwrap();
+    std::fs::write(repo.join("iam/vendor/admin.json"), admin).unwrap();
+    std::fs::write(outside.join("admin.json"), admin).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "v1"]);
+    std::os::unix::fs::symlink("vendor/admin.json", repo.join("iam/new-role.json")).unwrap();
+    std::os::unix::fs::symlink(outside.join("admin.json"), repo.join("iam/outside.json")).unwrap();
+    std::os::unix::fs::symlink("nowhere.json", repo.join("iam/broken.json")).unwrap();
+
+    // lint follows the link inside the directory and names it as linked.
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .current_dir(&repo)
+        .args(["lint", "iam", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "full-admin-access")
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["iam/new-role.json", "iam/vendor/admin.json"],
+        "{report}"
+    );
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("skipped 2 symbolic links"), "{stderr}");
+    assert!(
+        stderr.contains("iam/outside.json: leads to")
+            && stderr.contains("outside the directories walked"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("iam/broken.json: broken link -> nowhere.json"),
+        "{stderr}"
+    );
+
+    // diff of two directories and diff against the last commit see the new admin.
+    let before = dir.path().join("before");
+    std::fs::create_dir_all(&before).unwrap();
+    std::fs::write(before.join("base.json"), narrow).unwrap();
+    let (code, out) = diff(
+        &repo,
+        &[
+            before.to_str().unwrap(),
+            "iam",
+            "--deny-new",
+            "privilege-escalation",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("new-role.json"), "{out}");
+    assert!(out.contains("skipped 2 symbolic links"), "{out}");
+
+    git(&repo, &["add", "iam/new-role.json"]);
+    git(&repo, &["commit", "-q", "-m", "v2: a linked policy"]);
+    let (code, out) = diff(
+        &repo,
+        &[
+            "--base",
+            "HEAD~1",
+            "--deny-new",
+            "privilege-escalation",
+            "iam",
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("iam/new-role.json"), "{out}");
+    // At HEAD the link is in the tree too: read where it leads, no change.
+    let (code, out) = diff(&repo, &["--base", "HEAD", "--format", "json", "iam"]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(out.split("warning:").next().unwrap()).unwrap();
+    assert_eq!(report["changes"], serde_json::json!([]), "{out}");
+}

@@ -17,39 +17,85 @@ pub struct Input {
     pub explicit: bool,
 }
 
+/// A symbolic link found while walking that was not followed.
+pub struct SkippedLink {
+    /// The link, as displayed.
+    pub display: String,
+    /// Why: where it leads, or that it is broken.
+    pub reason: String,
+}
+
+/// What the command-line paths name.
+#[derive(Default)]
+pub struct Collected {
+    /// The files to read, in order.
+    pub inputs: Vec<Input>,
+    /// Paths that do not exist or directories that could not be walked.
+    pub failures: Vec<InputFailure>,
+    /// Symbolic links not followed: broken, or leading outside every
+    /// directory walked.
+    pub skipped: Vec<SkippedLink>,
+}
+
+impl Collected {
+    /// Tells on stderr which symbolic links were skipped, if any.
+    pub fn warn_skipped(&self) {
+        if self.skipped.is_empty() {
+            return;
+        }
+        let n = self.skipped.len();
+        eprintln!(
+            "warning: skipped {n} symbolic link{} found in the directories walked:",
+            if n == 1 { "" } else { "s" }
+        );
+        for link in &self.skipped {
+            eprintln!("  {}: {}", link.display, link.reason);
+        }
+    }
+}
+
 /// Expands the command-line paths: files as given, directories walked (sorted,
 /// hidden entries skipped) for `*.json`, `*.yaml`, `*.yml` and `*.template`
 /// (`*.tf.json` included); what each holds is recognised by content. Missing
 /// paths are failures.
-pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputFailure>) {
-    let mut inputs = Vec::new();
-    let mut failures = Vec::new();
+///
+/// A symbolic link met while walking is followed when it leads to a file
+/// inside one of the directories named (the file is read under the link's
+/// name); a link leading outside them, to a directory, or nowhere is skipped
+/// and listed in [`Collected::skipped`].
+pub fn collect(paths: &[PathBuf]) -> Collected {
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let mut collected = Collected::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input {
+            collected.inputs.push(Input {
                 display: whittle_reporter::STDIN_PATH.to_owned(),
                 path: None,
                 explicit: true,
             });
         } else if path.is_dir() {
-            walk(path, &mut inputs, &mut failures);
+            walk(path, &roots, &mut collected);
         } else if path.exists() {
-            inputs.push(Input {
+            collected.inputs.push(Input {
                 display: path.display().to_string(),
                 path: Some(path.clone()),
                 explicit: true,
             });
         } else {
-            failures.push(failure(
+            collected.failures.push(failure(
                 path.display().to_string(),
                 "no such file or directory".to_owned(),
             ));
         }
     }
-    (inputs, failures)
+    collected
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
+fn walk(dir: &Path, roots: &[PathBuf], collected: &mut Collected) {
     // Hidden entries are skipped, and so is what git ignores (build output,
     // vendored dependencies) in a git checkout.
     let entries = WalkBuilder::new(dir)
@@ -67,20 +113,63 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>, failures: &mut Vec<InputFailure>) {
                 if entry.file_type().is_some_and(|t| t.is_file())
                     && is_policy_source(entry.path()) =>
             {
-                inputs.push(Input {
+                collected.inputs.push(Input {
                     display: entry.path().display().to_string(),
                     path: Some(entry.path().to_path_buf()),
                     explicit: false,
                 })
             }
+            // A link to a file whose name is not a policy's is passed over like
+            // any such file.
+            Ok(entry)
+                if entry.path_is_symlink()
+                    && (entry.path().is_dir() || is_policy_source(entry.path())) =>
+            {
+                let path = entry.path();
+                match followed(path, roots) {
+                    Ok(()) => collected.inputs.push(Input {
+                        display: path.display().to_string(),
+                        path: Some(path.to_path_buf()),
+                        explicit: false,
+                    }),
+                    Err(reason) => collected.skipped.push(SkippedLink {
+                        display: path.display().to_string(),
+                        reason,
+                    }),
+                }
+            }
             Ok(_) => {}
             // The error names the path it is about.
-            Err(error) => failures.push(failure(
+            Err(error) => collected.failures.push(failure(
                 dir.display().to_string(),
                 format!("cannot read: {error}"),
             )),
         }
     }
+}
+
+/// Whether the link `path` leads to a file inside one of `roots`; if not, why.
+fn followed(path: &Path, roots: &[PathBuf]) -> Result<(), String> {
+    let target = std::fs::canonicalize(path).map_err(|e| {
+        let to = std::fs::read_link(path)
+            .map(|t| format!(" -> {}", t.display()))
+            .unwrap_or_default();
+        format!("broken link{to} ({e})")
+    })?;
+    if !roots.iter().any(|root| target.starts_with(root)) {
+        return Err(format!(
+            "leads to {}, outside the directories walked",
+            target.display()
+        ));
+    }
+    if target.is_dir() {
+        // What it holds is walked where it is, inside the roots.
+        return Err(format!(
+            "a link to the directory {}, walked where it is",
+            target.display()
+        ));
+    }
+    Ok(())
 }
 
 fn is_policy_source(path: &Path) -> bool {

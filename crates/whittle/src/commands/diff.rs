@@ -91,8 +91,10 @@ fn path_side(
     errors: &mut Vec<InputFailure>,
     read: &mut BTreeSet<String>,
 ) -> Vec<PolicyAccess> {
-    let (found, failures) = inputs::collect(std::slice::from_ref(&root.to_path_buf()));
-    errors.extend(failures);
+    let collected = inputs::collect(std::slice::from_ref(&root.to_path_buf()));
+    collected.warn_skipped();
+    errors.extend(collected.failures);
+    let found = collected.inputs;
     let mut out = Vec::new();
     for input in found {
         let relative = input
@@ -124,13 +126,15 @@ fn tree_side(
     read: &mut BTreeSet<String>,
 ) -> anyhow::Result<Vec<PolicyAccess>> {
     let top = repository_root()?;
-    let (found, failures) = inputs::collect(paths);
-    errors.extend(failures);
+    let collected = inputs::collect(paths);
+    collected.warn_skipped();
+    errors.extend(collected.failures);
+    let found = collected.inputs;
     let mut out = Vec::new();
     for input in found {
         let Some(path) = &input.path else { continue };
-        let absolute = std::fs::canonicalize(path)
-            .with_context(|| format!("cannot resolve {}", path.display()))?;
+        let absolute =
+            resolved(path).with_context(|| format!("cannot resolve {}", path.display()))?;
         let relative = absolute
             .strip_prefix(&top)
             .unwrap_or(&absolute)
@@ -181,26 +185,104 @@ fn git_side(
     let listing = git(
         &top,
         &[
-            &["ls-tree", "-r", "--name-only", base, "--"][..],
+            &["ls-tree", "-r", "-z", base, "--"][..],
             &specs.iter().map(String::as_str).collect::<Vec<_>>(),
         ]
         .concat(),
     )
     .with_context(|| format!("cannot list the files of {base}"))?;
     let mut out = Vec::new();
-    for name in listing.lines().filter(|n| {
-        whittle_analysis::input::has_input_extension(n)
-            && !n.split('/').any(|part| part.starts_with('.'))
-    }) {
-        let text = git(&top, &["show", &format!("{base}:{name}")])
-            .with_context(|| format!("cannot read {name} at {base}"))?;
+    let entries = listing
+        .split('\0')
+        .filter_map(|entry| entry.split_once('\t'))
+        .filter(|(_, n)| {
+            whittle_analysis::input::has_input_extension(n)
+                && !n.split('/').any(|part| part.starts_with('.'))
+        });
+    let mut skipped = inputs::Collected::default();
+    for (meta, name) in entries {
+        // A symbolic link (mode 120000) is read where it leads, as the
+        // working tree's side is; a link out of the repository is skipped.
+        let is_link = meta.starts_with("120000 ");
+        let blob = if is_link {
+            let target = git(&top, &["show", &format!("{base}:{name}")])
+                .with_context(|| format!("cannot read {name} at {base}"))?;
+            match link_target(name, &target) {
+                Some(blob)
+                    if git(&top, &["cat-file", "-t", &format!("{base}:{blob}")])
+                        .is_ok_and(|kind| kind.trim() != "blob") =>
+                {
+                    skipped.skipped.push(inputs::SkippedLink {
+                        display: format!("{base}:{name}"),
+                        reason: format!("a link to the directory {blob}"),
+                    });
+                    continue;
+                }
+                Some(blob) => blob,
+                None => {
+                    skipped.skipped.push(inputs::SkippedLink {
+                        display: format!("{base}:{name}"),
+                        reason: format!("leads to {target}, outside the repository"),
+                    });
+                    continue;
+                }
+            }
+        } else {
+            name.to_owned()
+        };
+        let text = match git(&top, &["show", &format!("{base}:{blob}")]) {
+            Ok(text) => text,
+            Err(_) if is_link => {
+                skipped.skipped.push(inputs::SkippedLink {
+                    display: format!("{base}:{name}"),
+                    reason: format!("broken link to {blob}"),
+                });
+                continue;
+            }
+            Err(e) => return Err(e.context(format!("cannot read {name} at {base}"))),
+        };
         let file = SourceFile::new(format!("{base}:{name}").as_str(), text);
         match diff::file_access(name, &file, expander) {
             Ok(access) => out.extend(access),
             Err(e) => errors.push(e),
         }
     }
+    skipped.warn_skipped();
     Ok(out)
+}
+
+/// The repository path a link at `name` with the text `target` leads to, or
+/// `None` when it leads out of the repository (absolute, or above its root).
+fn link_target(name: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// `path` made absolute with its directory resolved but not its file name: a
+/// symbolic link keeps its own name, as git tracks it.
+fn resolved(path: &Path) -> std::io::Result<PathBuf> {
+    let directory = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut absolute = std::fs::canonicalize(directory)?;
+    if let Some(name) = path.file_name() {
+        absolute.push(name);
+    }
+    Ok(absolute)
 }
 
 fn repository_root() -> anyhow::Result<PathBuf> {

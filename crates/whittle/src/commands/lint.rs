@@ -113,10 +113,12 @@ struct Run {
 }
 
 fn lint_inputs(linter: &Linter<'_>, paths: &[std::path::PathBuf]) -> Run {
-    let (inputs, failures) = inputs::collect(paths);
+    let collected = inputs::collect(paths);
+    collected.warn_skipped();
+    let inputs = collected.inputs;
     let mut run = Run {
         findings: Vec::new(),
-        failures,
+        failures: collected.failures,
         files: 0,
         documents: 0,
         skipped: 0,
