@@ -98,7 +98,7 @@ impl Limit {
 
     /// The limit for people: "256 MiB".
     pub fn size(self) -> String {
-        if self.bytes >= MIB && self.bytes % MIB == 0 {
+        if self.bytes >= MIB && self.bytes.is_multiple_of(MIB) {
             format!("{} MiB", self.bytes / MIB)
         } else {
             format!("{} bytes", self.bytes)
