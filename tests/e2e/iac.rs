@@ -698,3 +698,64 @@ fn symbolic_links_inside_the_walked_directories_are_followed_and_others_reported
     let report: Value = serde_json::from_str(out.split("warning:").next().unwrap()).unwrap();
     assert_eq!(report["changes"], serde_json::json!([]), "{out}");
 }
+
+#[test]
+fn fn_if_branches_are_both_read_so_a_conditional_admin_fails_the_gate() {
+    let before = iac("conditions/before.yaml");
+    for after in ["conditions/after.yaml", "conditions/after.json"] {
+        let after = iac(after);
+        let (code, out) = diff(
+            Path::new("."),
+            &[
+                before.to_str().unwrap(),
+                after.to_str().unwrap(),
+                "--deny-new",
+                "privilege-escalation",
+            ],
+        );
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("denied:") && out.contains("policy \"app\" newly grants"),
+            "{out}"
+        );
+
+        let report = lint(&after);
+        let admin = with_rule(&report, "full-admin-access");
+        assert_eq!(admin.len(), 1, "{report}");
+        let notes = admin[0]["notes"].to_string();
+        assert!(
+            notes.contains("depends on the CloudFormation condition IsProd"),
+            "{notes}"
+        );
+    }
+    // The conditional Deny is left out, and the findings say so.
+    let report = lint(&iac("conditions/after.yaml"));
+    let admin = with_rule(&report, "full-admin-access");
+    assert!(
+        admin[0]["notes"]
+            .to_string()
+            .contains("1 Deny statement that holds only under a condition was left out"),
+        "{report}"
+    );
+    let extra = with_rule(&report, "pass-role-on-any-resource");
+    assert_eq!(
+        extra.len(),
+        1,
+        "the PassRole branch of Extra is read: {report}"
+    );
+    assert!(
+        extra[0]["notes"]
+            .to_string()
+            .contains("the resource exists only under the CloudFormation condition IsProd"),
+        "{report}"
+    );
+}
+
+fn with_rule<'r>(report: &'r Value, rule: &str) -> Vec<&'r Value> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}

@@ -6,8 +6,11 @@
 //! Intrinsic functions cannot be evaluated without a deployment: `Ref`,
 //! `Fn::GetAtt`, `Fn::ImportValue` and the like become `*`, `Fn::Sub` keeps its
 //! literal text with each `${…}` as `*` (`${AWS::Partition}` as `aws`), and
-//! `Fn::Join` joins what it can. Findings in such documents say so.
+//! `Fn::Join` joins what it can. Findings in such documents say so. `Fn::If`
+//! and resource conditions are read as the union of both branches
+//! ([`super::conditions`]); findings that depend on one name it.
 
+use super::conditions::{Expansion, drop_conditional_denies, expand};
 use super::{
     Contents, DocumentError, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items,
     objects,
@@ -95,14 +98,26 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
         let Some(properties) = resource.value.get("Properties") else {
             continue;
         };
+        let mut expansion = Expansion {
+            resource: resource
+                .value
+                .get("Condition")
+                .and_then(Node::as_str)
+                .map(str::to_owned),
+            ..Expansion::default()
+        };
+        let Some(properties) = expand(properties, None, &mut expansion) else {
+            continue;
+        };
         for &(_, property, document_kind) in CFN_POLICIES.iter().filter(|(t, ..)| *t == kind) {
             push_resource(
                 &mut contents,
                 &resource.key,
                 kind,
-                properties,
+                &properties,
                 property,
                 document_kind,
+                &expansion,
             );
         }
     }
@@ -117,6 +132,7 @@ fn push_resource(
     properties: &Node,
     property: &str,
     document_kind: DocumentKind,
+    expansion: &Expansion,
 ) {
     let policies: Vec<(String, &Node)> = if property == "Policies" {
         items(properties.get("Policies"))
@@ -148,7 +164,13 @@ fn push_resource(
             .unwrap_or_default()
     };
     for (subject, node) in policies {
-        push(contents, subject, node, Some(document_kind));
+        push(
+            contents,
+            subject,
+            node,
+            Some(document_kind),
+            Some(expansion),
+        );
     }
 }
 
@@ -210,7 +232,7 @@ pub fn terraform(root: &Node) -> Option<Contents> {
                 continue;
             };
             for (subject, node, document_kind) in tf_documents(kind, address, values) {
-                push(&mut contents, subject, node, document_kind);
+                push(&mut contents, subject, node, document_kind, None);
             }
         }
     }
@@ -250,9 +272,16 @@ pub(super) fn tf_documents<'a>(
 }
 
 /// Adds one document: an object (intrinsics resolved) or a JSON string; of
-/// sort `kind`, or (`None`) the sort its statements tell.
-fn push(contents: &mut Contents, subject: String, node: &Node, kind: Option<DocumentKind>) {
-    let (node, resolved) = match &node.value {
+/// sort `kind`, or (`None`) the sort its statements tell. `expansion` tells
+/// what of a CloudFormation resource holds only under a condition.
+fn push(
+    contents: &mut Contents,
+    subject: String,
+    node: &Node,
+    kind: Option<DocumentKind>,
+    expansion: Option<&Expansion>,
+) {
+    let (mut node, resolved) = match &node.value {
         Value::String(text) => match decode_embedded(text, node.span) {
             Ok(node) => (node, false),
             Err(error) => {
@@ -270,13 +299,24 @@ fn push(contents: &mut Contents, subject: String, node: &Node, kind: Option<Docu
         // An unknown-at-plan-time value, or null: nothing to lint.
         _ => return,
     };
+    let mut notes: Vec<String> = resolved
+        .then(|| INTRINSICS_NOTE.to_owned())
+        .into_iter()
+        .collect();
+    let mut conditions = Vec::new();
+    if let Some(expansion) = expansion {
+        let dropped = drop_conditional_denies(&mut node, expansion);
+        conditions = expansion.within(node.span);
+        notes.extend(expansion.note(node.span, dropped));
+    }
     let kind = kind.unwrap_or_else(|| DocumentKind::infer(&node));
     contents.documents.push(EmbeddedDocument {
         kind,
         subject: Some(subject),
         owner: None,
         node,
-        assumption: resolved.then(|| INTRINSICS_NOTE.to_owned()),
+        assumption: (!notes.is_empty()).then(|| notes.join("; ")),
+        conditions,
     });
 }
 

@@ -6,9 +6,11 @@
 //! groups and roles, and the default version of every managed policy). A document
 //! may be a JSON object or a string, URL-encoded as the raw IAM API returns it.
 
+mod conditions;
 mod iac;
 mod tf_config;
 
+pub use conditions::Conditional;
 pub use iac::INTRINSICS_NOTE;
 
 use std::collections::HashMap;
@@ -105,9 +107,12 @@ pub struct EmbeddedDocument {
     pub owner: Option<Owner>,
     /// The document. If it was written as a string, every span points at the string.
     pub node: Node,
-    /// What had to be assumed to read the document (unresolved intrinsics), to
-    /// be noted on its findings.
+    /// What had to be assumed to read the document (unresolved intrinsics,
+    /// conditions), to be noted on its findings.
     pub assumption: Option<String>,
+    /// The parts of the document that hold only under a CloudFormation
+    /// condition (branches of `Fn::If`), to name on the findings there.
+    pub conditions: Vec<Conditional>,
 }
 
 /// Everything an input holds.
@@ -236,6 +241,7 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
             owner: None,
             node: root.clone(),
             assumption: None,
+            conditions: Vec::new(),
         };
         return single(InputKind::Policy, Ok(document));
     }
@@ -594,6 +600,7 @@ fn required(
         owner,
         node,
         assumption: None,
+        conditions: Vec::new(),
     })
 }
 

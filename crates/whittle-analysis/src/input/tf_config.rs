@@ -57,6 +57,7 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
                     owner: None,
                     node,
                     assumption: interpolated.then(|| INTERPOLATION_NOTE.to_owned()),
+                    conditions: Vec::new(),
                 });
             }
         }
@@ -90,6 +91,7 @@ fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: Opti
             owner: None,
             node: document,
             assumption: interpolated.then(|| INTERPOLATION_NOTE.to_owned()),
+            conditions: Vec::new(),
         }),
         Err(error) => contents.errors.push(super::DocumentError {
             message: format!("{subject}: {}", error.message),

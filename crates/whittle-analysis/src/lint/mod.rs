@@ -293,6 +293,11 @@ impl<'c> Linter<'c> {
                     finding.notes.push(assumption.clone());
                 }
             }
+            for finding in &mut findings[before..] {
+                if let Some(note) = conditions_note(file, &document.conditions, &finding.location) {
+                    finding.notes.push(note);
+                }
+            }
             if contents.account.is_some() {
                 permissions.push(granted);
             }
@@ -416,6 +421,32 @@ impl<'a> Target<'a> {
             findings,
         }
     }
+}
+
+/// The note for a finding at `location` inside branches of CloudFormation
+/// `Fn::If`s: which conditions what it reports holds under.
+fn conditions_note(
+    file: &SourceFile,
+    conditions: &[crate::input::Conditional],
+    location: &Location,
+) -> Option<String> {
+    let mut names: Vec<&str> = conditions
+        .iter()
+        .filter(|c| {
+            let (start, end) = (file.position(c.span.start), file.position(c.span.end));
+            start <= location.end && location.start <= end
+        })
+        .map(|c| c.condition.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    (!names.is_empty()).then(|| {
+        format!(
+            "depends on the CloudFormation condition{} {}: what is reported here is in a branch of Fn::If",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]
