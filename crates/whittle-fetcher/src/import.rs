@@ -119,7 +119,115 @@ fn read_details(path: &Path) -> Result<AuthorizationDetails, ImportError> {
         ));
     }
     decode_documents(&mut value);
-    serde_json::from_value(value).map_err(|e| ImportError::new(path, e.to_string()))
+    let mut details: AuthorizationDetails = typed(path, value)?;
+    name_attached_policies(&mut details);
+    Ok(details)
+}
+
+/// `value` as a `T`, lenient where real exports differ from IAM's model:
+/// a `null` (boto3 writes `"PermissionsBoundaryUsageCount": null`) is read as
+/// an absent field. An error names the field and its line and column.
+fn typed<T: serde::de::DeserializeOwned>(path: &Path, mut value: Value) -> Result<T, ImportError> {
+    remove_nulls(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.into_inner().to_string();
+        ImportError {
+            path: path.to_owned(),
+            position: position_of(path, &field),
+            message: if field == "." {
+                inner
+            } else {
+                format!("{field}: {inner}")
+            },
+        }
+    })
+}
+
+/// Drops every object member whose value is `null`.
+fn remove_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(remove_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(remove_nulls),
+        _ => {}
+    }
+}
+
+/// The line and column of the element at `field` (`RoleDetailList[3].Tags`)
+/// in the file, read again only when there is an error to place.
+fn position_of(path: &Path, field: &str) -> Option<(usize, usize)> {
+    let text = whittle_model::limits::IMPORT.read_to_string(path).ok()?;
+    let root = whittle_syntax::parse_json(&text).ok()?;
+    let mut node = &root;
+    for segment in segments(field) {
+        let next = match (segment, &node.value) {
+            (Segment::Index(i), whittle_syntax::Value::Array(items)) => items.get(i),
+            (Segment::Key(key), _) => node.get(key),
+            _ => None,
+        };
+        // The deepest element that exists: a missing field is placed at
+        // the object that lacks it.
+        let Some(next) = next else { break };
+        node = next;
+    }
+    let position = whittle_syntax::SourceFile::new("", text).position(node.span.start);
+    Some((position.line, position.column))
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The parts of a serde_path_to_error path: `a.b[2].c`.
+fn segments(field: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    for part in field.split('.').filter(|p| !p.is_empty()) {
+        let (key, indices) = part
+            .split_once('[')
+            .map_or((part, ""), |(k, rest)| (k, rest));
+        if !key.is_empty() {
+            out.push(Segment::Key(key));
+        }
+        for index in indices.split('[') {
+            if let Some(Ok(i)) = index.strip_suffix(']').map(str::parse) {
+                out.push(Segment::Index(i));
+            }
+        }
+    }
+    out
+}
+
+/// Fills in `PolicyName` of attached policies that lack it (moto omits it)
+/// from the policy's ARN, whose last part is the name.
+fn name_attached_policies(details: &mut AuthorizationDetails) {
+    let attached = details
+        .user_detail_list
+        .iter_mut()
+        .flat_map(|u| u.attached_managed_policies.iter_mut())
+        .chain(
+            details
+                .group_detail_list
+                .iter_mut()
+                .flat_map(|g| g.attached_managed_policies.iter_mut()),
+        )
+        .chain(
+            details
+                .role_detail_list
+                .iter_mut()
+                .flat_map(|r| r.attached_managed_policies.iter_mut()),
+        );
+    for policy in attached.filter(|p| p.policy_name.is_empty()) {
+        policy.policy_name = policy
+            .policy_arn
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+    }
 }
 
 /// Decodes every document held as a string, in place.
@@ -157,5 +265,64 @@ fn read_last_accessed(path: &Path) -> Result<LastAccessedDetails, ImportError> {
             "the report is truncated (IsTruncated is true): merge every page, e.g. with `whittle access-advisor get --job-id ID`",
         ));
     }
-    serde_json::from_value(value).map_err(|e| ImportError::new(path, e.to_string()))
+    typed(path, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn details_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("details.json");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn nulls_and_fields_moto_omits_are_accepted() {
+        // As boto3's json.dump writes an export, and as moto answers.
+        let (_dir, path) = details_file(
+            r#"{"UserDetailList": [], "GroupDetailList": null,
+  "RoleDetailList": [{"RoleName": "app", "Arn": "arn:aws:iam::123456789012:role/app", "Path": null,
+    "RoleId": null, "CreateDate": null, "PermissionsBoundary": null, "Tags": null, "RoleLastUsed": {},
+    "RolePolicyList": [],
+    "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::123456789012:policy/team/ReadOnly"}]}],
+  "Policies": [{"PolicyName": "ReadOnly", "Arn": "arn:aws:iam::123456789012:policy/team/ReadOnly",
+    "PermissionsBoundaryUsageCount": null, "AttachmentCount": 1, "IsAttachable": true,
+    "DefaultVersionId": "v1", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+      "Document": "%7B%22Statement%22%3A%20%5B%5D%7D", "CreateDate": null}]}]}"#,
+        );
+        let details = read_details(&path).unwrap();
+        let role = &details.role_detail_list[0];
+        assert_eq!(role.attached_managed_policies[0].policy_name, "ReadOnly");
+        assert!(role.permissions_boundary.is_none() && role.tags.is_empty());
+        assert_eq!(details.policies[0].permissions_boundary_usage_count, 0);
+    }
+
+    #[test]
+    fn a_wrong_type_is_placed_at_its_line_and_column_and_named() {
+        let (_dir, path) = details_file(
+            "{\"RoleDetailList\": [\n  {\"RoleName\": \"a\", \"Arn\": \"arn:aws:iam::1:role/a\"},\n  {\"RoleName\": 5, \"Arn\": \"arn:aws:iam::1:role/b\"}\n]}\n",
+        );
+        let error = read_details(&path).unwrap_err();
+        assert_eq!(error.position, Some((3, 16)), "{error}");
+        assert!(
+            error
+                .message
+                .starts_with("RoleDetailList[1].RoleName: invalid type: integer `5`"),
+            "{error}"
+        );
+
+        // A missing required field is placed at the object that lacks it.
+        let (_dir, path) =
+            details_file("{\"RoleDetailList\": [\n  {\"Arn\": \"arn:aws:iam::1:role/a\"}\n]}\n");
+        let error = read_details(&path).unwrap_err();
+        assert_eq!(error.position, Some((2, 3)), "{error}");
+        assert!(
+            error.message.contains("missing field `RoleName`"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("details.json:2:3: "), "{error}");
+    }
 }

@@ -205,7 +205,9 @@ pub struct PolicyDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AttachedPolicy {
-    /// The policy's name.
+    /// The policy's name (empty when an export omits it: the last part of
+    /// the ARN).
+    #[serde(default)]
     pub policy_name: String,
     /// The policy's ARN.
     pub policy_arn: String,
