@@ -469,8 +469,22 @@ fn serve_service_reference() -> String {
 fn catalog_update_reads_the_service_reference_over_http_and_takes_precedence() {
     let dir = tempfile::tempdir().unwrap();
     let url = serve_service_reference();
+    // The fixture's services are cut down: S3 has 7 actions. Taking most of a
+    // service's actions away is refused, and nothing is written …
     whittle(dir.path())
         .args(["catalog", "update", "--source", &url])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: s3: 7 actions where the catalog in use has",
+        ))
+        .stderr(predicate::str::contains(
+            "nothing was written (--allow-loss",
+        ));
+    assert!(!dir.path().join("catalog.json").exists());
+    // … unless the user says so.
+    whittle(dir.path())
+        .args(["catalog", "update", "--allow-loss", "--source", &url])
         .assert()
         .success()
         .stderr(predicate::str::contains("wrote 3 services"));
@@ -510,7 +524,7 @@ fn catalog_update_reads_a_directory_copy_and_reports_missing_services() {
     )
     .unwrap();
     whittle(dir.path())
-        .args(["catalog", "update", "--source"])
+        .args(["catalog", "update", "--allow-loss", "--source"])
         .arg(&copy)
         .assert()
         .code(2)
@@ -728,4 +742,64 @@ fn endless_inputs_stop_at_their_documented_limit_with_the_file_named() {
         stderr.contains("<stdin>") && stderr.contains("256 MiB"),
         "{stderr}"
     );
+}
+
+#[test]
+fn catalog_update_refuses_an_empty_service_document_and_plain_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy");
+    std::fs::create_dir_all(copy.join("v1/iam")).unwrap();
+    std::fs::write(
+        copy.join("index.json"),
+        r#"[{"service": "iam", "url": "https://servicereference.us-east-1.amazonaws.com/v1/iam/iam.json"}]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        copy.join("v1/iam/iam.json"),
+        r#"{"Name": "iam", "Actions": []}"#,
+    )
+    .unwrap();
+    let before = whittle(dir.path())
+        .args(["catalog", "expand", "--count", "iam:*"])
+        .output()
+        .unwrap()
+        .stdout;
+    whittle(dir.path())
+        .args(["catalog", "update", "--source"])
+        .arg(&copy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: iam: 0 actions where the catalog in use has",
+        ));
+    // iam:* still names every IAM action: no unknown-action findings follow.
+    whittle(dir.path())
+        .args(["catalog", "expand", "--count", "iam:*"])
+        .assert()
+        .success()
+        .stdout(String::from_utf8(before).unwrap());
+
+    for source in [
+        "http://servicereference.us-east-1.amazonaws.com/",
+        "ftp://127.0.0.1/",
+    ] {
+        whittle(dir.path())
+            .args(["catalog", "update", "--source", source])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not an https:// URL"));
+    }
+    // An index that sends a directory copy out of itself is refused.
+    std::fs::write(
+        copy.join("index.json"),
+        r#"[{"service": "iam", "url": "https://x/../../etc/passwd"}]"#,
+    )
+    .unwrap();
+    whittle(dir.path())
+        .args(["catalog", "update", "--source"])
+        .arg(&copy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a path out of the directory copy"));
+    assert!(!dir.path().join("catalog.json").exists());
 }

@@ -517,9 +517,14 @@ enum CatalogCommand {
     },
     /// Refresh the catalog from AWS's machine-readable service reference into the user cache.
     Update {
-        /// Service reference index: an https:// URL, or a directory holding a copy.
+        /// Service reference index: an https:// URL (http:// only to a loopback
+        /// address), or a directory holding a copy.
         #[arg(long, default_value = commands::catalog::SERVICE_REFERENCE_URL)]
         source: String,
+        /// Write the update even when a service would lose most of its actions
+        /// (an empty or truncated document) compared with the catalog in use.
+        #[arg(long)]
+        allow_loss: bool,
     },
     /// Show where the catalog comes from and how large it is.
     Info,
@@ -545,7 +550,9 @@ fn main() -> ExitCode {
             complement,
             count,
         }) => commands::catalog::expand(&patterns, complement, count),
-        Command::Catalog(CatalogCommand::Update { source }) => commands::catalog::update(&source),
+        Command::Catalog(CatalogCommand::Update { source, allow_loss }) => {
+            commands::catalog::update(&source, allow_loss)
+        }
         Command::Catalog(CatalogCommand::Info) => commands::catalog::info(),
         Command::Rules(rules) => commands::rules::list(&rules),
         Command::Explain { rule, rules } => commands::rules::explain(&rule, &rules),

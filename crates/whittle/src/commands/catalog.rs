@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use whittle_policy::catalog::service_reference::{self, IndexEntry, ParsedService};
-use whittle_policy::catalog::{CatalogFile, CatalogSource, FORMAT};
+use whittle_policy::catalog::{CatalogFile, CatalogSource, FORMAT, ServiceRecord};
 use whittle_policy::{ActionSet, Expander};
 
 use crate::{cache, exit, output};
@@ -58,10 +58,12 @@ pub fn info() -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-/// Downloads the service reference from `source` (an http(s) URL or a directory
-/// holding a copy laid out like the URLs) into the user cache.
-pub fn update(source: &str) -> anyhow::Result<u8> {
-    let fetcher = Fetcher::new(source);
+/// Downloads the service reference from `source` (an https URL or a directory
+/// holding a copy laid out like the URLs) into the user cache. An update that
+/// would take most of a service's actions away from the catalog in use is
+/// refused unless `allow_loss`.
+pub fn update(source: &str, allow_loss: bool) -> anyhow::Result<u8> {
+    let fetcher = Fetcher::new(source)?;
     let index_bytes = fetcher
         .get(source)
         .context("cannot read the service reference index")?;
@@ -69,6 +71,11 @@ pub fn update(source: &str) -> anyhow::Result<u8> {
         .with_context(|| format!("{source}: not a service reference index"))?;
     if index.is_empty() {
         bail!("{source}: the service reference index lists no service");
+    }
+    for entry in &index {
+        fetcher
+            .check(&entry.url)
+            .with_context(|| format!("{source}: the index lists {}", entry.url))?;
     }
     eprintln!("fetching {} services from {source}", index.len());
     let (services, failures) = fetch_services(&fetcher, &index);
@@ -86,6 +93,17 @@ pub fn update(source: &str) -> anyhow::Result<u8> {
     let actions: usize = services.iter().map(|s| s.record.actions.len()).sum();
     let mut records: Vec<_> = services.into_iter().map(|s| s.record).collect();
     records.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+    let losses = losses(&cache::load_catalog(), &records);
+    if !losses.is_empty() && !allow_loss {
+        for loss in &losses {
+            eprintln!("error: {loss}");
+        }
+        bail!(
+            "the update would take most of the actions of {} service{} away from the catalog in use; nothing was written (--allow-loss to write it anyway)",
+            losses.len(),
+            if losses.len() == 1 { "" } else { "s" }
+        );
+    }
     let file = CatalogFile {
         format: FORMAT,
         source: CatalogSource {
@@ -113,6 +131,26 @@ pub fn update(source: &str) -> anyhow::Result<u8> {
     } else {
         exit::ERROR
     })
+}
+
+/// The services of `current` that `update` would replace by a record with
+/// fewer than half their actions (an empty document, a truncated one).
+fn losses(current: &whittle_policy::Catalog, update: &[ServiceRecord]) -> Vec<String> {
+    update
+        .iter()
+        .filter_map(|record| {
+            let service = current.service(&record.prefix)?;
+            let before = current.service_actions(service).len();
+            let after = record.actions.len();
+            (after * 2 < before).then(|| {
+                format!(
+                    "{}: {after} action{} where the catalog in use has {before}",
+                    record.prefix,
+                    if after == 1 { "" } else { "s" }
+                )
+            })
+        })
+        .collect()
 }
 
 type Failure<'a> = (&'a IndexEntry, anyhow::Error);
@@ -155,16 +193,40 @@ enum Fetcher {
 }
 
 impl Fetcher {
-    fn new(source: &str) -> Self {
-        if source.starts_with("http://") || source.starts_with("https://") {
+    fn new(source: &str) -> anyhow::Result<Self> {
+        if source.contains("://") {
+            check_url(source)?;
             let agent = ureq::Agent::config_builder()
                 .timeout_global(Some(Duration::from_secs(60)))
                 .user_agent(concat!("whittle/", env!("CARGO_PKG_VERSION")))
+                // Redirects to http:// are refused too.
+                .https_only(source.starts_with("https://"))
                 .build()
                 .into();
-            Fetcher::Http(agent)
+            Ok(Fetcher::Http(agent))
         } else {
-            Fetcher::Directory(PathBuf::from(source))
+            Ok(Fetcher::Directory(PathBuf::from(source)))
+        }
+    }
+
+    /// Whether `url`, listed by the index, may be read: an https URL (http
+    /// only to a loopback address); for a directory copy, a path that stays
+    /// inside it.
+    fn check(&self, url: &str) -> anyhow::Result<()> {
+        match self {
+            Fetcher::Http(_) => check_url(url),
+            Fetcher::Directory(_) => {
+                let path = url
+                    .split_once("://")
+                    .map_or(url, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
+                if Path::new(path)
+                    .components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_)))
+                {
+                    bail!("a path out of the directory copy");
+                }
+                Ok(())
+            }
         }
     }
 
@@ -190,6 +252,33 @@ impl Fetcher {
             }
         }
     }
+}
+
+/// Refuses a URL that is not https, but for http to a loopback address (a
+/// local mirror, tests).
+fn check_url(url: &str) -> anyhow::Result<()> {
+    if url.starts_with("https://") {
+        return Ok(());
+    }
+    if let Some(rest) = url.strip_prefix("http://") {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+        let host = if host.starts_with('[') {
+            host.split(']').next().map(|h| &h[1..]).unwrap_or("")
+        } else {
+            host.split(':').next().unwrap_or("")
+        };
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if loopback {
+            return Ok(());
+        }
+    }
+    bail!(
+        "not an https:// URL: whittle reads the service reference over HTTPS only (http:// only from a loopback address)"
+    )
 }
 
 /// Maps a service reference URL onto a directory copy of it.
@@ -226,5 +315,30 @@ mod tests {
             ),
             PathBuf::from("/copy/v1/s3/s3.json")
         );
+    }
+
+    #[test]
+    fn only_https_and_loopback_http_urls_are_read() {
+        for url in [
+            "https://servicereference.us-east-1.amazonaws.com/",
+            "http://127.0.0.1:8080/index.json",
+            "http://localhost/x",
+            "http://[::1]:9/x",
+        ] {
+            assert!(check_url(url).is_ok(), "{url}");
+        }
+        for url in [
+            "http://servicereference.us-east-1.amazonaws.com/",
+            "http://127.0.0.1.evil.example/x",
+            "http://user@evil.example/x",
+            "ftp://127.0.0.1/x",
+            "file:///etc/passwd",
+        ] {
+            assert!(check_url(url).is_err(), "{url}");
+        }
+        let copy = Fetcher::Directory(PathBuf::from("/copy"));
+        assert!(copy.check("https://x/v1/s3/s3.json").is_ok());
+        assert!(copy.check("https://x/../../etc/passwd").is_err());
+        assert!(copy.check("/etc/passwd").is_err());
     }
 }
