@@ -6,6 +6,7 @@
 //! the test dependencies are compiled into and linked once, not once per file.
 
 mod apply;
+mod bad_inputs;
 mod cli;
 mod fetch_moto;
 mod fetch_wire;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
 use whittle_analysis::InputFailure;
-use whittle_syntax::SourceFile;
+use whittle_syntax::{Position, SourceFile};
 
 /// An input to lint: named explicitly, or found while walking a directory.
 pub struct Input {
@@ -188,20 +188,54 @@ pub fn read(input: &Input) -> Result<SourceFile, InputFailure> {
     };
     let bytes =
         result.map_err(|error| failure(input.display.clone(), format!("cannot read: {error}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        failure(
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(failure_at(
             input.display.clone(),
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
+            Position { line: 1, column: 1 },
+            "UTF-16 text: whittle reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)"
+                .to_owned(),
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();
+        failure_at(
+            input.display.clone(),
+            end_of(prefix),
+            format!("not UTF-8 text (invalid byte at offset {valid})"),
         )
     })?;
+    // An empty file met while walking is passed over like any unrecognised one.
+    if input.explicit && text.trim_start_matches('\u{feff}').trim().is_empty() {
+        return Err(failure_at(
+            input.display.clone(),
+            Position { line: 1, column: 1 },
+            "the file is empty".to_owned(),
+        ));
+    }
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
     Ok(SourceFile::new(input.display.as_str(), text))
+}
+
+/// The position just after `text`: where the next character would be.
+fn end_of(text: &str) -> Position {
+    let line = text.matches('\n').count() + 1;
+    let last = text.rfind('\n').map_or(text, |i| &text[i + 1..]);
+    Position {
+        line,
+        column: last.chars().count() + 1,
+    }
+}
+
+fn failure_at(path: String, position: Position, message: String) -> InputFailure {
+    InputFailure {
+        path: path.into(),
+        position: Some(position),
+        message,
+    }
 }
 
 fn failure(path: String, message: String) -> InputFailure {

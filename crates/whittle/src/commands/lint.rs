@@ -146,7 +146,7 @@ fn lint_inputs(linter: &Linter<'_>, paths: &[std::path::PathBuf]) -> Run {
             FileOutcome::Unrecognised if !input.explicit => run.skipped += 1,
             FileOutcome::Unrecognised => run.failures.push(InputFailure {
                 path: file.path().clone(),
-                position: None,
+                position: Some(file.position(0)),
                 message: whittle_analysis::input::InputError::Unrecognised.to_string(),
             }),
             FileOutcome::Failed(failure) => run.failures.push(failure),
