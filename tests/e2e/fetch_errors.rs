@@ -298,3 +298,55 @@ fn operation_timeouts_refuse_what_is_not_a_duration() {
         assert!(stderr.contains("--operation-timeout"), "{value}: {stderr}");
     }
 }
+
+#[test]
+fn a_certificate_not_trusted_is_a_tls_failure_and_its_ca_bundle_makes_it_trusted() {
+    let endpoint = RawEndpoint::start_tls(Behaviour::Answer {
+        body: wire_file("generate-job.xml"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let generate = |extra: &[&str]| {
+        let mut args = vec![
+            "access-advisor",
+            "generate",
+            "--arn",
+            "arn:aws:iam::123456789012:role/x",
+            "--endpoint-url",
+            &endpoint.url,
+            "--max-attempts",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        with_keys(dir.path(), &args).output().unwrap()
+    };
+    // Signed by a CA the system does not know, nor a bundle of another CA.
+    let other_ca = dir.path().join("other-ca.pem");
+    // (the server's own certificate, which is no CA).
+    std::fs::copy(crate::support::raw_http::tls_file("server.pem"), &other_ca).unwrap();
+    for extra in [&[][..], &["--ca-bundle", other_ca.to_str().unwrap()][..]] {
+        let stderr = assert_says(
+            &generate(extra),
+            &format!(
+                "TLS handshake with {} failed: invalid peer certificate",
+                endpoint.url
+            ),
+        );
+        assert!(stderr.contains("--ca-bundle"), "{stderr}");
+    }
+    assert_eq!(endpoint.requests(), 0);
+    // With the CA that issued it, the same endpoint is trusted.
+    let ca = crate::support::raw_http::tls_file("ca.pem");
+    let output = generate(&["--ca-bundle", ca.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("examplef-1305-c245-eba4-71fe298bcda7"),
+        "{stdout}"
+    );
+    assert_eq!(endpoint.requests(), 1);
+}
