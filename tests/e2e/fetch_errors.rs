@@ -158,6 +158,35 @@ fn an_unknown_profile_is_named() {
         &output,
         "the config profile (also-unknown) could not be found",
     );
+
+    // A `default` profile the files lack is the usual case, not an error:
+    // the environment's keys are used.
+    let iam = endpoint(|fake| {
+        fake.always(
+            "GenerateServiceLastAccessedDetails",
+            Reply::ok("generate-job.xml"),
+        );
+    });
+    let output = with_keys(
+        dir.path(),
+        &[
+            "access-advisor",
+            "generate",
+            "--arn",
+            "arn:aws:iam::123456789012:role/x",
+            "--endpoint-url",
+            &iam.url,
+        ],
+    )
+    .env("AWS_PROFILE", "default")
+    .output()
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]

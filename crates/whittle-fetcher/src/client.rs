@@ -196,8 +196,9 @@ async fn selected_profile(options: &ClientOptions) -> Result<Option<String>, Cli
         .profile
         .clone()
         .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()));
-    let Some(name) = named else {
-        return Ok(None);
+    // A missing `default` is the usual case (credentials in the environment).
+    let Some(name) = named.filter(|name| name != "default") else {
+        return Ok(options.profile.clone());
     };
     let profiles = aws_config::profile::load(
         &aws_types::os_shim_internal::Fs::real(),

@@ -871,3 +871,36 @@ async fn credentials_that_stop_working_stop_the_jobs_not_yet_started() {
             .any(|e| e.starts_with("CredentialsFailed"))
     );
 }
+
+#[tokio::test]
+async fn apply_stops_on_groups_pages_whose_marker_comes_back_and_changes_nothing() {
+    // The second page of the user's groups is the first again.
+    let fake = FakeIam::default();
+    fake.always("ListGroupsForUser", Reply::ok("groups-for-user-page1.xml"))
+        .always(
+            "RemoveUserFromGroup",
+            Reply::ok("remove-user-from-group.xml"),
+        );
+    let server = fake.start().await;
+    let member = whittle_model::Expectation::MemberOf {
+        user_name: "ci-bot".into(),
+        group_name: "deployers".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("plan.json.journal.json");
+    let err = whittle_fetcher::apply::apply(
+        &client(&server),
+        &leave_plan("deployers", member),
+        &journal,
+        &whittle_fetcher::apply::ApplyOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("page marker it had given before"),
+        "{err}"
+    );
+    assert_eq!(fake.seen_for("ListGroupsForUser").len(), 2);
+    assert!(fake.seen_for("RemoveUserFromGroup").is_empty());
+    assert!(!journal.exists());
+}
