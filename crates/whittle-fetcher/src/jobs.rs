@@ -194,10 +194,10 @@ impl Deadline {
     /// No deadline: each call is still bounded by the operation timeout.
     pub const NONE: Self = Self { at: None };
 
-    /// `limit` from now.
+    /// `limit` from now (none, if that is past what a clock can hold).
     pub fn after(limit: Duration) -> Self {
         Self {
-            at: Some((Instant::now() + limit, limit)),
+            at: Instant::now().checked_add(limit).map(|at| (at, limit)),
         }
     }
 
@@ -535,7 +535,17 @@ async fn attempt_job(
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_PAGES, Pages};
+    use super::{Deadline, MAX_PAGES, Pages};
+
+    #[test]
+    fn a_deadline_past_any_clock_is_no_deadline() {
+        assert!(Deadline::after(std::time::Duration::MAX).at.is_none());
+        assert!(
+            Deadline::after(std::time::Duration::from_secs(1))
+                .at
+                .is_some()
+        );
+    }
 
     #[test]
     fn a_listing_stops_past_its_most_pages() {
