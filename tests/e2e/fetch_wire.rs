@@ -18,14 +18,16 @@ const DETAILS: &str = "GetAccountAuthorizationDetails";
 const BATCH_ROLE: &str = "arn:aws:iam::123456789012:role/batch-role";
 
 /// A fake IAM endpoint served by its own runtime for as long as it lives.
-struct Endpoint {
-    fake: FakeIam,
-    url: String,
+pub(crate) struct Endpoint {
+    pub(crate) fake: FakeIam,
+    pub(crate) url: String,
     _server: wiremock::MockServer,
     _runtime: tokio::runtime::Runtime,
 }
 
-fn endpoint(setup: impl FnOnce(&FakeIam)) -> Endpoint {
+/// An endpoint listing the two-page account of `testdata/wire/`, then
+/// answering as `setup` scripts.
+pub(crate) fn endpoint(setup: impl FnOnce(&FakeIam)) -> Endpoint {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let fake = FakeIam::default();
     fake.always(DETAILS, Reply::ok("authorization-details-page1.xml"))
@@ -44,7 +46,8 @@ fn endpoint(setup: impl FnOnce(&FakeIam)) -> Endpoint {
     }
 }
 
-fn whittle(args: &[&str]) -> Command {
+/// The whittle binary with test credentials and no shared config files.
+pub(crate) fn whittle(args: &[&str]) -> Command {
     let mut command = Command::new(assert_cmd::cargo::cargo_bin!("whittle"));
     command
         .args(args)
@@ -59,7 +62,38 @@ fn whittle(args: &[&str]) -> Command {
     command
 }
 
-fn read(path: &Path) -> Value {
+/// `whittle fetch --endpoint-url URL --out OUT ARGS…` with the test credentials.
+pub(crate) fn fetch_into(url: &str, out: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        "fetch",
+        "--endpoint-url",
+        url,
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    whittle(&all).output().unwrap()
+}
+
+/// `DIR/snap.json`, holding a previous snapshot.
+pub(crate) fn previous_snapshot(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("snap.json");
+    std::fs::write(&out, PREVIOUS).unwrap();
+    out
+}
+
+const PREVIOUS: &str = "the previous snapshot";
+
+/// Asserts that `out` still holds what [`previous_snapshot`] wrote.
+pub(crate) fn assert_untouched(out: &Path) {
+    assert_eq!(
+        std::fs::read_to_string(out).unwrap(),
+        PREVIOUS,
+        "nothing is written over the previous snapshot"
+    );
+}
+
+pub(crate) fn read(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -210,7 +244,7 @@ fn a_partial_fetch_names_the_principals_without_data_and_exits_3() {
     );
     assert!(
         stderr.contains(&format!(
-            "  {BATCH_ROLE}: GenerateServiceLastAccessedDetails: HTTP 500"
+            "  {BATCH_ROLE}: GenerateServiceLastAccessedDetails: the endpoint answered HTTP 500 with an HTML page, not an IAM response: it may not implement GenerateServiceLastAccessedDetails"
         )),
         "{stderr}"
     );
@@ -501,19 +535,8 @@ fn a_fetch_that_cannot_list_the_account_writes_nothing_over_the_snapshot() {
         fake.script(DETAILS, vec![Reply::not_implemented(); 10]);
     });
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("snap.json");
-    std::fs::write(&out, "the previous snapshot").unwrap();
-    let output = whittle(&[
-        "fetch",
-        "--endpoint-url",
-        &iam.url,
-        "--out",
-        out.to_str().unwrap(),
-        "--max-attempts",
-        "1",
-    ])
-    .output()
-    .unwrap();
+    let out = previous_snapshot(dir.path());
+    let output = fetch_into(&iam.url, &out, &["--max-attempts", "1"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
@@ -521,10 +544,7 @@ fn a_fetch_that_cannot_list_the_account_writes_nothing_over_the_snapshot() {
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written to"), "{stderr}");
-    assert_eq!(
-        std::fs::read_to_string(&out).unwrap(),
-        "the previous snapshot"
-    );
+    assert_untouched(&out);
 }
 
 #[test]
@@ -538,25 +558,198 @@ fn pages_whose_marker_comes_back_stop_instead_of_looping_forever() {
         );
     });
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("snap.json");
-    let output = whittle(&[
-        "fetch",
-        "--endpoint-url",
-        &iam.url,
-        "--out",
-        out.to_str().unwrap(),
-        "--max-attempts",
-        "1",
-    ])
-    .output()
-    .unwrap();
+    let out = previous_snapshot(dir.path());
+    let output = fetch_into(&iam.url, &out, &["--max-attempts", "1"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("page marker it had given before"),
         "{stderr}"
     );
-    assert!(!out.exists());
+    assert_untouched(&out);
     // It asked for the looping page once, not forever.
     assert_eq!(iam.fake.seen_for(DETAILS).len(), 2);
+}
+
+#[test]
+fn a_listing_that_fails_on_its_second_page_writes_nothing_over_the_snapshot() {
+    let iam = endpoint(|fake| {
+        fake.always_after(DETAILS, "details-page-2", Reply::not_implemented());
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = previous_snapshot(dir.path());
+    let output = fetch_into(&iam.url, &out, &["--max-attempts", "1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nothing was written to"), "{stderr}");
+    assert_untouched(&out);
+    let markers: Vec<Option<String>> = (iam.fake.seen_for(DETAILS).into_iter())
+        .map(|s| s.params.get("Marker").cloned())
+        .collect();
+    assert_eq!(markers, [None, Some("details-page-2".to_owned())]);
+}
+
+/// A profile whose `credential_process` gives credentials valid for five
+/// seconds (so the SDK asks again at every call) the first `good` times it
+/// runs, then fails.
+fn expiring_profile(dir: &Path, good: u32) -> std::path::PathBuf {
+    let script = dir.join("credentials.sh");
+    let count = dir.join("count");
+    std::fs::write(
+        &script,
+        format!(
+            r#"#!/bin/sh
+n=$(cat '{count}' 2>/dev/null || echo 0)
+n=$((n + 1))
+echo "$n" > '{count}'
+if [ "$n" -gt {good} ]; then
+  echo "the token service refused: session expired" >&2
+  exit 1
+fi
+printf '{{"Version": 1, "AccessKeyId": "ASIAWHITTLEPROCESS01", "SecretAccessKey": "process-secret-not-real", "SessionToken": "process-token-not-real", "Expiration": "%s"}}' "$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)"
+"#,
+            count = count.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile expiring]\nregion = us-east-1\ncredential_process = {}\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// `whittle fetch` with the expiring profile instead of static keys.
+fn fetch_with_profile(config: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["fetch", "--profile", "expiring"];
+    all.extend_from_slice(args);
+    whittle(&all)
+        .env("AWS_CONFIG_FILE", config)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn credentials_that_expire_after_the_listing_keep_what_was_fetched_and_exit_3() {
+    let iam = endpoint(|fake| {
+        fake.always(GENERATE, Reply::ok("generate-job.xml"))
+            .always(GET, Reply::ok("get-page2.xml"));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    // Two pages of listing and one job's Generate; its first poll fails.
+    let config = expiring_profile(dir.path(), 3);
+    let out = previous_snapshot(dir.path());
+    let output = fetch_with_profile(
+        &config,
+        &[
+            "--endpoint-url",
+            &iam.url,
+            "--out",
+            out.to_str().unwrap(),
+            "--concurrency",
+            "1",
+            "--poll-interval",
+            "10",
+            "--max-attempts",
+            "1",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.starts_with(
+            "error: the credentials stopped working during the fetch (the credentials could not be loaded:"
+        ) && l.contains("--resume")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("session expired"), "{stderr}");
+    // The listing succeeded: the snapshot replaces the previous one, with
+    // every principal's missing data recorded, and is not complete.
+    let snapshot = read(&out);
+    assert_eq!(snapshot["complete"], false);
+    assert_eq!(
+        snapshot["authorization_details"]["RoleDetailList"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let errors = snapshot["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert_eq!(errors[0]["code"], "CredentialsError", "{errors:?}");
+    assert!(
+        errors[1..]
+            .iter()
+            .all(|e| e["message"].as_str().unwrap().starts_with("not run:")),
+        "{errors:?}"
+    );
+    // Only the first job was started.
+    assert_eq!(iam.fake.seen_for(GENERATE).len(), 1);
+    let text = std::fs::read_to_string(&out).unwrap();
+    for secret in ["process-secret-not-real", "process-token-not-real"] {
+        assert!(!text.contains(secret) && !stderr.contains(secret));
+    }
+}
+
+#[test]
+fn credentials_that_expire_during_the_listing_write_nothing_and_exit_2() {
+    let iam = endpoint(|_| {});
+    let dir = tempfile::tempdir().unwrap();
+    // The first page is read; the second page's credentials fail.
+    let config = expiring_profile(dir.path(), 1);
+    let out = previous_snapshot(dir.path());
+    let output = fetch_with_profile(
+        &config,
+        &[
+            "--endpoint-url",
+            &iam.url,
+            "--out",
+            out.to_str().unwrap(),
+            "--max-attempts",
+            "1",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.starts_with(
+            "error: cannot list the account: GetAccountAuthorizationDetails: the credentials could not be loaded:"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written to"), "{stderr}");
+    assert_untouched(&out);
+    assert_eq!(iam.fake.seen_for(DETAILS).len(), 1);
+}
+
+#[test]
+fn an_endpoint_that_starts_answering_expired_token_stops_the_fetch_with_exit_3() {
+    let iam = endpoint(|fake| {
+        fake.always(GENERATE, Reply::file(403, "error-expired-token.xml"));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let output = fetch_into(&iam.url, &out, &["--concurrency", "1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the credentials stopped working during the fetch (ExpiredToken: The security token included in the request is expired)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(iam.fake.seen_for(GENERATE).len(), 1);
+    assert_eq!(read(&out)["errors"].as_array().unwrap().len(), 3);
 }

@@ -8,11 +8,13 @@
 mod apply;
 mod bad_inputs;
 mod cli;
+mod fetch_errors;
 mod fetch_moto;
 mod fetch_wire;
 mod iac;
 mod lint_config;
 mod recommend_cli;
 mod recommend_plan;
+mod secrets;
 mod shell_moto;
 mod support;

@@ -12,26 +12,33 @@ use std::time::Duration;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+/// The text of a `testdata/wire/` file.
+pub fn wire_file(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/wire")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// One recorded response.
 #[derive(Debug, Clone)]
 pub struct Reply {
     status: u16,
     body: String,
     delay: Duration,
+    /// Answer with an IAM error whose message repeats the request's headers.
+    echo: bool,
 }
 
 impl Reply {
     /// A `testdata/wire/` file served with `status`.
     pub fn file(status: u16, name: &str) -> Self {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../testdata/wire")
-            .join(name);
-        let body =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let body = wire_file(name);
         Self {
             status,
             body,
             delay: Duration::ZERO,
+            echo: false,
         }
     }
 
@@ -41,6 +48,7 @@ impl Reply {
             status,
             body,
             delay: Duration::ZERO,
+            echo: false,
         }
     }
 
@@ -55,6 +63,18 @@ impl Reply {
             status: 500,
             body: "<!doctype html><title>500 Internal Server Error</title>".to_owned(),
             delay: Duration::ZERO,
+            echo: false,
+        }
+    }
+
+    /// An IAM `AccessDenied` error with `status` whose message repeats every
+    /// request header (Authorization, X-Amz-Security-Token included) as they
+    /// came, as JSON with escaped quotes, as `name=\"value\"` and
+    /// URL-encoded, as a careless endpoint or proxy would.
+    pub fn echo(status: u16) -> Self {
+        Self {
+            echo: true,
+            ..Self::body(status, String::new())
         }
     }
 
@@ -74,6 +94,8 @@ pub struct Seen {
     pub params: HashMap<String, String>,
     /// The access key id the request was signed with.
     pub access_key: String,
+    /// The request's Authorization header (with its signature).
+    pub authorization: String,
 }
 
 #[derive(Default)]
@@ -156,10 +178,13 @@ impl Respond for FakeIam {
         let mut params: HashMap<String, String> = url_decoded(&request.body);
         let action = params.remove("Action").unwrap_or_default();
         let mut state = self.0.lock().unwrap();
-        let access_key = request
+        let authorization = request
             .headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let access_key = Some(authorization.as_str())
             .and_then(|v| v.split("Credential=").nth(1))
             .and_then(|v| v.split('/').next())
             .unwrap_or_default()
@@ -168,6 +193,7 @@ impl Respond for FakeIam {
             action: action.clone(),
             params: params.clone(),
             access_key,
+            authorization,
         });
         let keyed = params
             .get("Arn")
@@ -186,11 +212,60 @@ impl Respond for FakeIam {
             .or_else(|| paged.and_then(|k| state.fallback.get(&k).cloned()))
             .or_else(|| state.fallback.get(&action).cloned())
             .unwrap_or_else(|| Reply::file(400, "error-no-such-entity.xml"));
+        let body = if reply.echo {
+            echo_body(request)
+        } else {
+            reply.body
+        };
         ResponseTemplate::new(reply.status)
-            .set_body_raw(reply.body, "text/xml")
+            .set_body_raw(body, "text/xml")
             .insert_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
             .set_delay(reply.delay)
     }
+}
+
+/// An IAM error whose message holds `request`'s headers in several forms.
+fn echo_body(request: &Request) -> String {
+    let headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let plain: Vec<String> = headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+    let json: Vec<String> = headers
+        .iter()
+        .map(|(n, v)| format!(r#"\"{n}\": \"{v}\""#))
+        .collect();
+    let assigned: Vec<String> = headers
+        .iter()
+        .map(|(n, v)| format!(r#"{n}=\"{v}\""#))
+        .collect();
+    let encoded: Vec<String> = headers
+        .iter()
+        .map(|(n, v)| {
+            let v = percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC);
+            format!("{n}%3D{v}")
+        })
+        .collect();
+    let message = format!(
+        "denied; you sent {} | {{{}}} | {} | {}",
+        plain.join("; "),
+        json.join(", "),
+        assigned.join(" "),
+        encoded.join("%26")
+    );
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n  <Error>\n    <Type>Sender</Type>\n    <Code>AccessDenied</Code>\n    <Message>{escaped}</Message>\n  </Error>\n  <RequestId>00000000-0000-0000-0000-000000000000</RequestId>\n</ErrorResponse>\n"
+    )
 }
 
 fn url_decoded(body: &[u8]) -> HashMap<String, String> {

@@ -177,11 +177,11 @@ pub fn status(s: &sdk::JobStatusType) -> model::JobStatus {
     }
 }
 
-/// A job's error.
+/// A job's error, its text redacted (it is the endpoint's).
 pub fn error(e: Option<sdk::ErrorDetails>) -> Option<model::ErrorDetails> {
     e.map(|e| model::ErrorDetails {
-        message: e.message,
-        code: e.code,
+        message: crate::redact::redact(&e.message),
+        code: crate::redact::redact(&e.code),
     })
 }
 

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -66,6 +67,11 @@ pub enum Event<'a> {
         /// Reports reused from an earlier snapshot.
         reused: usize,
     },
+    /// The credentials stopped working: the jobs not yet started are not run.
+    CredentialsFailed {
+        /// The failure that showed it.
+        problem: &'a Problem,
+    },
     /// One job ended.
     JobDone {
         /// Its ARN.
@@ -108,6 +114,15 @@ pub async fn fetch(
     snapshot.complete = snapshot.errors.is_empty();
     stamp(&mut snapshot, iam, started);
     snapshot
+}
+
+/// The first failure that said the credentials do not work (expired, revoked,
+/// none found), when one did.
+pub fn credentials_failure(snapshot: &Snapshot) -> Option<&Problem> {
+    snapshot
+        .errors
+        .iter()
+        .find(|e| crate::describe::is_credentials_failure(e.code.as_deref()))
 }
 
 /// True when the account's users, groups, roles and policies could not be
@@ -186,16 +201,32 @@ struct Fetch<'a> {
 impl Fetch<'_> {
     /// Runs the last-accessed jobs of `to_run`, at most `concurrency` at once,
     /// adding each report or problem to `snapshot` as it ends and writing
-    /// checkpoints on the way.
+    /// checkpoints on the way. Once a job fails because the credentials do not
+    /// work, the jobs not yet started are recorded as not run instead: each
+    /// would fail the same way.
     async fn run_jobs(&self, snapshot: &mut Snapshot, to_run: Vec<(String, EntityKind)>) {
-        let (iam, options) = (self.iam, self.options);
+        let (iam, options, progress) = (self.iam, self.options, self.progress);
+        let credentials_failed = AtomicBool::new(false);
+        let credentials_failed = &credentials_failed;
         let mut results = futures::stream::iter(to_run)
             .map(|(arn, kind)| async move {
                 let _permit = match &options.budget {
                     Some(budget) => budget.acquire().await.ok(),
                     None => None,
                 };
+                if credentials_failed.load(Ordering::Relaxed) {
+                    let outcome = Err(not_run(&arn));
+                    return (arn, outcome);
+                }
                 let outcome = jobs::run(&iam.client, &arn, kind, &options.jobs).await;
+                if let Err(failure) = &outcome
+                    && crate::describe::is_credentials_failure(failure.problem.code.as_deref())
+                    && !credentials_failed.swap(true, Ordering::Relaxed)
+                {
+                    progress(Event::CredentialsFailed {
+                        problem: &failure.problem,
+                    });
+                }
                 (arn, outcome)
             })
             .buffer_unordered(options.concurrency.max(1));
@@ -253,6 +284,20 @@ impl Fetch<'_> {
         });
         snapshot.reports.extend(report);
         snapshot.errors.extend(problem);
+    }
+}
+
+/// The failure of a job not run because the credentials stopped working.
+fn not_run(arn: &str) -> jobs::JobFailure {
+    jobs::JobFailure {
+        problem: Problem {
+            arn: Some(arn.to_owned()),
+            operation: "GenerateServiceLastAccessedDetails".to_owned(),
+            code: None,
+            message: "not run: the credentials stopped working before this job started".to_owned(),
+        },
+        report: None,
+        api_calls: 0,
     }
 }
 

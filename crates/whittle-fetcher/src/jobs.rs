@@ -1,21 +1,27 @@
 //! IAM's last-accessed jobs: GenerateServiceLastAccessedDetails, then
 //! GetServiceLastAccessedDetails polled with backoff and jitter until the job
-//! completes or fails (or a per-job timeout passes), every page read; for groups
-//! and policies, GetServiceLastAccessedDetailsWithEntities for each service used.
+//! completes or fails, every page read; for groups and policies,
+//! GetServiceLastAccessedDetailsWithEntities for each service used. A job's
+//! [`Deadline`] bounds all of it: every call, every page, every wait.
 //!
 //! A job id is readable only by the identity that created it, so one client
 //! generates and reads each job.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use aws_sdk_iam::Client;
-use aws_sdk_iam::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_iam::types::AccessAdvisorUsageGranularityType;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use whittle_model::{EntitiesDetails, EntityKind, JobStatus, LastAccessedDetails, Problem, Report};
 
 use crate::convert;
+use crate::redact::redact;
+
+const WITH_ENTITIES: &str = "GetServiceLastAccessedDetailsWithEntities";
 
 /// Error codes that mean "slow down": retried by the job as well as by the SDK.
 const THROTTLING: &[&str] = &[
@@ -34,7 +40,8 @@ pub struct JobOptions {
     pub poll_initial: Duration,
     /// The longest wait between polls.
     pub poll_max: Duration,
-    /// How long one job may stay in progress before it is given up.
+    /// The longest one job may take, every call, page, poll and restart
+    /// included, before it is given up.
     pub job_timeout: Duration,
     /// Attempts per job when IAM keeps throttling after the SDK's own retries.
     pub job_attempts: u32,
@@ -124,24 +131,24 @@ impl Pages {
 }
 
 impl CallError {
+    /// The error of a failed SDK call, in one line (see [`crate::describe`]),
+    /// with every secret the text may carry redacted.
     pub(crate) fn from_sdk<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let code = err.code().map(str::to_owned);
-        let message = match (&err, err.message()) {
-            (SdkError::ServiceError(_), Some(message)) => message.to_owned(),
-            (SdkError::ServiceError(service), None) => format!(
-                "HTTP {} without an IAM error in the body: the endpoint may not implement {operation}",
-                service.raw().status().as_u16()
-            ),
-            _ => DisplayErrorContext(&err).to_string(),
-        };
+        let (code, message) = crate::describe::describe(operation, &err);
         Self {
             operation,
-            code,
-            message,
+            code: code.map(|code| redact(&code)),
+            message: redact(&message),
         }
+    }
+
+    /// True when the credentials do not work (expired, revoked, none found):
+    /// every later call would fail the same way.
+    pub fn is_credentials_failure(&self) -> bool {
+        crate::describe::is_credentials_failure(self.code.as_deref())
     }
 
     /// True when IAM asked to slow down.
@@ -176,6 +183,72 @@ pub struct JobFailure {
 /// Counts the calls of one job.
 struct Calls(u32);
 
+/// The end of a job's time (`--job-timeout`): every call of the job, and every
+/// wait between two, ends before it, however slowly the endpoint answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    at: Option<(Instant, Duration)>,
+}
+
+impl Deadline {
+    /// No deadline: each call is still bounded by the operation timeout.
+    pub const NONE: Self = Self { at: None };
+
+    /// `limit` from now (none, if that is past what a clock can hold).
+    pub fn after(limit: Duration) -> Self {
+        Self {
+            at: Instant::now().checked_add(limit).map(|at| (at, limit)),
+        }
+    }
+
+    /// True once the deadline has passed.
+    fn passed(&self) -> bool {
+        self.at.is_some_and(|(at, _)| Instant::now() >= at)
+    }
+
+    /// `wait`, cut short at the deadline.
+    fn cap(&self, wait: Duration) -> Duration {
+        match self.at {
+            Some((at, _)) => wait.min(at.saturating_duration_since(Instant::now())),
+            None => wait,
+        }
+    }
+
+    /// `call` of `operation`, or a timeout error if the deadline comes first.
+    async fn bound<T>(
+        &self,
+        operation: &'static str,
+        call: impl Future<Output = Result<T, CallError>>,
+    ) -> Result<T, CallError> {
+        let Some((at, limit)) = self.at else {
+            return call.await;
+        };
+        match tokio::time::timeout_at(at, call).await {
+            Ok(result) => result,
+            Err(_) => Err(CallError {
+                operation,
+                code: Some(crate::describe::JOB_TIMEOUT.to_owned()),
+                message: format!(
+                    "the job took longer than {} s (--job-timeout): no answer to {operation} in time",
+                    limit.as_secs_f64()
+                ),
+            }),
+        }
+    }
+
+    fn still_in_progress(&self, job_id: &str) -> CallError {
+        let limit = self.at.map_or(Duration::ZERO, |(_, limit)| limit);
+        CallError {
+            operation: "GetServiceLastAccessedDetails",
+            code: Some(crate::describe::JOB_TIMEOUT.to_owned()),
+            message: format!(
+                "job {job_id} still in progress after {} s (--job-timeout)",
+                limit.as_secs_f64()
+            ),
+        }
+    }
+}
+
 /// Starts a job; returns its id.
 pub async fn generate(
     client: &Client,
@@ -199,19 +272,32 @@ pub async fn generate(
 /// Reads a job's report once, every page merged (a job in progress has none).
 /// Returns the report and the number of calls made.
 pub async fn get(client: &Client, job_id: &str) -> Result<(LastAccessedDetails, u32), CallError> {
+    read_report(client, job_id, &Deadline::NONE).await
+}
+
+/// [`get`], every page before `deadline`.
+async fn read_report(
+    client: &Client,
+    job_id: &str,
+    deadline: &Deadline,
+) -> Result<(LastAccessedDetails, u32), CallError> {
     let mut calls = 0;
     let mut marker: Option<String> = None;
     let mut pages = Pages::new("GetServiceLastAccessedDetails");
     let mut details: Option<LastAccessedDetails> = None;
     loop {
         calls += 1;
-        let page = client
+        let call = client
             .get_service_last_accessed_details()
             .job_id(job_id)
             .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("GetServiceLastAccessedDetails", e))?;
+            .send();
+        let page = deadline
+            .bound("GetServiceLastAccessedDetails", async {
+                call.await
+                    .map_err(|e| CallError::from_sdk("GetServiceLastAccessedDetails", e))
+            })
+            .await?;
         let status = convert::status(&page.job_status);
         let services = page
             .services_last_accessed
@@ -248,20 +334,34 @@ pub async fn get_with_entities(
     job_id: &str,
     namespace: &str,
 ) -> Result<(EntitiesDetails, u32), CallError> {
+    read_entities(client, job_id, namespace, &Deadline::NONE).await
+}
+
+/// [`get_with_entities`], every page before `deadline`.
+async fn read_entities(
+    client: &Client,
+    job_id: &str,
+    namespace: &str,
+    deadline: &Deadline,
+) -> Result<(EntitiesDetails, u32), CallError> {
     let mut calls = 0;
     let mut marker: Option<String> = None;
     let mut pages = Pages::new("GetServiceLastAccessedDetailsWithEntities");
     let mut details: Option<EntitiesDetails> = None;
     loop {
         calls += 1;
-        let page = client
+        let call = client
             .get_service_last_accessed_details_with_entities()
             .job_id(job_id)
             .service_namespace(namespace)
             .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk("GetServiceLastAccessedDetailsWithEntities", e))?;
+            .send();
+        let page = deadline
+            .bound(WITH_ENTITIES, async {
+                call.await
+                    .map_err(|e| CallError::from_sdk(WITH_ENTITIES, e))
+            })
+            .await?;
         let status = convert::status(&page.job_status);
         let entities = page
             .entity_details_list
@@ -289,33 +389,44 @@ pub async fn get_with_entities(
     Ok((details.expect("the loop reads at least one page"), calls))
 }
 
-/// Polls a job until it is no longer in progress, or `timeout` passes.
+/// Polls a job until it is no longer in progress, or `job_timeout` passes.
 pub async fn wait(
     client: &Client,
     job_id: &str,
     options: &JobOptions,
 ) -> Result<(LastAccessedDetails, u32), CallError> {
+    wait_until(
+        client,
+        job_id,
+        options,
+        &Deadline::after(options.job_timeout),
+    )
+    .await
+}
+
+/// Polls a job until it is no longer in progress, every call and pause
+/// before `deadline`.
+async fn wait_until(
+    client: &Client,
+    job_id: &str,
+    options: &JobOptions,
+    deadline: &Deadline,
+) -> Result<(LastAccessedDetails, u32), CallError> {
     let mut calls = 0;
-    let deadline = Instant::now() + options.job_timeout;
     let mut delay = options.poll_initial;
     loop {
-        let (details, n) = get(client, job_id).await?;
+        let (details, n) = read_report(client, job_id, deadline).await?;
         calls += n;
         if details.job_status != JobStatus::InProgress {
             return Ok((details, calls));
         }
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(CallError {
-                operation: "GetServiceLastAccessedDetails",
-                code: Some("Timeout".to_owned()),
-                message: format!(
-                    "job {job_id} still in progress after {} s",
-                    options.job_timeout.as_secs_f64()
-                ),
-            });
+        if deadline.passed() {
+            return Err(deadline.still_in_progress(job_id));
         }
-        tokio::time::sleep(jitter(delay).min(deadline - now)).await;
+        tokio::time::sleep(deadline.cap(jitter(delay))).await;
+        if deadline.passed() {
+            return Err(deadline.still_in_progress(job_id));
+        }
         delay = (delay * 3 / 2).min(options.poll_max);
     }
 }
@@ -338,11 +449,16 @@ pub async fn run(
     let mut calls = Calls(0);
     let mut pause = options.poll_initial.max(Duration::from_millis(100));
     let mut attempt = 1;
+    let deadline = Deadline::after(options.job_timeout);
     loop {
-        match attempt_job(client, arn, kind, options, &mut calls).await {
-            Err(e) if e.is_throttling() && attempt < options.job_attempts.max(1) => {
+        match attempt_job(client, arn, kind, options, &deadline, &mut calls).await {
+            Err(e)
+                if e.is_throttling()
+                    && attempt < options.job_attempts.max(1)
+                    && !deadline.passed() =>
+            {
                 attempt += 1;
-                tokio::time::sleep(jitter(pause)).await;
+                tokio::time::sleep(deadline.cap(jitter(pause))).await;
                 pause *= 2;
             }
             Err(e) => {
@@ -381,11 +497,17 @@ async fn attempt_job(
     arn: &str,
     kind: EntityKind,
     options: &JobOptions,
+    deadline: &Deadline,
     calls: &mut Calls,
 ) -> Result<Report, CallError> {
     calls.0 += 1;
-    let job_id = generate(client, arn, options.granularity).await?;
-    let (last_accessed, n) = wait(client, &job_id, options).await?;
+    let job_id = deadline
+        .bound(
+            "GenerateServiceLastAccessedDetails",
+            generate(client, arn, options.granularity),
+        )
+        .await?;
+    let (last_accessed, n) = wait_until(client, &job_id, options, deadline).await?;
     calls.0 += n;
     let mut entities = BTreeMap::new();
     if matches!(kind, EntityKind::Group | EntityKind::Policy)
@@ -396,7 +518,7 @@ async fn attempt_job(
                 continue;
             }
             let (details, n) =
-                get_with_entities(client, &job_id, &service.service_namespace).await?;
+                read_entities(client, &job_id, &service.service_namespace, deadline).await?;
             calls.0 += n;
             entities.insert(service.service_namespace.clone(), details);
         }
@@ -409,4 +531,29 @@ async fn attempt_job(
         entities,
         api_calls: calls.0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Deadline, MAX_PAGES, Pages};
+
+    #[test]
+    fn a_deadline_past_any_clock_is_no_deadline() {
+        assert!(Deadline::after(std::time::Duration::MAX).at.is_none());
+        assert!(
+            Deadline::after(std::time::Duration::from_secs(1))
+                .at
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_listing_stops_past_its_most_pages() {
+        let mut pages = Pages::new("GetAccountAuthorizationDetails");
+        for n in 0..MAX_PAGES {
+            assert!(pages.next(format!("marker-{n}")).is_ok(), "page {n}");
+        }
+        let err = pages.next("one-more".to_owned()).unwrap_err();
+        assert!(err.message.contains("more than 100000 pages"), "{err}");
+    }
 }

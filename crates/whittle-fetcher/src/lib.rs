@@ -8,10 +8,12 @@ pub mod accounts;
 pub mod apply;
 pub mod client;
 mod convert;
+pub mod describe;
 pub mod fetch;
 pub mod import;
 pub mod jobs;
 pub mod redact;
+pub mod transport;
 
 pub use client::{ClientOptions, IamClient};
 pub use fetch::{Event, FetchOptions};

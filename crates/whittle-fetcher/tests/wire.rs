@@ -1,14 +1,18 @@
 //! Wire-level tests: aws-sdk-iam against a fake IAM endpoint on 127.0.0.1 that
-//! answers with recorded responses in IAM's exact XML (`testdata/wire/`).
+//! answers with recorded responses in IAM's exact XML (`testdata/wire/`), and
+//! against raw endpoints that misbehave (answers that trickle in or never end).
 
 #[path = "../../../tests/support/fake_iam.rs"]
 mod fake_iam;
+#[path = "../../../tests/support/raw_http.rs"]
+mod raw_http;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_iam::config::{Credentials, SharedCredentialsProvider};
-use fake_iam::{FakeIam, Reply};
+use fake_iam::{FakeIam, Reply, wire_file};
+use raw_http::{Behaviour, RawEndpoint};
 use whittle_fetcher::client::{ClientOptions, IamClient, from_config};
 use whittle_fetcher::fetch::{FetchOptions, fetch};
 use whittle_fetcher::jobs::{self, JobOptions};
@@ -22,6 +26,18 @@ const WITH_ENTITIES: &str = "GetServiceLastAccessedDetailsWithEntities";
 const DETAILS: &str = "GetAccountAuthorizationDetails";
 
 fn client(server: &wiremock::MockServer) -> IamClient {
+    client_at(
+        &server.uri(),
+        ClientOptions {
+            max_attempts: 3,
+            max_backoff: Some(Duration::from_millis(40)),
+            ..ClientOptions::default()
+        },
+    )
+}
+
+/// A client of the endpoint at `url` with `options` (its endpoint replaced).
+fn client_at(url: &str, options: ClientOptions) -> IamClient {
     let shared = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -36,10 +52,8 @@ fn client(server: &wiremock::MockServer) -> IamClient {
     from_config(
         &shared,
         &ClientOptions {
-            endpoint_url: Some(server.uri()),
-            max_attempts: 3,
-            max_backoff: Some(Duration::from_millis(40)),
-            ..ClientOptions::default()
+            endpoint_url: Some(url.to_owned()),
+            ..options
         },
     )
 }
@@ -568,4 +582,325 @@ async fn a_failed_expectation_without_the_step_s_after_state_still_changes_nothi
     );
     assert!(fake.seen_for("RemoveUserFromGroup").is_empty());
     assert!(!journal_path.exists());
+}
+
+/// At most this long for a test's call: a hang fails the test instead.
+const GUARD: Duration = Duration::from_secs(30);
+
+#[tokio::test]
+async fn an_answer_that_trickles_in_is_cut_off_at_the_operation_timeout() {
+    // A valid IAM answer, one byte every 100 ms: 40 s in all, never slow
+    // enough for the SDK's minimum-throughput check nor the read timeout.
+    let body = wire_file("generate-job.xml");
+    let endpoint = RawEndpoint::start(Behaviour::Trickle {
+        body: body.clone(),
+        gap: Duration::from_millis(100),
+    });
+    let iam = client_at(
+        &endpoint.url,
+        ClientOptions {
+            operation_timeout: Some(Duration::from_secs(1)),
+            read_timeout: Some(Duration::from_secs(5)),
+            max_attempts: 1,
+            ..ClientOptions::default()
+        },
+    );
+    let started = Instant::now();
+    let err = tokio::time::timeout(
+        GUARD,
+        jobs::generate(&iam.client, ROLE, jobs::Granularity::ActionLevel),
+    )
+    .await
+    .expect("the call ends at the operation timeout")
+    .expect_err("the answer never completes in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.message.contains("--operation-timeout"), "{err}");
+    assert!(
+        !err.message.contains('\n') && !err.message.contains("Error {"),
+        "{err}"
+    );
+    assert!(endpoint.body_bytes_sent() < body.len() as u64);
+}
+
+#[tokio::test]
+async fn an_endless_answer_is_cut_at_the_size_limit_and_not_asked_for_again() {
+    let endpoint = RawEndpoint::start(Behaviour::Endless);
+    let iam = client_at(
+        &endpoint.url,
+        ClientOptions {
+            max_response_bytes: Some(1024 * 1024),
+            max_attempts: 3,
+            max_backoff: Some(Duration::from_millis(40)),
+            ..ClientOptions::default()
+        },
+    );
+    let err = tokio::time::timeout(
+        GUARD,
+        jobs::generate(&iam.client, ROLE, jobs::Granularity::ActionLevel),
+    )
+    .await
+    .expect("the call ends at the limit")
+    .expect_err("no answer that large is IAM's");
+    assert_eq!(err.code.as_deref(), Some("ResponseTooLarge"), "{err}");
+    assert!(err.message.contains("larger than 1 MiB"), "{err}");
+    // Not retried: reading it again would only cost another MiB.
+    assert_eq!(endpoint.requests(), 1);
+    // What was sent is the limit and what sockets buffer, not without end.
+    assert!(endpoint.body_bytes_sent() < 32 * 1024 * 1024);
+}
+
+#[tokio::test]
+async fn a_declared_300_mb_answer_is_refused_before_its_body_is_read() {
+    let endpoint = RawEndpoint::start(Behaviour::Declared {
+        declared: 300 * 1024 * 1024,
+    });
+    let iam = client_at(
+        &endpoint.url,
+        ClientOptions {
+            max_response_bytes: Some(1024 * 1024),
+            max_attempts: 3,
+            ..ClientOptions::default()
+        },
+    );
+    let err = tokio::time::timeout(GUARD, jobs::get(&iam.client, "job"))
+        .await
+        .expect("the call ends at once")
+        .expect_err("300 MB is not an IAM answer");
+    assert_eq!(err.code.as_deref(), Some("ResponseTooLarge"), "{err}");
+    assert_eq!(endpoint.requests(), 1);
+    assert!(endpoint.body_bytes_sent() < 32 * 1024 * 1024);
+}
+
+#[tokio::test]
+async fn the_default_limit_is_64_mib() {
+    let endpoint = RawEndpoint::start(Behaviour::Endless);
+    let iam = client_at(
+        &endpoint.url,
+        ClientOptions {
+            max_attempts: 1,
+            ..ClientOptions::default()
+        },
+    );
+    let err = tokio::time::timeout(GUARD, jobs::get(&iam.client, "job"))
+        .await
+        .expect("the call ends at the limit")
+        .expect_err("no answer that large is IAM's");
+    assert_eq!(err.code.as_deref(), Some("ResponseTooLarge"), "{err}");
+    assert!(err.message.contains("larger than 64 MiB"), "{err}");
+    let sent = endpoint.body_bytes_sent();
+    assert!(
+        (64 * 1024 * 1024..96 * 1024 * 1024).contains(&sent),
+        "{sent}"
+    );
+}
+
+/// A completed page of GetServiceLastAccessedDetails whose marker names page `n + 1`.
+fn report_page(n: usize) -> Reply {
+    let body = wire_file("get-page1.xml").replace("page-2-marker", &format!("page-{}", n + 1));
+    Reply::body(200, body)
+}
+
+/// A page of GetServiceLastAccessedDetailsWithEntities naming page `n + 1`.
+fn entities_page(n: usize) -> Reply {
+    let body = wire_file("get-with-entities.xml").replace(
+        "<IsTruncated>false</IsTruncated>",
+        &format!(
+            "<IsTruncated>true</IsTruncated>\n    <Marker>entities-{}</Marker>",
+            n + 1
+        ),
+    );
+    Reply::body(200, body)
+}
+
+/// Fetches `principals` of the two-page account with a job timeout of 500 ms.
+async fn fetch_with_job_timeout(
+    fake: &FakeIam,
+    principals: &[&str],
+) -> (whittle_model::Snapshot, Duration) {
+    account(fake);
+    let server = fake.start().await;
+    let options = FetchOptions {
+        principals: principals.iter().map(|p| (*p).to_owned()).collect(),
+        jobs: JobOptions {
+            job_timeout: Duration::from_millis(500),
+            ..fast()
+        },
+        ..fetch_options()
+    };
+    let started = Instant::now();
+    let snapshot = tokio::time::timeout(GUARD, fetch(&client(&server), &options, &|_| {}))
+        .await
+        .expect("the fetch ends at the job timeout");
+    (snapshot, started.elapsed())
+}
+
+fn assert_timed_out(snapshot: &whittle_model::Snapshot, arn: &str, operation: &str) {
+    let problem = snapshot
+        .errors
+        .iter()
+        .find(|e| e.arn.as_deref() == Some(arn))
+        .unwrap_or_else(|| panic!("no error for {arn}: {:?}", snapshot.errors));
+    assert_eq!(problem.code.as_deref(), Some("Timeout"), "{problem:?}");
+    assert_eq!(problem.operation, operation, "{problem:?}");
+    assert!(problem.message.contains("--job-timeout"), "{problem:?}");
+    assert!(snapshot.reports.iter().all(|r| r.arn != arn));
+}
+
+#[tokio::test]
+async fn pages_that_keep_coming_slowly_end_at_the_job_timeout() {
+    // Every page names another: 200 pages of 100 ms each would take 20 s.
+    let fake = FakeIam::default();
+    fake.always(GENERATE, Reply::ok("generate-job.xml")).script(
+        GET,
+        (0..200).map(|n| report_page(n).delayed(Duration::from_millis(100))),
+    );
+    let (snapshot, took) = fetch_with_job_timeout(&fake, &[ROLE]).await;
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_timed_out(&snapshot, ROLE, GET);
+    assert!(fake.seen_for(GET).len() < 20);
+}
+
+#[tokio::test]
+async fn a_generate_call_that_never_answers_ends_at_the_job_timeout() {
+    let fake = FakeIam::default();
+    fake.always(
+        GENERATE,
+        Reply::ok("generate-job.xml").delayed(Duration::from_secs(60)),
+    );
+    let (snapshot, took) = fetch_with_job_timeout(&fake, &[ROLE]).await;
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_timed_out(&snapshot, ROLE, GENERATE);
+}
+
+#[tokio::test]
+async fn entities_pages_that_keep_coming_slowly_end_at_the_job_timeout() {
+    let fake = FakeIam::default();
+    fake.always(GENERATE, Reply::ok("generate-job.xml"))
+        .always(GET, Reply::ok("get-page2.xml"))
+        .script(
+            WITH_ENTITIES,
+            (0..200).map(|n| entities_page(n).delayed(Duration::from_millis(100))),
+        );
+    let (snapshot, took) = fetch_with_job_timeout(&fake, &[POLICY]).await;
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_timed_out(&snapshot, POLICY, WITH_ENTITIES);
+}
+
+/// Runs the job of `arn` and asserts that it stopped at `operation`'s second
+/// page, which named a marker given before.
+async fn assert_pages_loop(fake: &FakeIam, arn: &str, kind: EntityKind, operation: &str) {
+    let server = fake.start().await;
+    let failure = jobs::run(&client(&server).client, arn, kind, &fast())
+        .await
+        .expect_err("the pages loop");
+    assert_eq!(failure.problem.operation, operation);
+    let message = &failure.problem.message;
+    assert!(
+        message.contains("page marker it had given before"),
+        "{message}"
+    );
+    assert_eq!(fake.seen_for(operation).len(), 2);
+}
+
+#[tokio::test]
+async fn report_and_entities_pages_whose_marker_comes_back_stop() {
+    // The report's second page names the first page's marker again.
+    let fake = FakeIam::default();
+    fake.always(GENERATE, Reply::ok("generate-job.xml"))
+        .always(GET, Reply::ok("get-page1.xml"));
+    assert_pages_loop(&fake, ROLE, EntityKind::Role, GET).await;
+
+    // The same for the entities of a policy's service.
+    let fake = FakeIam::default();
+    fake.always(GENERATE, Reply::ok("generate-job.xml"))
+        .always(GET, Reply::ok("get-page2.xml"))
+        .always(WITH_ENTITIES, entities_page(0));
+    assert_pages_loop(&fake, POLICY, EntityKind::Policy, WITH_ENTITIES).await;
+}
+
+#[tokio::test]
+async fn credentials_that_stop_working_stop_the_jobs_not_yet_started() {
+    // The listing succeeds; then every call answers ExpiredToken.
+    let fake = FakeIam::default();
+    account(&fake);
+    fake.always(GENERATE, Reply::file(403, "error-expired-token.xml"));
+    let server = fake.start().await;
+    let events = std::sync::Mutex::new(Vec::new());
+    let options = FetchOptions {
+        concurrency: 1,
+        ..fetch_options()
+    };
+    let snapshot = fetch(&client(&server), &options, &|e| {
+        events.lock().unwrap().push(format!("{e:?}"))
+    })
+    .await;
+    // One job found out; the two after it were not started.
+    assert_eq!(fake.seen_for(GENERATE).len(), 1);
+    assert_eq!(snapshot.errors.len(), 3, "{:?}", snapshot.errors);
+    let expired: Vec<_> = (snapshot.errors.iter())
+        .filter(|e| e.code.as_deref() == Some("ExpiredToken"))
+        .collect();
+    assert_eq!(expired.len(), 1, "{:?}", snapshot.errors);
+    assert!(expired[0].message.contains("expired"));
+    assert!(
+        (snapshot.errors.iter())
+            .filter(|e| e.code.is_none())
+            .all(|e| e
+                .message
+                .contains("not run: the credentials stopped working")),
+        "{:?}",
+        snapshot.errors
+    );
+    assert_eq!(
+        whittle_fetcher::fetch::credentials_failure(&snapshot).map(|p| p.code.as_deref()),
+        Some(Some("ExpiredToken"))
+    );
+    // What was listed before is kept; the snapshot says it is incomplete.
+    assert!(!whittle_fetcher::fetch::listing_failed(&snapshot));
+    assert_eq!(snapshot.authorization_details.role_detail_list.len(), 2);
+    assert!(!snapshot.complete);
+    assert!(
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| e.starts_with("CredentialsFailed"))
+    );
+}
+
+#[tokio::test]
+async fn apply_stops_on_groups_pages_whose_marker_comes_back_and_changes_nothing() {
+    // The second page of the user's groups is the first again.
+    let fake = FakeIam::default();
+    fake.always("ListGroupsForUser", Reply::ok("groups-for-user-page1.xml"))
+        .always(
+            "RemoveUserFromGroup",
+            Reply::ok("remove-user-from-group.xml"),
+        );
+    let server = fake.start().await;
+    let member = whittle_model::Expectation::MemberOf {
+        user_name: "ci-bot".into(),
+        group_name: "deployers".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("plan.json.journal.json");
+    let err = whittle_fetcher::apply::apply(
+        &client(&server),
+        &leave_plan("deployers", member),
+        &journal,
+        &whittle_fetcher::apply::ApplyOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("page marker it had given before"),
+        "{err}"
+    );
+    assert_eq!(fake.seen_for("ListGroupsForUser").len(), 2);
+    assert!(fake.seen_for("RemoveUserFromGroup").is_empty());
+    assert!(!journal.exists());
 }

@@ -125,6 +125,10 @@ struct AwsArgs {
     /// Read timeout in seconds.
     #[arg(long, value_name = "SECS", value_parser = seconds)]
     read_timeout: Option<f64>,
+    /// The longest one API call may take, its retries included, in seconds (a
+    /// response trickling in slowly is cut off).
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = seconds)]
+    operation_timeout: f64,
     /// Assume this role first (e.g. to read another account).
     #[arg(long, value_name = "ARN")]
     assume_role: Option<String>,
@@ -567,8 +571,26 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // The chain may hold an endpoint's words: never its secrets.
+            eprintln!(
+                "error: {}",
+                whittle_fetcher::redact::redact(&one_message(&error))
+            );
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+/// `error` and its causes joined with ": ", each cause said once: an error
+/// whose message already includes its source's is not followed by it again.
+fn one_message(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }

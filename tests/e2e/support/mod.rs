@@ -9,6 +9,8 @@ use serde_json::Value;
 #[path = "../../support/fake_iam.rs"]
 pub mod fake_iam;
 pub mod moto;
+#[path = "../../support/raw_http.rs"]
+pub mod raw_http;
 
 /// The workspace's root directory, where `action.yml` and `testdata/` are.
 pub fn workspace_root() -> PathBuf {

@@ -43,6 +43,8 @@ fn client_options(aws: &AwsArgs) -> ClientOptions {
         ca_bundle: aws.ca_bundle.clone(),
         connect_timeout: secs(aws.connect_timeout),
         read_timeout: secs(aws.read_timeout),
+        operation_timeout: Some(Duration::from_secs_f64(aws.operation_timeout)),
+        max_response_bytes: None,
         assume_role: aws.assume_role.clone(),
         max_attempts: aws.max_attempts,
         max_backoff: None,
@@ -90,18 +92,7 @@ pub fn fetch(args: &FetchArgs) -> anyhow::Result<u8> {
     if whittle_fetcher::fetch::listing_failed(&snapshot) {
         // A snapshot without the account's policies must not replace one
         // with them; what jobs ran is kept in the checkpoint for --resume.
-        for problem in snapshot.errors.iter().filter(|e| e.arn.is_none()) {
-            eprintln!(
-                "error: {}: {}{}",
-                problem.operation,
-                problem
-                    .code
-                    .as_deref()
-                    .map(|c| format!("{c}: "))
-                    .unwrap_or_default(),
-                problem.message
-            );
-        }
+        // Why the listing failed was said when it did (Event::ListingFailed).
         eprintln!(
             "error: the account could not be listed: nothing was written to {}",
             out.display()
@@ -111,6 +102,14 @@ pub fn fetch(args: &FetchArgs) -> anyhow::Result<u8> {
     snapshot
         .write(out)
         .with_context(|| format!("cannot write {}", out.display()))?;
+    if let Some(problem) = whittle_fetcher::fetch::credentials_failure(&snapshot) {
+        eprintln!(
+            "error: the credentials stopped working during the fetch ({}): {} was written without the data of {} principals; with working credentials, `--resume` runs only their jobs",
+            problem_text(problem),
+            out.display(),
+            snapshot.errors.len()
+        );
+    }
     // The snapshot holds everything the checkpoint did.
     let _ = std::fs::remove_file(&checkpoint);
     Ok(summarise(&snapshot, out))
@@ -207,6 +206,19 @@ pub fn import(args: &ImportArgs) -> anyhow::Result<u8> {
     Ok(summarise(&snapshot, &args.out))
 }
 
+/// `CODE: message` of a problem.
+fn problem_text(problem: &whittle_model::Problem) -> String {
+    match &problem.code {
+        Some(code)
+            if !problem.message.starts_with(code.as_str())
+                && !whittle_fetcher::describe::is_whittle_code(code) =>
+        {
+            format!("{code}: {}", problem.message)
+        }
+        _ => problem.message.clone(),
+    }
+}
+
 /// `ARN=FILE` split at its last `=`: IAM names may hold `=` (`role/a=b`).
 fn arn_and_file(pair: &str) -> Option<(&str, &str)> {
     pair.rsplit_once('=')
@@ -268,7 +280,15 @@ impl Progress {
                 "{account}: listed {} users, {} groups, {} roles, {} managed policies",
                 counts[0], counts[1], counts[2], counts[3]
             )),
-            Event::ListingFailed { error } => self.line(format!("{account}: error: {error}")),
+            Event::ListingFailed { error } => self.line(format!(
+                "{account}: error: cannot list the account: {}: {}",
+                error.operation,
+                problem_text(&error.problem(""))
+            )),
+            Event::CredentialsFailed { problem } => self.line(format!(
+                "{account}: the credentials stopped working ({}): the jobs not yet started are not run",
+                problem_text(problem)
+            )),
             Event::Planned { jobs, .. } => {
                 let total = {
                     let mut count = self.count.lock().unwrap_or_else(|e| e.into_inner());
@@ -290,7 +310,15 @@ impl Progress {
                 "listed {} users, {} groups, {} roles, {} managed policies",
                 counts[0], counts[1], counts[2], counts[3]
             )),
-            Event::ListingFailed { error } => self.line(format!("error: {error}")),
+            Event::ListingFailed { error } => self.line(format!(
+                "error: cannot list the account: {}: {}",
+                error.operation,
+                problem_text(&error.problem(""))
+            )),
+            Event::CredentialsFailed { problem } => self.line(format!(
+                "the credentials stopped working ({}): the jobs not yet started are not run",
+                problem_text(problem)
+            )),
             Event::Planned { jobs, reused } => {
                 self.count.lock().unwrap_or_else(|e| e.into_inner()).1 = *jobs;
                 if let Some(bar) = &self.bar {
