@@ -544,6 +544,11 @@ fn timeouts_and_intervals_that_no_duration_can_hold_are_refused_by_name() {
         (&["fetch", "--out", "never.json"], "--checkpoint-interval"),
         (&["fetch", "--out", "never.json"], "--connect-timeout"),
         (&["fetch", "--out", "never.json"], "--read-timeout"),
+        (&["fetch", "--out", "never.json"], "--operation-timeout"),
+        (
+            &["access-advisor", "generate", "--arn", "a"],
+            "--operation-timeout",
+        ),
         (
             &["access-advisor", "get", "--job-id", "j", "--wait"],
             "--job-timeout",

@@ -315,20 +315,6 @@ fn an_answer_that_trickles_in_ends_at_the_operation_timeout() {
 }
 
 #[test]
-fn operation_timeouts_refuse_what_is_not_a_duration() {
-    let dir = tempfile::tempdir().unwrap();
-    for value in ["0", "-1", "nan", "inf", "1e300", "soon"] {
-        let option = format!("--operation-timeout={value}");
-        let output = with_keys(dir.path(), &["fetch", "--out", "x.json", &option])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{value}: {stderr}");
-        assert!(stderr.contains("--operation-timeout"), "{value}: {stderr}");
-    }
-}
-
-#[test]
 fn a_certificate_not_trusted_is_a_tls_failure_and_its_ca_bundle_makes_it_trusted() {
     let endpoint = RawEndpoint::start_tls(Behaviour::Answer {
         body: wire_file("generate-job.xml"),

@@ -446,6 +446,29 @@ fn leave_plan(group: &str, expect: whittle_model::Expectation) -> whittle_model:
     plan
 }
 
+/// Applies [`leave_plan`]`(group, expect)` against `fake`, journaling into
+/// `dir`; returns what apply returned and the journal's path.
+async fn apply_leave(
+    fake: &FakeIam,
+    dir: &std::path::Path,
+    group: &str,
+    expect: whittle_model::Expectation,
+) -> (
+    Result<whittle_fetcher::apply::Progress, whittle_fetcher::apply::ApplyError>,
+    std::path::PathBuf,
+) {
+    let server = fake.start().await;
+    let journal = dir.join("plan.json.journal.json");
+    let result = whittle_fetcher::apply::apply(
+        &client(&server),
+        &leave_plan(group, expect),
+        &journal,
+        &whittle_fetcher::apply::ApplyOptions::default(),
+    )
+    .await;
+    (result, journal)
+}
+
 fn groups_on_two_pages() -> FakeIam {
     let fake = FakeIam::default();
     fake.always("ListGroupsForUser", Reply::ok("groups-for-user-page1.xml"))
@@ -497,21 +520,13 @@ async fn a_membership_on_the_second_page_of_groups_is_found() {
 #[tokio::test]
 async fn a_user_found_in_a_group_it_should_not_be_in_changes_nothing() {
     let fake = groups_on_two_pages();
-    let server = fake.start().await;
     let not_member = whittle_model::Expectation::NotMemberOf {
         user_name: "ci-bot".into(),
         group_name: "deployers".into(),
     };
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("plan.json.journal.json");
-    let err = whittle_fetcher::apply::apply(
-        &client(&server),
-        &leave_plan("deployers", not_member),
-        &journal,
-        &whittle_fetcher::apply::ApplyOptions::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, _) = apply_leave(&fake, dir.path(), "deployers", not_member).await;
+    let err = result.unwrap_err();
     assert!(err.is_changed(), "{err}");
     assert!(
         err.to_string()
@@ -559,21 +574,13 @@ async fn a_failed_expectation_without_the_step_s_after_state_still_changes_nothi
     // The plan expects user/ci-bot in group/auditors and would take it out of
     // group/deployers; it is in neither state: IAM changed.
     let fake = groups_on_two_pages();
-    let server = fake.start().await;
     let member = whittle_model::Expectation::MemberOf {
         user_name: "ci-bot".into(),
         group_name: "auditors".into(),
     };
     let dir = tempfile::tempdir().unwrap();
-    let journal_path = dir.path().join("plan.json.journal.json");
-    let err = whittle_fetcher::apply::apply(
-        &client(&server),
-        &leave_plan("deployers", member),
-        &journal_path,
-        &whittle_fetcher::apply::ApplyOptions::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, journal_path) = apply_leave(&fake, dir.path(), "deployers", member).await;
+    let err = result.unwrap_err();
     assert!(err.is_changed(), "{err}");
     assert!(
         err.to_string()
@@ -881,21 +888,13 @@ async fn apply_stops_on_groups_pages_whose_marker_comes_back_and_changes_nothing
             "RemoveUserFromGroup",
             Reply::ok("remove-user-from-group.xml"),
         );
-    let server = fake.start().await;
     let member = whittle_model::Expectation::MemberOf {
         user_name: "ci-bot".into(),
         group_name: "deployers".into(),
     };
     let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("plan.json.journal.json");
-    let err = whittle_fetcher::apply::apply(
-        &client(&server),
-        &leave_plan("deployers", member),
-        &journal,
-        &whittle_fetcher::apply::ApplyOptions::default(),
-    )
-    .await
-    .unwrap_err();
+    let (result, journal) = apply_leave(&fake, dir.path(), "deployers", member).await;
+    let err = result.unwrap_err();
     assert!(
         err.to_string().contains("page marker it had given before"),
         "{err}"

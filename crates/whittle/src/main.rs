@@ -190,7 +190,8 @@ struct FetchArgs {
     /// limits are shared by the whole account).
     #[arg(long, value_name = "N", default_value_t = 8)]
     concurrency: usize,
-    /// Give up on a job still in progress after this many seconds.
+    /// Give up on a principal's job after this many seconds: every call, page,
+    /// poll and restart of the job included.
     #[arg(long, value_name = "SECS", default_value_t = 300.0, value_parser = seconds)]
     job_timeout: f64,
     /// First wait between polls of a job, in milliseconds (grows to ten times it).
