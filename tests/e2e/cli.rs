@@ -705,6 +705,18 @@ fn endless_inputs_stop_at_their_documented_limit_with_the_file_named() {
         (
             &[
                 "fetch",
+                "--out",
+                "out.json",
+                "--ca-bundle",
+                zero,
+                "--endpoint-url",
+                "https://127.0.0.1:9",
+            ],
+            "4 MiB, the most whittle reads of a settings file",
+        ),
+        (
+            &[
+                "fetch",
                 "--accounts",
                 zero,
                 "--role-name",

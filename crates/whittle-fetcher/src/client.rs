@@ -158,10 +158,12 @@ pub async fn load(options: &ClientOptions) -> Result<aws_config::SdkConfig, Clie
     }
     let mut trust = tls::TrustStore::empty().with_native_roots(true);
     if let Some(path) = &options.ca_bundle {
-        let pem = std::fs::read(path).map_err(|source| ClientError::CaBundle {
-            path: path.clone(),
-            source,
-        })?;
+        let pem = whittle_model::limits::SETTINGS
+            .read(path)
+            .map_err(|source| ClientError::CaBundle {
+                path: path.clone(),
+                source,
+            })?;
         trust = trust.with_pem_certificate(pem);
     }
     let context = tls::TlsContext::builder()
