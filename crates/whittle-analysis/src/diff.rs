@@ -13,7 +13,7 @@ use crate::lint::{FileOutcome, read_contents};
 use crate::rules::{Rule, RuleCommand, RuleSet, Severity};
 use whittle_policy::ActionSet;
 use whittle_policy::catalog::Catalog;
-use whittle_policy::expand::{Expander, wildcard_matcher};
+use whittle_policy::expand::{Expander, WildcardMatcher, wildcard_matcher};
 use whittle_policy::permissions::{PolicyScope, policy_permissions};
 use whittle_policy::policy::{ConditionValue, Policy, Principal};
 use whittle_syntax::{Position, SourceFile};
@@ -223,7 +223,7 @@ fn new_resources(
     after: &PolicyAccess,
     added: &ActionSet,
 ) -> Vec<(String, ActionSet)> {
-    let matchers: Vec<(globset::GlobMatcher, &ActionSet)> = before
+    let matchers: Vec<(WildcardMatcher, &ActionSet)> = before
         .by_resource
         .iter()
         .filter_map(|(pattern, actions)| Some((wildcard_matcher(pattern)?, actions)))
