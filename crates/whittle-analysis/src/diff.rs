@@ -190,9 +190,7 @@ fn by_resource(
     let mut out: BTreeMap<String, ActionSet> = BTreeMap::new();
     for resolved in scope.statements.iter().filter(|s| s.grants()) {
         let Some(resource) = policy
-            .statements
-            .iter()
-            .find(|s| s.index == resolved.index)
+            .statement(resolved.index)
             .and_then(|s| s.resource.as_ref())
             .filter(|r| !r.negated)
         else {
@@ -269,9 +267,7 @@ pub fn principals(
     let assume = expander.expand("sts:AssumeRole*");
     for statement in policy.statements.iter().filter(|s| s.is_allow()) {
         let assumes = scope
-            .statements
-            .iter()
-            .find(|s| s.index == statement.index)
+            .statement(statement.index)
             .is_some_and(|s| assume.meets(|i| s.named.word(i)));
         let applies = kind != DocumentKind::Trust || assumes;
         let Some(principal) = statement.principal.as_ref().filter(|_| applies) else {
