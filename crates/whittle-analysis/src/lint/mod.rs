@@ -13,7 +13,7 @@ mod work;
 #[allow(dead_code)]
 mod generated;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
 
@@ -26,6 +26,7 @@ use crate::input::{self, DocumentKind, InputError, InputKind, PrincipalKind};
 use crate::rules::{Rule, RuleCommand, RuleError, RuleSet, Severity};
 use whittle_policy::ActionSet;
 use whittle_policy::catalog::Catalog;
+use whittle_policy::condition_keys::CatalogKeys;
 use whittle_policy::expand::Expander;
 use whittle_policy::permissions::{Permissions, PolicyScope};
 use whittle_policy::policy::{Policy, Statement};
@@ -54,12 +55,21 @@ pub struct PolicyContext<'a> {
     pub permissions: &'a Permissions,
     /// Expands action patterns (cached across the run).
     pub expander: &'a Expander<'a>,
+    /// The catalog's condition keys, indexed on first use in the run.
+    condition_keys: &'a OnceLock<CatalogKeys>,
 }
 
 impl PolicyContext<'_> {
     /// The catalog actions are checked against.
     pub fn catalog(&self) -> &Catalog {
         self.expander.catalog()
+    }
+
+    /// The condition keys every service of the catalog mentions, indexed once
+    /// per run rather than compared one by one for each condition.
+    pub fn condition_keys(&self) -> &CatalogKeys {
+        self.condition_keys
+            .get_or_init(|| CatalogKeys::of(self.catalog()))
     }
 
     /// The catalog actions a statement applies to: the expansion of `Action`, or
@@ -245,6 +255,7 @@ impl Default for LintOptions {
 /// Runs the rules of a [`RuleSet`] over input files.
 pub struct Linter<'c> {
     expander: Expander<'c>,
+    condition_keys: OnceLock<CatalogKeys>,
     checks: Vec<(Arc<Rule>, Box<dyn Check>)>,
     action_rules: Vec<(Arc<Rule>, ActionRule)>,
     options: LintOptions,
@@ -280,6 +291,7 @@ impl<'c> Linter<'c> {
         }
         Ok(Self {
             expander,
+            condition_keys: OnceLock::new(),
             checks,
             action_rules,
             options,
@@ -384,6 +396,7 @@ impl<'c> Linter<'c> {
             scope,
             permissions: &permissions,
             expander: &self.expander,
+            condition_keys: &self.condition_keys,
         };
         for (rule, check) in &self.checks {
             check.check(&cx, &mut target.emitter(rule, findings));

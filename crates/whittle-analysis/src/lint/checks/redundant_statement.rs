@@ -259,6 +259,7 @@ mod tests {
             scope: &scope,
             permissions: &permissions,
             expander: &expander,
+            condition_keys: &std::sync::OnceLock::new(),
         })
     }
 
