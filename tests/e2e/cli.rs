@@ -646,6 +646,51 @@ fn diff_fails_when_the_new_side_cannot_be_read_instead_of_calling_it_removed() {
     assert_eq!(diff().0, Some(0));
 }
 
+#[test]
+fn patterns_too_long_for_a_regular_expression_are_matched_not_a_crash() {
+    // 200,000 `*`: globset's regular expression for it is over its size
+    // limit, which made compile_matcher panic (exit 101) in diff and lint.
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    let stars = "*".repeat(200_000);
+    let huge = format!("arn:aws:s3:::reports-{stars}x");
+    let policy = |action: &str, resources: &[&str]| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": action, "Resource": resources}]})
+        .to_string()
+    };
+    std::fs::write(old.join("p.json"), policy("s3:GetObject", &[&huge])).unwrap();
+    let covered = "arn:aws:s3:::reports-1x";
+    let resources = [huge.as_str(), covered, "arn:aws:s3:::other"];
+    std::fs::write(new.join("p.json"), policy("s3:GetObject", &resources)).unwrap();
+    let output = whittle(dir.path())
+        .args(["diff", "--format", "json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert!(report.contains("arn:aws:s3:::other"), "{report}");
+    assert!(!report.contains(covered), "{report}");
+
+    let action = write(
+        dir.path(),
+        "action.json",
+        &policy(&format!("s3:Get{stars}Object"), &["*"]),
+    );
+    let (report, code) = lint_json(dir.path(), &[&action]);
+    assert_eq!(code, 1, "{report}");
+    // The pattern was expanded: it grants s3:GetObject among others.
+    assert!(
+        rules_of(&report).contains(&"data-exfiltration".to_owned()),
+        "{report}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn output_to_dev_stdout_reaches_the_pipe_instead_of_replacing_it() {

@@ -29,7 +29,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::Finding;
 use crate::rules::{RuleSet, Severity};
-use whittle_policy::expand::wildcard_matcher;
+use whittle_policy::expand::{WildcardMatcher, wildcard_matcher};
 
 /// The file name looked for in the working directory and its parents.
 pub const FILE_NAME: &str = "whittle.toml";
@@ -244,8 +244,8 @@ struct CompiledIgnore {
     rules: Vec<String>,
     any_path: bool,
     paths: GlobSet,
-    sids: Vec<globset::GlobMatcher>,
-    arns: Vec<globset::GlobMatcher>,
+    sids: Vec<WildcardMatcher>,
+    arns: Vec<WildcardMatcher>,
 }
 
 /// The compiled `[[ignore]]` entries of a configuration.

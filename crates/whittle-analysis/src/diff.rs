@@ -13,7 +13,7 @@ use crate::lint::{FileOutcome, read_contents};
 use crate::rules::{Rule, RuleCommand, RuleSet, Severity};
 use whittle_policy::ActionSet;
 use whittle_policy::catalog::Catalog;
-use whittle_policy::expand::{Expander, wildcard_matcher};
+use whittle_policy::expand::{Expander, WildcardMatcher, wildcard_matcher};
 use whittle_policy::permissions::{PolicyScope, policy_permissions};
 use whittle_policy::policy::{ConditionValue, Policy, Principal};
 use whittle_syntax::{Position, SourceFile};
@@ -190,9 +190,7 @@ fn by_resource(
     let mut out: BTreeMap<String, ActionSet> = BTreeMap::new();
     for resolved in scope.statements.iter().filter(|s| s.grants()) {
         let Some(resource) = policy
-            .statements
-            .iter()
-            .find(|s| s.index == resolved.index)
+            .statement(resolved.index)
             .and_then(|s| s.resource.as_ref())
             .filter(|r| !r.negated)
         else {
@@ -223,7 +221,7 @@ fn new_resources(
     after: &PolicyAccess,
     added: &ActionSet,
 ) -> Vec<(String, ActionSet)> {
-    let matchers: Vec<(globset::GlobMatcher, &ActionSet)> = before
+    let matchers: Vec<(WildcardMatcher, &ActionSet)> = before
         .by_resource
         .iter()
         .filter_map(|(pattern, actions)| Some((wildcard_matcher(pattern)?, actions)))
@@ -269,9 +267,7 @@ pub fn principals(
     let assume = expander.expand("sts:AssumeRole*");
     for statement in policy.statements.iter().filter(|s| s.is_allow()) {
         let assumes = scope
-            .statements
-            .iter()
-            .find(|s| s.index == statement.index)
+            .statement(statement.index)
             .is_some_and(|s| assume.meets(|i| s.named.word(i)));
         let applies = kind != DocumentKind::Trust || assumes;
         let Some(principal) = statement.principal.as_ref().filter(|_| applies) else {

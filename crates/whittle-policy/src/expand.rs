@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use globset::{GlobBuilder, GlobMatcher};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::action_set::{ActionId, ActionSet};
 use crate::catalog::Catalog;
@@ -115,8 +115,44 @@ pub fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
-/// A case-insensitive matcher where only `*` and `?` are special, as in IAM.
-pub fn wildcard_matcher(pattern: &str) -> Option<GlobMatcher> {
+/// A case-insensitive matcher where only `*` (any run of characters) and `?`
+/// (one character) are special, as in IAM.
+#[derive(Debug, Clone)]
+pub struct WildcardMatcher(Matcher);
+
+#[derive(Debug, Clone)]
+enum Matcher {
+    /// The pattern compiled to a regular expression: fast on the many names
+    /// one action pattern is tried on.
+    Glob(GlobSet),
+    /// The pattern matched segment by segment, for one longer than
+    /// [`GLOB_LIMIT`] or that globset cannot compile.
+    Segments(Segments),
+}
+
+/// Patterns longer than this (in characters) are not compiled to a regular
+/// expression: a Resource of tens of thousands of characters with many `*`
+/// makes one over globset's size limit (`Glob::compile_matcher` then panics)
+/// or, just under it, so large that matching a long text takes minutes. The
+/// longest ARN IAM accepts is 2,048 characters.
+const GLOB_LIMIT: usize = 4_096;
+
+impl WildcardMatcher {
+    /// True when the pattern matches all of `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        match &self.0 {
+            Matcher::Glob(set) => set.is_match(text),
+            Matcher::Segments(segments) => segments.is_match(text),
+        }
+    }
+}
+
+/// A matcher for an IAM wildcard pattern; `None` when globset cannot read the
+/// pattern as a glob.
+pub fn wildcard_matcher(pattern: &str) -> Option<WildcardMatcher> {
+    if pattern.chars().count() > GLOB_LIMIT {
+        return Some(WildcardMatcher(Matcher::Segments(Segments::of(pattern))));
+    }
     let mut glob = String::with_capacity(pattern.len() + 8);
     let mut literal = String::new();
     for c in pattern.chars() {
@@ -129,13 +165,100 @@ pub fn wildcard_matcher(pattern: &str) -> Option<GlobMatcher> {
         }
     }
     glob.push_str(&globset::escape(&literal));
-    GlobBuilder::new(&glob)
+    let glob = GlobBuilder::new(&glob)
         .case_insensitive(true)
         .literal_separator(false)
         .backslash_escape(false)
         .build()
-        .ok()
-        .map(|g| g.compile_matcher())
+        .ok()?;
+    // `Glob::compile_matcher` panics when the regular expression is over the
+    // size limit; a set reports it as an error.
+    let matcher = match GlobSetBuilder::new().add(glob).build() {
+        Ok(set) => Matcher::Glob(set),
+        Err(_) => Matcher::Segments(Segments::of(pattern)),
+    };
+    Some(WildcardMatcher(matcher))
+}
+
+/// A wildcard pattern as the parts between its `*`s, lowercased. A text
+/// matches when the first part matches its start, the last its end, and each
+/// other part somewhere after the one before; taking the leftmost place for
+/// each leaves the most room for the rest, so no other place need be tried.
+/// A part without `?` is found with `str::find` (linear); one with `?` is tried
+/// at each position, at most its length times the text's.
+#[derive(Debug, Clone)]
+struct Segments {
+    parts: Vec<String>,
+}
+
+impl Segments {
+    fn of(pattern: &str) -> Self {
+        Self {
+            parts: fold(pattern).split('*').map(str::to_owned).collect(),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        let text = fold(text);
+        let (first, rest) = self.parts.split_first().expect("split yields a part");
+        let Some((last, middle)) = rest.split_last() else {
+            return part_at(first, &text, 0) == Some(text.len());
+        };
+        let Some(mut at) = part_at(first, &text, 0) else {
+            return false;
+        };
+        let Some(end) = suffix_start(last, &text).filter(|&end| end >= at) else {
+            return false;
+        };
+        let before_last = &text[..end];
+        for part in middle {
+            match find_part(part, before_last, at) {
+                Some(after) => at = after,
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// `text` with ASCII letters lowercased: the globs ignore the case of ASCII
+/// letters only.
+fn fold(text: &str) -> String {
+    text.to_ascii_lowercase()
+}
+
+/// Where `part` ends when it matches `text` at byte `at`, `?` reading any
+/// one character.
+fn part_at(part: &str, text: &str, at: usize) -> Option<usize> {
+    let mut rest = text[at..].char_indices();
+    for p in part.chars() {
+        let (_, t) = rest.next()?;
+        if p != '?' && p != t {
+            return None;
+        }
+    }
+    Some(rest.next().map_or(text.len(), |(i, _)| at + i))
+}
+
+/// Where `part` must start to match the end of `text`.
+fn suffix_start(part: &str, text: &str) -> Option<usize> {
+    let length = part.chars().count();
+    let start = match length {
+        0 => text.len(),
+        _ => text.char_indices().rev().nth(length - 1)?.0,
+    };
+    (part_at(part, text, start) == Some(text.len())).then_some(start)
+}
+
+/// Where the leftmost match of `part` in `text` at or after byte `from` ends.
+fn find_part(part: &str, text: &str, from: usize) -> Option<usize> {
+    if !part.contains('?') {
+        return text[from..].find(part).map(|i| from + i + part.len());
+    }
+    text[from..]
+        .char_indices()
+        .map(|(i, _)| from + i)
+        .find_map(|at| part_at(part, text, at))
 }
 
 #[cfg(test)]
@@ -214,7 +337,63 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &b));
     }
 
+    #[test]
+    fn a_pattern_too_long_for_a_regular_expression_still_matches() {
+        // Globset's regular expression for this is over its size limit
+        // (compile_matcher panicked), and one just under it took minutes.
+        let pattern = format!("arn:aws:s3:::reports-{}", "*x".repeat(100_000));
+        let matcher = wildcard_matcher(&pattern).expect("a matcher");
+        assert!(matches!(matcher.0, Matcher::Segments(_)));
+        assert!(matcher.is_match(&pattern));
+        assert!(matcher.is_match(&format!("ARN:aws:s3:::Reports-{}", "yx".repeat(100_000))));
+        assert!(!matcher.is_match(&format!("arn:aws:s3:::reports-{}", "x".repeat(99_999))));
+        assert!(!matcher.is_match("arn:aws:s3:::other"));
+        let questions = format!("{}?", "a".repeat(GLOB_LIMIT));
+        let matcher = wildcard_matcher(&questions).expect("a matcher");
+        assert!(matcher.is_match(&format!("{}b", "A".repeat(GLOB_LIMIT))));
+        assert!(!matcher.is_match(&"a".repeat(GLOB_LIMIT)));
+    }
+
+    #[test]
+    fn segments_read_star_and_question_mark_as_globs_do() {
+        let cases = [
+            ("*", ""),
+            ("a*", "a"),
+            ("*a", "ba"),
+            ("a*b*c", "aXbYbc"),
+            ("a?c", "abc"),
+            ("a?c", "ac"),
+            ("*?", ""),
+            ("**", "x"),
+            ("é*", "Éa"),
+            ("É*", "éa"),
+            ("a*a", "a"),
+            ("?*?", "ab"),
+        ];
+        for (pattern, text) in cases {
+            let segments = Segments::of(pattern);
+            let glob = wildcard_matcher(pattern).unwrap();
+            assert_eq!(
+                segments.is_match(text),
+                glob.is_match(text),
+                "{pattern} on {text}"
+            );
+        }
+    }
+
     proptest! {
+        #[test]
+        fn segments_agree_with_the_regular_expression(
+            // Globset reads `**` next to `/` as any number of path segments;
+            // segments read it, as IAM does, as two `*`.
+            pattern in "[aAb*?:é]{0,12}",
+            text in "[aAbB:/éÉ*?]{0,12}",
+        ) {
+            let glob = wildcard_matcher(&pattern).unwrap();
+            prop_assert!(matches!(glob.0, Matcher::Glob(_)));
+            prop_assert_eq!(Segments::of(&pattern).is_match(&text), glob.is_match(&text));
+        }
+
         #[test]
         fn set_operations_agree_with_counts(a in prop::collection::vec(0u32..1000, 0..50),
                                             b in prop::collection::vec(0u32..1000, 0..50)) {

@@ -205,6 +205,17 @@ impl PolicyScope {
                 .collect(),
         }
     }
+
+    /// The resolved statement at `index` among the policy's statements (a
+    /// binary search: they are in document order); `None` when it has no
+    /// Action or NotAction.
+    pub fn statement(&self, index: usize) -> Option<&StatementScope> {
+        let at = self
+            .statements
+            .binary_search_by_key(&index, |s| s.index)
+            .ok()?;
+        Some(&self.statements[at])
+    }
 }
 
 /// An IAM user or MFA device ARN whose name is the caller's own:

@@ -168,14 +168,15 @@ impl FindingBuilder {
 
     /// Sets the text that identifies the finding across runs (cut to
     /// [`ANCHOR_LIMIT`] bytes); without one the message is the anchor.
-    pub fn anchor(mut self, anchor: impl Into<String>) -> Self {
-        let mut anchor = anchor.into();
+    pub fn anchor(mut self, anchor: impl AsRef<str>) -> Self {
+        // Cut before copying: a lint finding's anchor is the source of its
+        // element, all of a document embedded as a string.
+        let anchor = anchor.as_ref();
         let mut end = anchor.len().min(ANCHOR_LIMIT);
         while !anchor.is_char_boundary(end) {
             end -= 1;
         }
-        anchor.truncate(end);
-        self.anchor = Some(anchor);
+        self.anchor = Some(anchor[..end].to_owned());
         self
     }
 

@@ -133,11 +133,10 @@ impl ActionRule {
         out: &mut Emitter<'_>,
     ) {
         let first = &verdict.matched[0];
-        let grants_first = |set: &ActionSet| set.iter().any(|id| first.contains(id));
         let granting = cx.scope.statements.iter().find(|s| {
             s.effect == Effect::Allow
                 && (!self.any_resource || s.any_resource)
-                && grants_first(&s.actions)
+                && s.actions.meets(|i| first.word(i))
         });
         let span = granting.map_or(cx.policy.span, |s| s.action_span);
         let mut finding = out.at(span);

@@ -5,8 +5,15 @@
 pub(crate) mod action_rules;
 pub mod checks;
 mod principals;
+mod work;
 
-use std::sync::Arc;
+/// The benchmarks' generated documents, for the tests that bound work per statement.
+#[cfg(test)]
+#[path = "../../benches/support/statements.rs"]
+#[allow(dead_code)]
+mod generated;
+
+use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
 
@@ -19,6 +26,7 @@ use crate::input::{self, DocumentKind, InputError, InputKind, PrincipalKind};
 use crate::rules::{Rule, RuleCommand, RuleError, RuleSet, Severity};
 use whittle_policy::ActionSet;
 use whittle_policy::catalog::Catalog;
+use whittle_policy::condition_keys::CatalogKeys;
 use whittle_policy::expand::Expander;
 use whittle_policy::permissions::{Permissions, PolicyScope};
 use whittle_policy::policy::{Policy, Statement};
@@ -43,8 +51,12 @@ pub struct PolicyContext<'a> {
     pub kind: DocumentKind,
     /// Its statements resolved against the catalog.
     pub scope: &'a PolicyScope,
+    /// What the document grants on its own, computed once for every check.
+    pub permissions: &'a Permissions,
     /// Expands action patterns (cached across the run).
     pub expander: &'a Expander<'a>,
+    /// The catalog's condition keys, indexed on first use in the run.
+    condition_keys: &'a OnceLock<CatalogKeys>,
 }
 
 impl PolicyContext<'_> {
@@ -53,14 +65,17 @@ impl PolicyContext<'_> {
         self.expander.catalog()
     }
 
+    /// The condition keys every service of the catalog mentions, indexed once
+    /// per run rather than compared one by one for each condition.
+    pub fn condition_keys(&self) -> &CatalogKeys {
+        self.condition_keys
+            .get_or_init(|| CatalogKeys::of(self.catalog()))
+    }
+
     /// The catalog actions a statement applies to: the expansion of `Action`, or
     /// the complement of `NotAction`'s; `None` when it has neither.
     pub fn matched_actions(&self, statement: &Statement) -> Option<&ActionSet> {
-        self.scope
-            .statements
-            .iter()
-            .find(|s| s.index == statement.index)
-            .map(|s| &s.named)
+        self.scope.statement(statement.index).map(|s| &s.named)
     }
 }
 
@@ -84,7 +99,7 @@ pub struct Emitter<'a> {
     file: &'a SourceFile,
     subject: Option<&'a str>,
     logical: Option<&'a Logical>,
-    policy: Option<&'a Policy>,
+    statements: Option<&'a StatementSpans<'a>>,
     findings: &'a mut Vec<Finding>,
 }
 
@@ -136,7 +151,7 @@ impl SpanFinding<'_, '_> {
             end: emitter.file.position(self.span.end),
             subject: emitter.subject.map(str::to_owned),
             logical: emitter.logical.cloned(),
-            sid: emitter.policy.and_then(|p| sid_at(p, self.span)),
+            sid: emitter.statements.and_then(|s| s.sid_at(self.span)),
         };
         let text = emitter
             .file
@@ -148,18 +163,56 @@ impl SpanFinding<'_, '_> {
     }
 }
 
-/// The Sid of the one statement that contains `span` (none when the document was
-/// embedded as a string and every statement shares the string's span).
-fn sid_at(policy: &Policy, span: Span) -> Option<String> {
-    let mut containing = policy
-        .statements
-        .iter()
-        .filter(|s| s.span.start <= span.start && span.end <= s.span.end);
-    let statement = containing.next()?;
-    if containing.next().is_some() {
-        return None;
+/// The statements of a document by where they are written, to tell which one
+/// a finding is in (for its Sid) without a pass over all of them per finding.
+struct StatementSpans<'a> {
+    statements: &'a [Statement],
+    /// True when starts and ends both ascend, as for the items of a JSON
+    /// array: then the statements around a span are found by binary search.
+    ordered: bool,
+}
+
+impl<'a> StatementSpans<'a> {
+    fn of(policy: &'a Policy) -> Self {
+        let statements = &policy.statements[..];
+        let ordered = statements.windows(2).all(|pair| {
+            pair[0].span.start <= pair[1].span.start && pair[0].span.end <= pair[1].span.end
+        });
+        Self {
+            statements,
+            ordered,
+        }
     }
-    statement.sid.as_ref().map(|sid| sid.value.clone())
+
+    /// The Sid of the one statement that contains `span` (none when the
+    /// document was embedded as a string and every statement shares the
+    /// string's span).
+    fn sid_at(&self, span: Span) -> Option<String> {
+        let contains = |s: &Statement| s.span.start <= span.start && span.end <= s.span.end;
+        let statement = if self.ordered {
+            work::count(1);
+            // Those starting at or before the span are a prefix; of those, the
+            // ones ending at or after it are a suffix, since ends ascend too.
+            let starts = self
+                .statements
+                .partition_point(|s| s.span.start <= span.start);
+            let ends = self.statements[..starts].partition_point(|s| s.span.end < span.end);
+            match &self.statements[ends..starts] {
+                [one] => one,
+                _ => return None,
+            }
+        } else {
+            work::count(self.statements.len());
+            let mut containing = self.statements.iter().filter(|s| contains(s));
+            let statement = containing.next()?;
+            if containing.next().is_some() {
+                return None;
+            }
+            statement
+        };
+        debug_assert!(contains(statement));
+        statement.sid.as_ref().map(|sid| sid.value.clone())
+    }
 }
 
 /// The outcome of linting one file.
@@ -202,6 +255,7 @@ impl Default for LintOptions {
 /// Runs the rules of a [`RuleSet`] over input files.
 pub struct Linter<'c> {
     expander: Expander<'c>,
+    condition_keys: OnceLock<CatalogKeys>,
     checks: Vec<(Arc<Rule>, Box<dyn Check>)>,
     action_rules: Vec<(Arc<Rule>, ActionRule)>,
     options: LintOptions,
@@ -237,6 +291,7 @@ impl<'c> Linter<'c> {
         }
         Ok(Self {
             expander,
+            condition_keys: OnceLock::new(),
             checks,
             action_rules,
             options,
@@ -280,11 +335,12 @@ impl<'c> Linter<'c> {
                 arn: owner.arn.clone(),
                 name: owner.inline_name.clone(),
             });
+            let statements = StatementSpans::of(&policy);
             let target = Target {
                 file,
                 subject: document.subject.as_deref(),
                 logical: logical.as_ref(),
-                policy: Some(&policy),
+                statements: Some(&statements),
             };
             let before = findings.len();
             let granted = self.lint_policy(target, document, &policy, &scope, &mut findings);
@@ -336,18 +392,20 @@ impl<'c> Linter<'c> {
         scope: &PolicyScope,
         findings: &mut Vec<Finding>,
     ) -> Permissions {
+        let permissions =
+            whittle_policy::permissions::policy_permissions(scope, self.expander.catalog().len());
         let cx = PolicyContext {
             policy,
             node: &document.node,
             kind: document.kind,
             scope,
+            permissions: &permissions,
             expander: &self.expander,
+            condition_keys: &self.condition_keys,
         };
         for (rule, check) in &self.checks {
             check.check(&cx, &mut target.emitter(rule, findings));
         }
-        let permissions =
-            whittle_policy::permissions::policy_permissions(scope, self.expander.catalog().len());
         // An administrator policy can do everything each risk rule looks for;
         // full-admin-access says so once instead of every rule repeating it. A
         // trust policy grants no actions to a holder: the action-set rules do
@@ -407,7 +465,7 @@ struct Target<'a> {
     file: &'a SourceFile,
     subject: Option<&'a str>,
     logical: Option<&'a Logical>,
-    policy: Option<&'a Policy>,
+    statements: Option<&'a StatementSpans<'a>>,
 }
 
 impl<'a> Target<'a> {
@@ -417,7 +475,7 @@ impl<'a> Target<'a> {
             file: self.file,
             subject: self.subject,
             logical: self.logical,
-            policy: self.policy,
+            statements: self.statements,
             findings,
         }
     }
@@ -467,5 +525,33 @@ mod tests {
             );
         }
         assert!(Linter::new(Catalog::embedded(), &rules, LintOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn the_work_per_statement_is_bounded() {
+        // Comparing every pair of statements (redundant-statement), or looking
+        // through every statement for each finding's Sid, counts n² here.
+        let n = 2_000;
+        let catalog = Catalog::embedded();
+        let rules = RuleSet::embedded().unwrap();
+        let linter = Linter::new(catalog, &rules, LintOptions::default()).unwrap();
+        let documents = [
+            ("distinct", generated::distinct(catalog, n)),
+            ("identical", generated::identical(n)),
+        ];
+        for (name, document) in documents {
+            let text = serde_json::to_string_pretty(&document).unwrap();
+            let file = SourceFile::new(format!("{name}.json"), text);
+            work::take();
+            let FileOutcome::Linted { findings, .. } = linter.lint_file(&file) else {
+                panic!("{name} is linted");
+            };
+            let compared = work::take();
+            assert!(!findings.is_empty(), "{name}");
+            assert!(
+                compared <= 4 * n,
+                "{name}: {compared} comparisons for {n} statements"
+            );
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! an escalation needing actions from several policies is found, and an explicit
 //! Deny in one policy cancels an Allow in another.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Finding, Logical, LogicalKind, Related};
 use crate::input::{Account, Contents, PrincipalEntry};
@@ -46,17 +46,27 @@ pub(super) fn lint_account(
             .map(|g| (g.name.as_str(), g))
             .collect(),
     };
+    // Which managed policy each document is, so that a principal's holdings
+    // are looked up by what it holds, not by every policy of the account.
+    let managed: HashMap<usize, Vec<&str>> =
+        account
+            .managed
+            .iter()
+            .fold(HashMap::new(), |mut managed, (arn, &index)| {
+                managed.entry(index).or_default().push(arn.as_str());
+                managed
+            });
     let mut holders: HashMap<&str, Vec<String>> = HashMap::new();
     for principal in &account.principals {
         let holdings = cx.holdings(principal);
         let subject = format!("{} {}", principal.kind.as_str(), principal.arn);
-        for (arn, &index) in &account.managed {
-            if holdings.sources.contains(&index) {
-                holders
-                    .entry(arn.as_str())
-                    .or_default()
-                    .push(subject.clone());
-            }
+        for arn in holdings
+            .sources
+            .iter()
+            .filter_map(|i| managed.get(i))
+            .flatten()
+        {
+            holders.entry(arn).or_default().push(subject.clone());
         }
         let before = findings.len();
         cx.lint_principal(principal, &holdings, &subject, findings);
@@ -141,7 +151,7 @@ impl<'a> AccountContext<'a> {
             file: self.file,
             subject: Some(subject),
             logical: Some(&logical),
-            policy: None,
+            statements: None,
         };
         if holdings.permissions.effective_on_any_resource().is_full() {
             // Risk rules are implied by administrator access and not repeated.
@@ -227,37 +237,38 @@ fn holdings<'a>(
     documents: &[Permissions],
     len: usize,
 ) -> Holdings<'a> {
-    let mut holdings = Holdings {
-        permissions: Permissions::empty(len),
-        sources: Vec::new(),
-        missing: Vec::new(),
-        boundary: None,
-    };
-    let take = |holdings: &mut Holdings<'a>, index: usize| {
-        if !holdings.sources.contains(&index) {
-            holdings.permissions.merge(&documents[index]);
-            holdings.sources.push(index);
-        }
-    };
-    let attach = |holdings: &mut Holdings<'a>, arns: &'a [String]| {
+    let mut sources: Vec<usize> = Vec::new();
+    let mut missing: Vec<&'a str> = Vec::new();
+    let mut attach = |sources: &mut Vec<usize>, arns: &'a [String]| {
         for arn in arns {
             match account.managed.get(arn) {
-                Some(&index) => take(holdings, index),
-                None => holdings.missing.push(arn),
+                Some(&index) => sources.push(index),
+                None => missing.push(arn),
             }
         }
     };
-    principal
-        .inline
-        .iter()
-        .for_each(|&i| take(&mut holdings, i));
-    attach(&mut holdings, &principal.attached);
+    sources.extend(&principal.inline);
+    attach(&mut sources, &principal.attached);
     for name in &principal.groups {
         if let Some(group) = groups.get(name.as_str()) {
-            group.inline.iter().for_each(|&i| take(&mut holdings, i));
-            attach(&mut holdings, &group.attached);
+            sources.extend(&group.inline);
+            attach(&mut sources, &group.attached);
         }
     }
+    // A principal may hold thousands of inline policies: repeats are found
+    // through a set, not by searching the list for each.
+    let mut seen = HashSet::new();
+    sources.retain(|&index| seen.insert(index));
+    let mut permissions = Permissions::empty(len);
+    for &index in &sources {
+        permissions.merge(&documents[index]);
+    }
+    let mut holdings = Holdings {
+        permissions,
+        sources,
+        missing,
+        boundary: None,
+    };
     if let Some(boundary) = &principal.boundary {
         match account.managed.get(boundary) {
             Some(&index) => {

@@ -38,6 +38,16 @@ impl Policy {
     pub fn parse_trust(node: &Node) -> Self {
         parse_with(node, Grammar::Trust)
     }
+
+    /// The statement at `index` (a binary search: statements are in document
+    /// order); `None` for an item of `Statement` that is not a statement.
+    pub fn statement(&self, index: usize) -> Option<&Statement> {
+        let at = self
+            .statements
+            .binary_search_by_key(&index, |s| s.index)
+            .ok()?;
+        Some(&self.statements[at])
+    }
 }
 
 /// A grammar violation: the document is not valid in IAM's policy language.

@@ -2,7 +2,6 @@
 
 use crate::lint::{Check, Emitter, PolicyContext, PrincipalContext};
 use crate::rules::Severity;
-use whittle_policy::permissions::policy_permissions;
 
 /// Administrators can do what every risk rule looks for; those are not repeated.
 const RISKS_IMPLIED: &str = "an administrator can also escalate privileges, read every secret and change every resource; those risk findings are not listed separately";
@@ -13,8 +12,7 @@ pub struct FullAdminAccess;
 
 impl Check for FullAdminAccess {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        let permissions = policy_permissions(cx.scope, cx.catalog().len());
-        let usable = permissions.effective_on_any_resource();
+        let usable = cx.permissions.effective_on_any_resource();
         for statement in cx.policy.statements.iter().filter(|s| s.is_allow()) {
             let (Some(action), Some(resource)) = (&statement.action, &statement.resource) else {
                 continue;

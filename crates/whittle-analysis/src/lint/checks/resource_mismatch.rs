@@ -142,10 +142,9 @@ impl<'c> Targets<'c> {
             .iter()
             .any(|(_, _, f)| f.overlaps(&arn.pattern))
             || (arn.service_wide
-                && self.unscoped.iter().any(|p| {
-                    whittle_policy::expand::wildcard_matcher(&arn.service)
-                        .is_some_and(|m| m.is_match(p))
-                }))
+                && !self.unscoped.is_empty()
+                && whittle_policy::expand::wildcard_matcher(&arn.service)
+                    .is_some_and(|m| self.unscoped.iter().any(|p| m.is_match(p))))
     }
 }
 

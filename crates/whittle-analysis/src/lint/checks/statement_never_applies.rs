@@ -12,8 +12,7 @@ impl Check for StatementNeverApplies {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for scope in &cx.scope.statements {
             let Some(reason) = &scope.inert else { continue };
-            let Some(statement) = cx.policy.statements.iter().find(|s| s.index == scope.index)
-            else {
+            let Some(statement) = cx.policy.statement(scope.index) else {
                 continue;
             };
             if scope.actions.is_empty() {

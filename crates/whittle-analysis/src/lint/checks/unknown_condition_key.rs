@@ -10,7 +10,7 @@ use whittle_policy::catalog::{Catalog, Service};
 use whittle_policy::expand::has_wildcard;
 use whittle_policy::policy::{Condition, Statement};
 
-use whittle_policy::condition_keys::{GLOBAL_KEYS, global_key, same_key};
+use whittle_policy::condition_keys::{CatalogKeys, GLOBAL_KEYS, global_key};
 
 /// Flags condition keys no service of the statement and no global key matches.
 pub struct UnknownConditionKey;
@@ -27,7 +27,9 @@ impl Check for UnknownConditionKey {
             };
             for condition in &statement.conditions {
                 let key = condition.key.value.as_str();
-                if judged(key) && !is_known(catalog, &services, key) {
+                if judged(key) && !is_known(cx.condition_keys(), &services, key) {
+                    let services: Vec<&Service> =
+                        services.iter().map(|&i| &catalog.services()[i]).collect();
                     report(catalog, &services, condition, out);
                 }
             }
@@ -35,18 +37,19 @@ impl Check for UnknownConditionKey {
     }
 }
 
-/// The services of the statement's actions; `None` when they cannot be told
-/// with certainty: NotAction, a wildcard service (`*`, `*:Get*`) or an unknown one.
-fn statement_services<'c>(catalog: &'c Catalog, statement: &Statement) -> Option<Vec<&'c Service>> {
+/// The services of the statement's actions, as indices into
+/// [`Catalog::services`]; `None` when they cannot be told with certainty:
+/// NotAction, a wildcard service (`*`, `*:Get*`) or an unknown one.
+fn statement_services(catalog: &Catalog, statement: &Statement) -> Option<Vec<usize>> {
     let action = statement.action.as_ref().filter(|a| !a.negated)?;
-    let mut services: Vec<&Service> = Vec::new();
+    let mut services: Vec<usize> = Vec::new();
     for value in &action.values {
         let (prefix, _) = value.value.split_once(':')?;
         if has_wildcard(prefix) {
             return None;
         }
-        let service = catalog.service(prefix)?;
-        if !services.iter().any(|s| std::ptr::eq(*s, service)) {
+        let service = catalog.service_index(prefix)?;
+        if !services.contains(&service) {
             services.push(service);
         }
     }
@@ -60,26 +63,14 @@ fn judged(key: &str) -> bool {
     !prefix.contains(['.', '/'])
 }
 
-/// True when the key is global, belongs to one of `services`, or — for a
-/// service prefix other than `aws` — is defined by any service (cross-service
-/// keys such as `ec2:SourceInstanceARN` work with other services' actions).
-fn is_known(catalog: &Catalog, services: &[&Service], key: &str) -> bool {
+/// True when the key is global, mentioned by one of `services` (its own keys,
+/// its resource types' or its actions'), or — for a service prefix other than
+/// `aws` — by any service (cross-service keys such as `ec2:SourceInstanceARN`
+/// work with other services' actions).
+fn is_known(keys: &CatalogKeys, services: &[usize], key: &str) -> bool {
     global_key(key).is_some()
-        || services.iter().any(|s| service_knows(s, key))
-        || (!key.to_ascii_lowercase().starts_with("aws:")
-            && catalog.services().iter().any(|s| service_knows(s, key)))
-}
-
-/// True when the service's catalog entry mentions `key` anywhere.
-fn service_knows(service: &Service, key: &str) -> bool {
-    let record = &service.record;
-    record.conditions.iter().any(|c| same_key(&c.key, key))
-        || record
-            .resources
-            .iter()
-            .flat_map(|r| &r.conditions)
-            .chain(record.actions.iter().flat_map(|a| &a.conditions))
-            .any(|k| same_key(k, key))
+        || services.iter().any(|&s| keys.service(s).contains(key))
+        || (!key.to_ascii_lowercase().starts_with("aws:") && keys.all().contains(key))
 }
 
 /// Emits the finding for one unknown key.
@@ -170,9 +161,10 @@ mod tests {
     #[test]
     fn cross_service_keys_are_known_with_other_services_actions() {
         let catalog = Catalog::embedded();
-        let s3 = catalog.service("s3").unwrap();
-        assert!(is_known(catalog, &[s3], "ec2:SourceInstanceARN"));
-        assert!(!is_known(catalog, &[s3], "ec2:NoSuchKey"));
-        assert!(!is_known(catalog, &[s3], "aws:NoSuchKey"));
+        let keys = CatalogKeys::of(catalog);
+        let s3 = [catalog.service_index("s3").unwrap()];
+        assert!(is_known(&keys, &s3, "ec2:SourceInstanceARN"));
+        assert!(!is_known(&keys, &s3, "ec2:NoSuchKey"));
+        assert!(!is_known(&keys, &s3, "aws:NoSuchKey"));
     }
 }
