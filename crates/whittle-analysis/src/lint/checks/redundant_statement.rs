@@ -68,7 +68,7 @@ struct Entry<'a> {
 struct Covers<'a> {
     entries: Vec<Entry<'a>>,
     /// Per action, the entries of at most [`BROAD`] actions that grant it.
-    by_action: HashMap<ActionId, Vec<usize>>,
+    by_action: ActionLists,
     /// The entries of more than [`BROAD`] actions.
     broad: Vec<usize>,
     /// Per Resource value, the entries that name it.
@@ -98,18 +98,17 @@ impl<'a> Covers<'a> {
             .collect();
         let mut index = Covers {
             entries: Vec::new(),
-            by_action: HashMap::new(),
+            by_action: ActionLists::default(),
             broad: Vec::new(),
             by_resource: HashMap::new(),
             everywhere: Vec::new(),
         };
+        let mut granted = Vec::new();
         for (position, entry) in entries.iter().enumerate() {
             if entry.count > BROAD {
                 index.broad.push(position);
             } else {
-                for id in entry.actions.iter() {
-                    index.by_action.entry(id).or_default().push(position);
-                }
+                granted.extend(entry.actions.iter().map(|id| (id, position)));
             }
             for &value in &entry.resources {
                 index.by_resource.entry(value).or_default().push(position);
@@ -118,6 +117,7 @@ impl<'a> Covers<'a> {
                 index.everywhere.push(position);
             }
         }
+        index.by_action = ActionLists::of(granted);
         index.entries = entries;
         index
     }
@@ -144,9 +144,9 @@ impl<'a> Covers<'a> {
         let rarest = entry
             .actions
             .iter()
-            .filter_map(|id| self.by_action.get(&id))
+            .map(|id| self.by_action.granting(id))
             .min_by_key(|list| list.len())
-            .map_or(&[][..], Vec::as_slice);
+            .unwrap_or_default();
         (rarest, &self.broad)
     }
 
@@ -169,6 +169,30 @@ impl<'a> Covers<'a> {
         e.actions.is_subset(o.actions)
             && (e.actions != o.actions || o.statement.index < e.statement.index)
             && (o.everywhere || e.resources.iter().all(|r| o.resources.contains(r)))
+    }
+}
+
+/// For each action, the entries that grant it, ascending: (action, entry)
+/// pairs sorted, which is cheaper to build than a map of lists for the many
+/// small documents.
+#[derive(Default)]
+struct ActionLists {
+    actions: Vec<ActionId>,
+    entries: Vec<usize>,
+}
+
+impl ActionLists {
+    fn of(mut pairs: Vec<(ActionId, usize)>) -> Self {
+        pairs.sort_unstable();
+        let (actions, entries) = pairs.into_iter().unzip();
+        Self { actions, entries }
+    }
+
+    /// The entries that grant `id`.
+    fn granting(&self, id: ActionId) -> &[usize] {
+        let start = self.actions.partition_point(|&a| a < id);
+        let end = self.actions.partition_point(|&a| a <= id);
+        &self.entries[start..end]
     }
 }
 
