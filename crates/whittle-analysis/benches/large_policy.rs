@@ -8,11 +8,10 @@
 // criterion_group! and criterion_main! define undocumented public items.
 #![allow(missing_docs)]
 
-#[path = "support/statements.rs"]
-mod statements;
+mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use statements::{distinct, identical, statements};
+use support::statements::{distinct, identical, statements};
 use whittle_analysis::lint::LintOptions;
 use whittle_analysis::{FileOutcome, Linter, RuleSet};
 use whittle_policy::Catalog;

@@ -17,6 +17,12 @@ pub mod lint;
 pub mod recommend;
 pub mod rules;
 
+// The benchmarks' inputs (the corpus reader, generated documents), for the
+// tests that read the corpus or bound the work per statement.
+#[cfg(test)]
+#[path = "../benches/support/mod.rs"]
+mod bench_support;
+
 pub use diagnostics::{Finding, InputFailure, Location};
 pub use lint::{FileOutcome, Linter};
 pub use rules::{Rule, RuleCommand, RuleSet, Severity};

@@ -5,6 +5,8 @@
 // Each benchmark uses a part of it.
 #![allow(dead_code)]
 
+pub mod statements;
+
 use std::io::Read;
 
 use serde_json::{Value, json};
@@ -33,19 +35,25 @@ pub fn corpus() -> Vec<(String, Value)> {
     map.into_iter().collect()
 }
 
+/// Numbers below the bound each call is given, the same on every run (a
+/// linear congruential sequence), for inputs every run builds alike.
+pub fn sequence() -> impl FnMut(usize) -> usize {
+    let mut seed: u64 = 0x5eed;
+    move |n| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    }
+}
+
 /// Every role's trust policy, URL-encoded as the IAM API returns it.
 const TRUST: &str = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22lambda.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D";
 
 /// A deterministic export: role i has a trust policy and holds corpus documents chosen by a simple
 /// linear congruential sequence, so every run lints the same account.
 pub fn export(corpus: &[(String, Value)]) -> Value {
-    let mut seed: u64 = 0x5eed;
-    let mut next = |n: usize| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % n
-    };
+    let mut next = sequence();
     let policies: Vec<Value> = corpus
         .iter()
         .map(|(name, document)| {

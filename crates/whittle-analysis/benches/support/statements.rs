@@ -16,16 +16,10 @@ pub fn statements() -> usize {
         .unwrap_or(10_000)
 }
 
-/// A document of `n` distinct statements, the same for every run (a linear
-/// congruential sequence picks services, actions and resources).
+/// A document of `n` distinct statements, the same for every run
+/// ([`super::sequence`] picks services, actions and resources).
 pub fn distinct(catalog: &Catalog, n: usize) -> Value {
-    let mut seed: u64 = 0x5eed;
-    let mut next = |m: usize| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % m
-    };
+    let mut next = super::sequence();
     let services: Vec<_> = catalog
         .services()
         .iter()

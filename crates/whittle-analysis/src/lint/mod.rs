@@ -7,12 +7,6 @@ pub mod checks;
 mod principals;
 mod work;
 
-/// The benchmarks' generated documents, for the tests that bound work per statement.
-#[cfg(test)]
-#[path = "../../benches/support/statements.rs"]
-#[allow(dead_code)]
-mod generated;
-
 use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
@@ -536,8 +530,11 @@ mod tests {
         let rules = RuleSet::embedded().unwrap();
         let linter = Linter::new(catalog, &rules, LintOptions::default()).unwrap();
         let documents = [
-            ("distinct", generated::distinct(catalog, n)),
-            ("identical", generated::identical(n)),
+            (
+                "distinct",
+                crate::bench_support::statements::distinct(catalog, n),
+            ),
+            ("identical", crate::bench_support::statements::identical(n)),
         ];
         for (name, document) in documents {
             let text = serde_json::to_string_pretty(&document).unwrap();

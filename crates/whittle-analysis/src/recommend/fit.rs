@@ -380,11 +380,6 @@ fn with_array(value: &Value, key: &str, items: Vec<Value>) -> Value {
     out
 }
 
-// The benchmarks' reader of `testdata/corpus/`, for the corpus test.
-#[cfg(test)]
-#[path = "../../benches/support/mod.rs"]
-mod bench_support;
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -629,7 +624,7 @@ mod tests {
         let expander = expander();
         let (mut checked, mut over, mut compressed, mut most_parts) = (0, 0, 0, 0);
         let (mut split_needed, mut unfit) = (Vec::new(), Vec::new());
-        for (i, (name, document)) in super::bench_support::corpus().iter().enumerate() {
+        for (i, (name, document)) in crate::bench_support::corpus().iter().enumerate() {
             let statement_grants = grants(document, &expander, "");
             let mut removed = ActionSet::empty(expander.catalog().len());
             for grant in &statement_grants {
