@@ -44,6 +44,7 @@ fn json_of_every_fixture_is_valid() {
         let mut entries: Vec<_> = std::fs::read_dir(support::testdata(folder))
             .expect("fixture folder")
             .map(|e| e.expect("entry").path())
+            .filter(|p| p.is_file())
             .collect();
         entries.sort();
         for path in entries {
