@@ -200,3 +200,51 @@ fn no_check_judges_what_an_unresolved_value_will_be() {
     let findings = lint_testdata("precision/unknown-in-every-element.yaml");
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+#[test]
+fn an_allow_its_own_policy_denies_grants_nothing_to_report() {
+    let findings = lint(
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"All","Effect":"Allow","Action":"iam:*","Resource":"*"},
+            {"Sid":"NoIam","Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#,
+    );
+    for rule in [
+        "service-wide-wildcard",
+        "pass-role-on-any-resource",
+        "pass-role-without-service-condition",
+    ] {
+        dropped_because(&findings, rule, "statement 2 (\"NoIam\") denies everything it allows");
+    }
+    // A NotResource Deny spares what it lists: the Allow still grants there.
+    let findings = lint(
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"iam:*","Resource":"arn:aws:iam::123456789012:role/app-*"},
+            {"Effect":"Deny","Action":"iam:*","NotResource":"arn:aws:iam::123456789012:role/app-*"}]}"#,
+    );
+    only(&findings, "service-wide-wildcard");
+    assert!(!findings.iter().any(|f| f.rule.name == "statement-never-applies"));
+    // A conditional Deny may not apply: the findings stay.
+    let findings = lint(
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"iam:PassRole","Resource":"*"},
+            {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}"#,
+    );
+    only(&findings, "pass-role-on-any-resource");
+}
+
+#[test]
+fn credentials_issued_before_a_long_past_date_are_expired() {
+    let statement = |date: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],
+                "Resource":"*","Condition":{{"DateLessThan":{{"aws:TokenIssueTime":"{date}"}}}}}}]}}"#
+        )
+    };
+    // Sessions last at most 36 hours: none issued before 2026-01-01 is alive.
+    let findings = lint(&statement("2026-01-01T00:00:00Z"));
+    dropped_because(&findings, "privesc-passrole-ec2", "aws:TokenIssueTime");
+    // Issued before yesterday noon (LintOptions::now is 2026-11-24T12:00Z): a
+    // 36-hour session from then may still be valid.
+    let findings = lint(&statement("2026-11-23T12:00:00Z"));
+    only(&findings, "privesc-passrole-ec2");
+}

@@ -41,6 +41,8 @@ pub struct StatementScope {
     pub self_only: bool,
     /// True when it has a Condition block.
     pub conditional: bool,
+    /// True for a `NotResource` element.
+    pub negated_resource: bool,
     /// Why some or all of its actions can never apply, if so.
     pub inert: Option<String>,
 }
@@ -96,6 +98,7 @@ impl StatementScope {
                 .as_ref()
                 .is_some_and(|r| !r.negated && r.values.iter().all(|v| names_self(&v.value))),
             conditional: !statement.conditions.is_empty(),
+            negated_resource: statement.resource.as_ref().is_some_and(|r| r.negated),
             inert,
         })
     }
@@ -104,15 +107,34 @@ impl StatementScope {
     pub fn grants(&self) -> bool {
         self.effect == Effect::Allow && !self.actions.is_empty()
     }
+
+    /// True for a Deny statement that takes its actions away on every
+    /// resource whatever the request: no Condition, and a Resource that
+    /// covers everything. A `NotResource` Deny spares what it lists.
+    pub fn denies_everywhere(&self) -> bool {
+        self.effect == Effect::Deny
+            && self.any_resource
+            && !self.negated_resource
+            && !self.conditional
+    }
 }
 
-/// Why a statement can no longer apply because of a date condition, if so.
+/// The longest any temporary credentials live (GetSessionToken and
+/// GetFederationToken sessions: 36 hours); role sessions end sooner.
+const LONGEST_SESSION: jiff::SignedDuration = jiff::SignedDuration::from_hours(36);
+
+/// Why a statement can no longer apply because of a date condition, if so: a
+/// `DateLessThan` on the current time in the past, or on the time the
+/// caller's credentials were issued so far back that no session issued then
+/// is still valid.
 fn expired(statement: &Statement, now: Timestamp) -> Option<String> {
     for condition in &statement.conditions {
         let key = condition.key.value.to_ascii_lowercase();
-        if key != "aws:currenttime" && key != "aws:epochtime" {
-            continue;
-        }
+        let grace = match key.as_str() {
+            "aws:currenttime" | "aws:epochtime" => jiff::SignedDuration::ZERO,
+            "aws:tokenissuetime" => LONGEST_SESSION,
+            _ => continue,
+        };
         let before = matches!(
             condition.operator.value.base,
             "DateLessThan" | "DateLessThanEquals"
@@ -127,10 +149,15 @@ fn expired(statement: &Statement, now: Timestamp) -> Option<String> {
             .map(|v| parse_date(&v.value))
             .collect();
         if let Some(latest) = deadlines.and_then(|d| d.into_iter().max())
-            && latest <= now
+            && latest.saturating_add(grace).is_ok_and(|end| end <= now)
         {
+            let why = if grace.is_zero() {
+                format!("{latest} has passed")
+            } else {
+                format!("credentials issued before {latest} expired at most 36 hours later")
+            };
             return Some(format!(
-                "its condition {} on {} expired: {latest} has passed",
+                "its condition {} on {} expired: {why}",
                 condition.operator.value, condition.key.value
             ));
         }
@@ -245,8 +272,8 @@ pub struct Permissions {
     /// Actions some applicable Allow statement grants on more than the calling
     /// user's own IAM resources.
     pub allowed_beyond_self: ActionSet,
-    /// Actions an unconditional Deny on every resource removes: an explicit Deny
-    /// beats any Allow.
+    /// Actions an unconditional Deny on every resource removes
+    /// ([`StatementScope::denies_everywhere`]): an explicit Deny beats any Allow.
     pub denied: ActionSet,
 }
 
@@ -278,7 +305,7 @@ impl Permissions {
                         self.allowed_beyond_self.union_with(&statement.actions);
                     }
                 }
-                Effect::Deny if statement.any_resource && !statement.conditional => {
+                Effect::Deny if statement.denies_everywhere() => {
                     self.denied.union_with(&statement.actions);
                 }
                 Effect::Deny => {}

@@ -73,6 +73,17 @@ impl PolicyContext<'_> {
     pub fn matched_actions(&self, statement: &Statement) -> Option<&ActionSet> {
         self.scope.statement(statement.index).map(|s| &s.named)
     }
+
+    /// What an Allow statement can actually grant: its actions less those that
+    /// can never apply ([`whittle_policy::permissions::StatementScope::inert`])
+    /// and those an unconditional Deny of the same policy takes away on every
+    /// resource. `None` when it has no Action or NotAction.
+    pub fn granted(&self, statement: &Statement) -> Option<ActionSet> {
+        let scope = self.scope.statement(statement.index)?;
+        let mut actions = scope.actions.clone();
+        actions.subtract(&self.permissions.denied);
+        Some(actions)
+    }
 }
 
 /// What a check sees of one principal of an account export.

@@ -19,9 +19,10 @@ impl Check for PassRoleOnAnyResource {
             else {
                 continue;
             };
-            if !cx
-                .matched_actions(statement)
-                .is_some_and(|a| a.contains(pass_role) && !a.is_full())
+            // Every action is full-admin-access's finding; one a Deny of the
+            // policy takes away, or that can never apply, is no grant.
+            if cx.matched_actions(statement).is_none_or(|a| a.is_full())
+                || !cx.granted(statement).is_some_and(|a| a.contains(pass_role))
             {
                 continue;
             }

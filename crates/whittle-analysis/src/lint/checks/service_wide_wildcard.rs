@@ -1,6 +1,7 @@
 //! `service-wide-wildcard`: Allow `service:*`.
 
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::ActionId;
 use whittle_policy::catalog::AccessLevel;
 
 /// Flags Allow statements that grant every action of a service, such as `s3:*`.
@@ -23,6 +24,16 @@ impl Check for ServiceWideWildcard {
                 let Some(service) = cx.catalog().service(prefix) else {
                     continue;
                 };
+                // A service a Deny of the policy takes away, or a statement that
+                // can never apply, grants none of it.
+                if !cx.granted(statement).is_some_and(|granted| {
+                    service
+                        .actions
+                        .clone()
+                        .any(|i| granted.contains(ActionId(i)))
+                }) {
+                    continue;
+                }
                 let actions = cx.catalog().service_actions(service);
                 let count = |level| actions.iter().filter(|a| a.record.access == level).count();
                 out.at(value.span)

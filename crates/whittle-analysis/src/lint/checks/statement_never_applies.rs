@@ -3,15 +3,20 @@
 
 use crate::lint::{Check, Emitter, PolicyContext};
 use crate::rules::Severity;
+use whittle_policy::permissions::StatementScope;
 
-/// Flags statements whose date condition has already passed, and Allow
-/// statements that would change resources only AWS owns.
+/// Flags statements whose date condition has already passed, Allow
+/// statements that would change resources only AWS owns, and Allow
+/// statements an unconditional Deny of the same policy takes away whole.
 pub struct StatementNeverApplies;
 
 impl Check for StatementNeverApplies {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for scope in &cx.scope.statements {
-            let Some(reason) = &scope.inert else { continue };
+            let Some(reason) = &scope.inert else {
+                denied_whole(cx, scope, out);
+                continue;
+            };
             let Some(statement) = cx.policy.statement(scope.index) else {
                 continue;
             };
@@ -30,4 +35,37 @@ impl Check for StatementNeverApplies {
             }
         }
     }
+}
+
+/// Reports an Allow statement whose every action an unconditional Deny of the
+/// same policy denies on every resource: it grants nothing.
+fn denied_whole(cx: &PolicyContext<'_>, scope: &StatementScope, out: &mut Emitter<'_>) {
+    if !scope.grants() {
+        return;
+    }
+    let mut left = scope.actions.clone();
+    left.subtract(&cx.permissions.denied);
+    if !left.is_empty() {
+        return;
+    }
+    let Some(statement) = cx.policy.statement(scope.index) else {
+        return;
+    };
+    let denying: Vec<String> = cx
+        .scope
+        .statements
+        .iter()
+        .filter(|d| d.denies_everywhere() && d.actions.meets(|i| scope.actions.word(i)))
+        .filter_map(|d| cx.policy.statement(d.index))
+        .map(|d| match &d.sid {
+            Some(sid) => format!("{} (\"{}\")", d.index + 1, sid.value),
+            None => (d.index + 1).to_string(),
+        })
+        .collect();
+    out.at(statement.span)
+        .note("delete the statement, or narrow the Deny if the Allow was meant to apply")
+        .emit(format!(
+            "this statement can never apply: statement {} denies everything it allows, on every resource and without a condition",
+            denying.join(" and ")
+        ));
 }
