@@ -4,3 +4,7 @@
 
 pub(super) mod suggest;
 pub(super) mod wildcards;
+pub(super) mod conditions;
+pub(super) mod ip;
+pub(super) mod tag_keys;
+pub(super) mod arn_glob;
