@@ -15,11 +15,17 @@ impl Check for EmptyPrincipal {
             let Principal::Typed(kinds) = &principal.value else {
                 continue;
             };
-            let key = if principal.negated { "NotPrincipal" } else { "Principal" };
+            let key = if principal.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
             if kinds.is_empty() {
                 out.at(principal.key_span)
                     .note("name the principals, or remove the statement")
-                    .emit(format!("\"{key}\" is an empty object: the statement applies to no one"));
+                    .emit(format!(
+                        "\"{key}\" is an empty object: the statement applies to no one"
+                    ));
                 continue;
             }
             if kinds
@@ -28,7 +34,9 @@ impl Check for EmptyPrincipal {
             {
                 out.at(principal.key_span)
                     .note("name the principals, or remove the statement")
-                    .emit(format!("\"{key}\" lists no principal: the statement applies to no one"));
+                    .emit(format!(
+                        "\"{key}\" lists no principal: the statement applies to no one"
+                    ));
             }
         }
     }

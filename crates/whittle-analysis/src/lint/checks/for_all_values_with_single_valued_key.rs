@@ -22,7 +22,11 @@ impl Check for ForAllValuesWithSingleValuedKey {
                 if types.is_empty() || types.iter().any(|t| t.starts_with("ArrayOf")) {
                     continue;
                 }
-                let plain = condition.operator.value.to_string().replacen("ForAllValues:", "", 1);
+                let plain = condition
+                    .operator
+                    .value
+                    .to_string()
+                    .replacen("ForAllValues:", "", 1);
                 out.at(condition.operator.span)
                     .note(format!("write \"{plain}\" without ForAllValues:"))
                     .emit(format!(

@@ -14,11 +14,18 @@ impl Check for InvertedSecureTransport {
         for statement in &cx.policy.statements {
             for condition in &statement.conditions {
                 if condition.operator.value.base != "Bool"
-                    || !condition.key.value.eq_ignore_ascii_case("aws:SecureTransport")
+                    || !condition
+                        .key
+                        .value
+                        .eq_ignore_ascii_case("aws:SecureTransport")
                 {
                     continue;
                 }
-                let values: Vec<bool> = condition.values.iter().filter_map(|v| bool_value(&v.value)).collect();
+                let values: Vec<bool> = condition
+                    .values
+                    .iter()
+                    .filter_map(|v| bool_value(&v.value))
+                    .collect();
                 match statement.effect.value {
                     Effect::Deny if values == [true] => {
                         out.at(condition.key.span)

@@ -59,7 +59,9 @@ impl Check for OidcTrustWithoutSubject {
                     .iter()
                     .any(|c| c.key.value.eq_ignore_ascii_case(&key));
                 let how = if written {
-                    format!("a condition on {key} that admits every subject (or, for GitHub, every repository owner)")
+                    format!(
+                        "a condition on {key} that admits every subject (or, for GitHub, every repository owner)"
+                    )
                 } else {
                     format!("no condition on {key}")
                 };
@@ -99,7 +101,7 @@ fn restricts(statement: &Statement, key: &str, github: bool) -> bool {
             && !condition.operator.value.if_exists
             && condition.values.iter().all(|value| match &value.value {
                 ConditionValue::String(s) => {
-                    !matches_everything(s) && !(github && admits_any_owner(s))
+                    !(matches_everything(s) || (github && admits_any_owner(s)))
                 }
                 _ => true,
             })
@@ -174,10 +176,21 @@ mod tests {
 
     #[test]
     fn github_subjects_must_name_the_owner() {
-        for any in ["repo:*/*", "repo:*/deploy:ref:refs/heads/main", "repo:my-org*/app:*", "*:ref:refs/heads/main", "repo:my-org*"] {
+        for any in [
+            "repo:*/*",
+            "repo:*/deploy:ref:refs/heads/main",
+            "repo:my-org*/app:*",
+            "*:ref:refs/heads/main",
+            "repo:my-org*",
+        ] {
             assert!(admits_any_owner(any), "{any}");
         }
-        for pinned in ["repo:my-org/*", "repo:my-org/app:ref:refs/heads/main", "repo:my-org/app-*:environment:prod", "repository_owner_id:123:repo:x"] {
+        for pinned in [
+            "repo:my-org/*",
+            "repo:my-org/app:ref:refs/heads/main",
+            "repo:my-org/app-*:environment:prod",
+            "repository_owner_id:123:repo:x",
+        ] {
             assert!(!admits_any_owner(pinned), "{pinned}");
         }
     }

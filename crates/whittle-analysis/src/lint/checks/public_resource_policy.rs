@@ -2,8 +2,8 @@
 //! trust policy that lets everyone assume the role, with no condition that
 //! narrows who.
 
-use crate::input::DocumentKind;
 use super::helpers::conditions::narrows_who;
+use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
 use whittle_policy::policy::{Principal, Statement};
 

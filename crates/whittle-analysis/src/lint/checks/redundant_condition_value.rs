@@ -68,9 +68,10 @@ fn numeric(condition: &Condition, reported: &mut Vec<Span>, out: &mut Emitter<'_
         .filter_map(|v| Some((v.span, text(&v.value)?.trim().parse::<f64>().ok()?)))
         .filter(|(_, n)| n.is_finite())
         .collect();
-    let loosest = numbers.iter().map(|(_, n)| *n).reduce(|a, b| {
-        if greatest { a.max(b) } else { a.min(b) }
-    });
+    let loosest = numbers
+        .iter()
+        .map(|(_, n)| *n)
+        .reduce(|a, b| if greatest { a.max(b) } else { a.min(b) });
     let Some(loosest) = loosest else { return };
     let word = if greatest { "greatest" } else { "least" };
     for (span, _) in numbers.iter().filter(|(_, n)| *n != loosest) {
@@ -116,6 +117,8 @@ fn ranges(condition: &Condition, reported: &mut Vec<Span>, out: &mut Emitter<'_>
         reported.push(*span);
         out.at(*span)
             .note("remove it: the wider range already matches its addresses")
-            .emit(format!("the range is inside \"{wider}\", listed in the same condition"));
+            .emit(format!(
+                "the range is inside \"{wider}\", listed in the same condition"
+            ));
     }
 }

@@ -31,9 +31,8 @@ impl Check for RedundantPrincipal {
                 let Some((account, name)) = session(&value.value) else {
                     continue;
                 };
-                let Some((_, _, parent)) = roles
-                    .iter()
-                    .find(|(a, n, _)| *a == account && *n == name)
+                let Some((_, _, parent)) =
+                    roles.iter().find(|(a, n, _)| *a == account && *n == name)
                 else {
                     continue;
                 };
@@ -52,9 +51,16 @@ impl Check for RedundantPrincipal {
 fn role(arn: &str) -> Option<(&str, &str, &str)> {
     let rest = arn.strip_prefix("arn:")?;
     let mut parts = rest.splitn(5, ':');
-    let (_, service, _, account, resource) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let path = resource.strip_prefix("role/").filter(|_| service == "iam")?;
+    let (_, service, _, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    let path = resource
+        .strip_prefix("role/")
+        .filter(|_| service == "iam")?;
     let name = path.rsplit('/').next()?;
     (!name.is_empty() && !name.contains(['*', '?'])).then_some((account, name, arn))
 }
@@ -63,8 +69,13 @@ fn role(arn: &str) -> Option<(&str, &str, &str)> {
 fn session(arn: &str) -> Option<(&str, &str)> {
     let rest = arn.strip_prefix("arn:")?;
     let mut parts = rest.splitn(5, ':');
-    let (_, service, _, account, resource) =
-        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (_, service, _, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
     let tail = resource
         .strip_prefix("assumed-role/")
         .filter(|_| service == "sts")?;
@@ -80,7 +91,11 @@ mod tests {
     fn sessions_are_matched_to_their_role_by_account_and_name() {
         assert_eq!(
             role("arn:aws:iam::111122223333:role/ops/deploy"),
-            Some(("111122223333", "deploy", "arn:aws:iam::111122223333:role/ops/deploy"))
+            Some((
+                "111122223333",
+                "deploy",
+                "arn:aws:iam::111122223333:role/ops/deploy"
+            ))
         );
         assert_eq!(
             session("arn:aws:sts::111122223333:assumed-role/deploy/ci"),

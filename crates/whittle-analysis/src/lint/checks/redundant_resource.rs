@@ -9,7 +9,8 @@ use crate::lint::{Check, Emitter, PolicyContext};
 const MAX_PATTERNS: usize = 256;
 
 /// Flags repeated Resource values and values a wildcard value of the same
-/// element matches.
+/// element matches within one path segment per wildcard (see
+/// [`covers`]).
 pub struct RedundantResource;
 
 impl Check for RedundantResource {
@@ -26,9 +27,15 @@ impl Check for RedundantResource {
                 .map(|v| v.value.as_str())
                 .filter(|v| v.contains(['*', '?']))
                 .collect();
-            let patterns = if patterns.len() > MAX_PATTERNS { Vec::new() } else { patterns };
+            let patterns = if patterns.len() > MAX_PATTERNS {
+                Vec::new()
+            } else {
+                patterns
+            };
             for value in &resource.values {
-                if !seen.insert(value.value.as_str()) {
+                // "*" twice is, in a template, two unresolved values.
+                let unresolved = value.value.chars().all(|c| c == '*');
+                if !seen.insert(value.value.as_str()) && !unresolved {
                     out.at(value.span)
                         .note("remove the repeated value")
                         .emit(format!("\"{}\" is listed twice in \"{key}\"", value.value));

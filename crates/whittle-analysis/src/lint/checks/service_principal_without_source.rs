@@ -25,7 +25,11 @@ impl Check for ServicePrincipalWithoutSource {
             let Principal::Typed(kinds) = &principal.value else {
                 continue;
             };
-            if statement.conditions.iter().any(|c| pins_any_of(c, SOURCE_KEYS)) {
+            if statement
+                .conditions
+                .iter()
+                .any(|c| pins_any_of(c, SOURCE_KEYS))
+            {
                 continue;
             }
             let services = kinds
@@ -42,7 +46,11 @@ impl Check for ServicePrincipalWithoutSource {
                         service.value
                     ));
                 } else {
-                    let keys: Vec<&str> = statement.conditions.iter().map(|c| c.key.value.as_str()).collect();
+                    let keys: Vec<&str> = statement
+                        .conditions
+                        .iter()
+                        .map(|c| c.key.value.as_str())
+                        .collect();
                     finding.severity(Severity::Note).emit(format!(
                         "{} is limited by {} rather than aws:SourceArn or aws:SourceAccount, the keys that tie a service to the resource or account it acts for",
                         service.value,

@@ -24,7 +24,11 @@ impl Check for WeakMfaCondition {
                 {
                     continue;
                 }
-                let values: Vec<bool> = condition.values.iter().filter_map(|v| bool_value(&v.value)).collect();
+                let values: Vec<bool> = condition
+                    .values
+                    .iter()
+                    .filter_map(|v| bool_value(&v.value))
+                    .collect();
                 match statement.effect.value {
                     Effect::Deny if !operator.if_exists && values == [false] => {
                         out.at(condition.operator.span)

@@ -14,7 +14,11 @@ impl Check for WildcardInArnService {
                 continue;
             };
             for value in &resource.values {
-                let Some(service) = value.value.strip_prefix("arn:").and_then(|r| r.split(':').nth(1)) else {
+                let Some(service) = value
+                    .value
+                    .strip_prefix("arn:")
+                    .and_then(|r| r.split(':').nth(1))
+                else {
                     continue;
                 };
                 if !service.contains(['*', '?']) || service.chars().all(|c| c == '*') {

@@ -101,7 +101,9 @@ pub(in crate::lint::checks) fn is_negated(base: &str) -> bool {
 /// stop being written as `*`.
 pub(in crate::lint::checks) fn matches_any_value(value: &ConditionValue) -> bool {
     match value {
-        ConditionValue::String(s) => !s.is_empty() && s.chars().all(|c| c == '*' || c == '?') && s.contains('*'),
+        ConditionValue::String(s) => {
+            !s.is_empty() && s.chars().all(|c| c == '*' || c == '?') && s.contains('*')
+        }
         _ => false,
     }
 }
@@ -143,15 +145,51 @@ mod tests {
 
     #[test]
     fn who_is_narrowed_by_required_fixed_values_of_caller_keys() {
-        assert!(narrows_who(&condition("StringEquals", "aws:PrincipalOrgID", &["o-a1b2c3"])));
-        assert!(narrows_who(&condition("ArnLike", "AWS:SourceArn", &["arn:aws:s3:::b"])));
-        assert!(narrows_who(&condition("IpAddress", "aws:SourceIp", &["203.0.113.0/24"])));
-        assert!(!narrows_who(&condition("Bool", "aws:SecureTransport", &["true"])));
-        assert!(!narrows_who(&condition("StringEqualsIfExists", "aws:SourceAccount", &["111122223333"])));
-        assert!(!narrows_who(&condition("StringNotEquals", "aws:PrincipalOrgID", &["o-a1b2c3"])));
-        assert!(!narrows_who(&condition("StringLike", "aws:PrincipalOrgID", &["*"])));
-        assert!(!narrows_who(&condition("IpAddress", "aws:SourceIp", &["0.0.0.0/0"])));
+        assert!(narrows_who(&condition(
+            "StringEquals",
+            "aws:PrincipalOrgID",
+            &["o-a1b2c3"]
+        )));
+        assert!(narrows_who(&condition(
+            "ArnLike",
+            "AWS:SourceArn",
+            &["arn:aws:s3:::b"]
+        )));
+        assert!(narrows_who(&condition(
+            "IpAddress",
+            "aws:SourceIp",
+            &["203.0.113.0/24"]
+        )));
+        assert!(!narrows_who(&condition(
+            "Bool",
+            "aws:SecureTransport",
+            &["true"]
+        )));
+        assert!(!narrows_who(&condition(
+            "StringEqualsIfExists",
+            "aws:SourceAccount",
+            &["111122223333"]
+        )));
+        assert!(!narrows_who(&condition(
+            "StringNotEquals",
+            "aws:PrincipalOrgID",
+            &["o-a1b2c3"]
+        )));
+        assert!(!narrows_who(&condition(
+            "StringLike",
+            "aws:PrincipalOrgID",
+            &["*"]
+        )));
+        assert!(!narrows_who(&condition(
+            "IpAddress",
+            "aws:SourceIp",
+            &["0.0.0.0/0"]
+        )));
         // Under StringEquals "*" is the character, not a wildcard.
-        assert!(narrows_who(&condition("StringEquals", "aws:SourceAccount", &["*"])));
+        assert!(narrows_who(&condition(
+            "StringEquals",
+            "aws:SourceAccount",
+            &["*"]
+        )));
     }
 }

@@ -17,12 +17,7 @@ pub(in crate::lint::checks) struct Cidr {
 /// The private ranges of RFC 1918 and IPv6 unique local addresses (RFC 4193):
 /// addresses `aws:SourceIp` never sees, since requests from them reach AWS
 /// through a VPC endpoint or a NAT.
-const PRIVATE: [&str; 4] = [
-    "10.0.0.0/8",
-    "172.16.0.0/12",
-    "192.168.0.0/16",
-    "fc00::/7",
-];
+const PRIVATE: [&str; 4] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
 
 impl Cidr {
     /// Parses `10.0.0.0/8`, `203.0.113.7` (a single address) or `2001:db8::/32`;
@@ -53,8 +48,16 @@ impl Cidr {
     /// The mask of the network bits.
     fn mask(self) -> u128 {
         let host = self.bits() - self.prefix;
-        let all = if self.v4 { u128::from(u32::MAX) } else { u128::MAX };
-        if host >= 128 { 0 } else { all & !((1u128 << host) - 1) & all }
+        let all = if self.v4 {
+            u128::from(u32::MAX)
+        } else {
+            u128::MAX
+        };
+        if host >= 128 {
+            0
+        } else {
+            all & !((1u128 << host) - 1) & all
+        }
     }
 
     /// True when bits after the prefix are set (`10.1.2.3/8`): IAM ignores them.
@@ -66,7 +69,9 @@ impl Cidr {
     pub(in crate::lint::checks) fn canonical(self) -> String {
         let network = self.address & self.mask();
         let address = if self.v4 {
-            IpAddr::from(std::net::Ipv4Addr::from(u32::try_from(network).unwrap_or(0)))
+            IpAddr::from(std::net::Ipv4Addr::from(
+                u32::try_from(network).unwrap_or(0),
+            ))
         } else {
             IpAddr::from(std::net::Ipv6Addr::from(network))
         };

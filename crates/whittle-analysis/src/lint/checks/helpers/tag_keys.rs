@@ -20,7 +20,12 @@ pub(in crate::lint::checks) fn tag_family(key: &str) -> Option<&'static str> {
 
 /// True when the catalog says `action` carries the key family `family`.
 pub(in crate::lint::checks) fn supports(catalog: &Catalog, action: &Action, family: &str) -> bool {
-    if action.record.conditions.iter().any(|k| k.eq_ignore_ascii_case(family)) {
+    if action
+        .record
+        .conditions
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(family))
+    {
         return true;
     }
     let Some(service) = catalog.services().get(action.service) else {
