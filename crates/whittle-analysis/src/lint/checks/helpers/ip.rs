@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 /// A parsed address range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(in crate::lint::checks) struct Cidr {
     /// The address as written, widened to 128 bits (IPv4 in the low 32).
     address: u128,
@@ -78,6 +78,34 @@ impl Cidr {
         format!("{address}/{}", self.prefix)
     }
 
+    /// The range with its host bits cleared.
+    pub(in crate::lint::checks) fn network(self) -> Cidr {
+        Cidr {
+            address: self.address & self.mask(),
+            ..self
+        }
+    }
+
+    /// The other half of the range one bit shorter that holds `self`
+    /// (`10.128.0.0/9` for `10.0.0.0/9`); `None` for a `/0`.
+    pub(in crate::lint::checks) fn sibling(self) -> Option<Cidr> {
+        let host = self.bits().checked_sub(self.prefix)?;
+        if self.prefix == 0 || host >= 128 {
+            return None;
+        }
+        let network = self.network();
+        Some(Cidr {
+            address: network.address ^ (1u128 << host),
+            ..network
+        })
+    }
+
+    /// The range one bit shorter that holds `self` and its sibling.
+    pub(in crate::lint::checks) fn parent(self) -> Option<Cidr> {
+        let prefix = self.prefix.checked_sub(1)?;
+        Some(Cidr { prefix, ..self }.network())
+    }
+
     /// True when every address of `self` is in `other`.
     pub(in crate::lint::checks) fn within(self, other: Cidr) -> bool {
         self.v4 == other.v4
@@ -121,5 +149,8 @@ mod tests {
         assert!(!cidr("0.0.0.0/0").is_private());
         assert!(cidr("10.1.0.0/16").within(cidr("10.0.0.0/8")));
         assert!(!cidr("10.0.0.0/8").within(cidr("10.1.0.0/16")));
+        assert_eq!(cidr("10.0.0.0/9").sibling(), Some(cidr("10.128.0.0/9")));
+        assert_eq!(cidr("10.128.0.0/9").parent(), Some(cidr("10.0.0.0/8")));
+        assert_eq!(cidr("0.0.0.0/0").sibling(), None);
     }
 }
