@@ -60,7 +60,7 @@ impl Check for OidcTrustWithoutSubject {
                     .any(|c| c.key.value.eq_ignore_ascii_case(&key));
                 let how = if written {
                     format!(
-                        "a condition on {key} that admits every subject (or, for GitHub, every repository owner)"
+                        "a condition on {key} that does not pin the subject (a pattern every subject or, for GitHub, every owner matches, or an IfExists operator)"
                     )
                 } else {
                     format!("no condition on {key}")
