@@ -51,15 +51,26 @@ impl Check for OidcTrustWithoutSubject {
                     "sub"
                 };
                 let key = format!("{host}:{claim}");
-                if restricts(statement, &key) {
+                if restricts(statement, &key, is_github(host)) {
                     continue;
                 }
+                let written = statement
+                    .conditions
+                    .iter()
+                    .any(|c| c.key.value.eq_ignore_ascii_case(&key));
+                let how = if written {
+                    format!(
+                        "a condition on {key} that does not pin the subject (a pattern every subject or, for GitHub, every owner matches, or an IfExists operator)"
+                    )
+                } else {
+                    format!("no condition on {key}")
+                };
                 out.at(provider.span)
                     .note(format!(
                         "add a StringEquals (or StringLike) condition on {key} naming the subjects that may assume the role, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\" for GitHub"
                     ))
                     .emit(format!(
-                        "the role trusts tokens of {host} with no condition on {key}: any identity that provider issues tokens to — another organisation's repository or project, for a shared CI provider — can assume it"
+                        "the role trusts tokens of {host} with {how}: any identity that provider issues tokens to — another organisation's repository or project, for a shared CI provider — can assume it"
                     ));
             }
         }
@@ -81,16 +92,42 @@ fn provider_host(federated: &str) -> Option<&str> {
 }
 
 /// Whether a condition on `key` (any case) limits the subjects: a positive
-/// string match with some value that is more than wildcards.
-fn restricts(statement: &Statement, key: &str) -> bool {
+/// string match with some value that is more than wildcards (and, for GitHub,
+/// names the repository's owner).
+fn restricts(statement: &Statement, key: &str, github: bool) -> bool {
     statement.conditions.iter().any(|condition| {
         condition.key.value.eq_ignore_ascii_case(key)
             && matches!(condition.operator.value.base, "StringEquals" | "StringLike")
+            && !condition.operator.value.if_exists
             && condition.values.iter().all(|value| match &value.value {
-                ConditionValue::String(s) => !matches_everything(s),
+                ConditionValue::String(s) => {
+                    !(matches_everything(s) || (github && admits_any_owner(s)))
+                }
                 _ => true,
             })
     })
+}
+
+/// GitHub Actions' issuer, on github.com (`token.actions.githubusercontent.com`)
+/// or GitHub Enterprise Cloud with a custom issuer
+/// (`token.actions.githubusercontent.com/<enterprise>`).
+fn is_github(host: &str) -> bool {
+    host.starts_with("token.actions.githubusercontent.com")
+}
+
+/// A GitHub subject pattern that any repository owner's workflows can satisfy:
+/// one starting with a wildcard, or `repo:<owner>/…` whose owner has one
+/// (`repo:*/*`, `repo:*/deploy:*`, `repo:my-org*/app:*`, which admits
+/// `my-org-evil`).
+fn admits_any_owner(pattern: &str) -> bool {
+    if pattern.starts_with(['*', '?']) {
+        return true;
+    }
+    let Some(rest) = pattern.strip_prefix("repo:") else {
+        return false;
+    };
+    let owner = rest.split(['/', ':']).next().unwrap_or(rest);
+    owner.is_empty() || owner.contains(['*', '?'])
 }
 
 /// `*`, `?*`, `repo:*` and the like: a subject pattern every token satisfies.
@@ -135,5 +172,26 @@ mod tests {
             !matches_everything("repo:my-org/*")
                 && !matches_everything("system:serviceaccount:ns:app")
         );
+    }
+
+    #[test]
+    fn github_subjects_must_name_the_owner() {
+        for any in [
+            "repo:*/*",
+            "repo:*/deploy:ref:refs/heads/main",
+            "repo:my-org*/app:*",
+            "*:ref:refs/heads/main",
+            "repo:my-org*",
+        ] {
+            assert!(admits_any_owner(any), "{any}");
+        }
+        for pinned in [
+            "repo:my-org/*",
+            "repo:my-org/app:ref:refs/heads/main",
+            "repo:my-org/app-*:environment:prod",
+            "repository_owner_id:123:repo:x",
+        ] {
+            assert!(!admits_any_owner(pinned), "{pinned}");
+        }
     }
 }

@@ -2,5 +2,9 @@
 //! of `src/lint/checks/` only, and a check imports from here, never from another
 //! check.
 
+pub(super) mod arn_glob;
+pub(super) mod conditions;
+pub(super) mod ip;
 pub(super) mod suggest;
+pub(super) mod tag_keys;
 pub(super) mod wildcards;

@@ -1,0 +1,108 @@
+//! Which actions the tag condition key `aws:ResourceTag/…` applies to, from the
+//! catalog: the keys an action lists, and those of the resource types it acts
+//! on. `aws:RequestTag/…` and `aws:TagKeys` are left out: the catalog misses
+//! them on actions that carry them (`sqlworkbench:CreateConnection`, which
+//! AWS's own managed policies condition on `aws:RequestTag`).
+
+use whittle_policy::ActionSet;
+use whittle_policy::catalog::{Action, Catalog};
+use whittle_policy::policy::Condition;
+
+use super::conditions::is_key_required;
+
+/// The catalog's name for the tag key family `key` belongs to, if it is one
+/// this module judges.
+pub(in crate::lint::checks) fn tag_family(key: &str) -> Option<&'static str> {
+    key.get(..16)
+        .is_some_and(|head| head.eq_ignore_ascii_case("aws:ResourceTag/"))
+        .then_some("aws:ResourceTag/${TagKey}")
+}
+
+/// True when the catalog says `action` carries the key family `family`.
+pub(in crate::lint::checks) fn supports(catalog: &Catalog, action: &Action, family: &str) -> bool {
+    if action
+        .record
+        .conditions
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(family))
+    {
+        return true;
+    }
+    let Some(service) = catalog.services().get(action.service) else {
+        return false;
+    };
+    action.record.resources.iter().any(|used| {
+        service
+            .record
+            .resources
+            .iter()
+            .filter(|r| r.resource_type == used.resource_type)
+            .any(|r| r.conditions.iter().any(|k| k.eq_ignore_ascii_case(family)))
+    })
+}
+
+/// The tag conditions of a statement that are false for a request without the
+/// key (so that they decide nothing for an action that never carries it), each
+/// with its key family.
+pub(in crate::lint::checks) fn required_tag_conditions(
+    conditions: &[Condition],
+) -> impl Iterator<Item = (&Condition, &'static str)> {
+    conditions.iter().filter_map(|c| {
+        let family = tag_family(&c.key.value)?;
+        is_key_required(&c.operator.value).then_some((c, family))
+    })
+}
+
+/// The actions of `actions` that do not carry `family`: how many, and a text
+/// naming a few (`ec2:DescribeInstances, lambda:ListFunctions and 13 more; by
+/// service ec2 (12), lambda (3)`), with at most `most` of each.
+pub(in crate::lint::checks) fn unsupported(
+    catalog: &Catalog,
+    actions: &ActionSet,
+    family: &str,
+    most: usize,
+) -> Option<(usize, String)> {
+    let mut per_service: Vec<(usize, usize)> = Vec::new();
+    let mut examples: Vec<&str> = Vec::new();
+    let mut total = 0;
+    for id in actions.iter() {
+        let action = catalog.action(id);
+        if supports(catalog, action, family) {
+            continue;
+        }
+        total += 1;
+        if examples.len() < most {
+            examples.push(&action.qualified_name);
+        }
+        match per_service.iter_mut().find(|(s, _)| *s == action.service) {
+            Some((_, n)) => *n += 1,
+            None => per_service.push((action.service, 1)),
+        }
+    }
+    if total == 0 {
+        return None;
+    }
+    per_service.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut named: Vec<String> = per_service
+        .iter()
+        .take(most)
+        .map(|(s, n)| {
+            let prefix = catalog
+                .services()
+                .get(*s)
+                .map_or("?", |service| service.record.prefix.as_str());
+            format!("{prefix} ({n})")
+        })
+        .collect();
+    if per_service.len() > most {
+        named.push(format!("and {} more services", per_service.len() - most));
+    }
+    let mut text = examples.join(", ");
+    if total > examples.len() {
+        text.push_str(&format!(" and {} more", total - examples.len()));
+    }
+    if per_service.len() > 1 {
+        text.push_str(&format!("; by service {}", named.join(", ")));
+    }
+    Some((total, text))
+}
