@@ -2,5 +2,8 @@
 //! of `src/lint/checks/` only, and a check imports from here, never from another
 //! check.
 
+pub(super) mod arn_parts;
 pub(super) mod suggest;
+pub(super) mod variables;
 pub(super) mod wildcards;
+pub(super) mod written;
