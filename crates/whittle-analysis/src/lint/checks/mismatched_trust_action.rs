@@ -4,6 +4,7 @@
 //! alone for an identity provider (Access Analyzer's "Mismatched action for
 //! principal").
 
+use super::helpers::written::as_written;
 use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
 use whittle_policy::expand::has_wildcard;
@@ -43,11 +44,16 @@ impl Check for MismatchedTrustAction {
                     if actions.contains(&needed) {
                         continue;
                     }
+                    // A value the input could not resolve is named by its kind.
+                    let who = if as_written(out, value.span, &value.value) {
+                        format!("\"{}\"", value.value)
+                    } else {
+                        format!("this {} principal", kind.value)
+                    };
                     out.at(value.span)
                         .note("accounts, roles and services assume a role with sts:AssumeRole, SAML providers with sts:AssumeRoleWithSAML, OIDC providers with sts:AssumeRoleWithWebIdentity")
                         .emit(format!(
-                            "\"{}\" cannot assume the role with {}: it needs {needed}",
-                            value.value,
+                            "{who} cannot assume the role with {}: it needs {needed}",
                             actions.join(" or ")
                         ));
                 }

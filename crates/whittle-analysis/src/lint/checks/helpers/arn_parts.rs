@@ -37,11 +37,28 @@ impl<'a> ArnParts<'a> {
     }
 }
 
-/// True for a part written out in full: no wildcard and no policy variable,
-/// so that what it names is known. A value that an unresolved template
-/// parameter turned into `*` is never literal.
+/// True for a part written out in full: no wildcard, no policy variable and
+/// no placeholder of another templating tool, so that what it names is known.
+/// A value that an unresolved template parameter turned into `*` is never
+/// literal.
 pub(in crate::lint::checks) fn is_literal(part: &str) -> bool {
-    !part.contains(['*', '?']) && !part.contains("${")
+    !part.contains(['*', '?']) && !part.contains("${") && !is_placeholder(part)
+}
+
+/// True for text that stands for a value an example or a script fills in:
+/// `<my-vpc>`, `{{account}}`, `ACCOUNT_ID`, `REGION`. No account ID, Region,
+/// VPC ID or service principal is written in capitals, so an all-capitals
+/// value is a placeholder, not a mistake to report.
+fn is_placeholder(part: &str) -> bool {
+    let bracketed = |open: &str, close: &str| {
+        part.find(open)
+            .is_some_and(|at| part[at + open.len()..].contains(close))
+    };
+    let capitals = part.bytes().any(|b| b.is_ascii_uppercase())
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    bracketed("<", ">") || bracketed("{{", "}}") || capitals
 }
 
 /// The Region and account parts of every ARN format of the value's service
@@ -171,5 +188,9 @@ mod tests {
         assert!(!is_literal("*"));
         assert!(!is_literal("12345678901?"));
         assert!(!is_literal("${aws:PrincipalAccount}"));
+        for placeholder in ["<my-vpc>", "{{ account_id }}", "ACCOUNT_ID", "REGION"] {
+            assert!(!is_literal(placeholder), "{placeholder}");
+        }
+        assert!(is_literal("US-EAST-1"));
     }
 }
