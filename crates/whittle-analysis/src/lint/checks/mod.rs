@@ -13,6 +13,7 @@ mod allow_not_resource;
 mod arn_account_not_allowed;
 mod arn_region_not_allowed;
 mod assume_role_on_any_resource;
+mod binary_value_not_base64;
 mod condition_type_mismatch;
 mod create_service_linked_role_on_any_resource;
 mod cross_service_wildcard;
