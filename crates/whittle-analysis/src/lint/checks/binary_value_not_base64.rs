@@ -41,7 +41,7 @@ impl Check for BinaryValueNotBase64 {
 /// alphabet, the last padded with `=`.
 fn is_base64(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if bytes.is_empty() || bytes.len() % 4 != 0 {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
         return false;
     }
     let padding = bytes.iter().rev().take_while(|&&b| b == b'=').count();
