@@ -91,7 +91,8 @@ pub(in crate::lint::checks) fn candidate_fields<'c>(
 }
 
 /// True for the name of an AWS Region as AWS writes them: `us-east-1`,
-/// `eu-central-2`, `us-gov-west-1`, `cn-northwest-1`, `us-isob-east-1`.
+/// `eu-central-2`, `us-gov-west-1`, `cn-northwest-1`, `us-isob-east-1`,
+/// `eusc-de-east-1`.
 pub(in crate::lint::checks) fn is_region_name(text: &str) -> bool {
     let mut parts: Vec<&str> = text.split('-').collect();
     let Some(number) = parts.pop() else {
@@ -102,6 +103,8 @@ pub(in crate::lint::checks) fn is_region_name(text: &str) -> bool {
     let (area, direction) = match parts[..] {
         [area, direction] => (area, direction),
         [area, "gov" | "iso" | "isob" | "isoe" | "isof", direction] => (area, direction),
+        // The European Sovereign Cloud: eusc-de-east-1.
+        ["eusc", country, direction] if country.len() == 2 => ("eu", direction),
         _ => return false,
     };
     numbered
@@ -143,6 +146,7 @@ mod tests {
             "cn-northwest-1",
             "us-isob-east-1",
             "mx-central-1",
+            "eusc-de-east-1",
         ] {
             assert!(is_region_name(region), "{region}");
         }
