@@ -57,7 +57,10 @@ fn aws_managed_policies_break_no_rule_iam_enforces() {
                 "{name}: {finding:#?}"
             );
             // The grammar whittle reads is IAM's: nothing IAM stored fails it.
-            assert_ne!(finding.rule.name, "malformed-policy", "{name}: {finding:#?}");
+            assert_ne!(
+                finding.rule.name, "malformed-policy",
+                "{name}: {finding:#?}"
+            );
         }
     }
     // Findings are still made: the corpus grants a lot.

@@ -213,7 +213,11 @@ fn an_allow_its_own_policy_denies_grants_nothing_to_report() {
         "pass-role-on-any-resource",
         "pass-role-without-service-condition",
     ] {
-        dropped_because(&findings, rule, "statement 2 (\"NoIam\") denies everything it allows");
+        dropped_because(
+            &findings,
+            rule,
+            "statement 2 (\"NoIam\") denies everything it allows",
+        );
     }
     // A NotResource Deny spares what it lists: the Allow still grants there.
     let findings = lint(
@@ -222,7 +226,11 @@ fn an_allow_its_own_policy_denies_grants_nothing_to_report() {
             {"Effect":"Deny","Action":"iam:*","NotResource":"arn:aws:iam::123456789012:role/app-*"}]}"#,
     );
     only(&findings, "service-wide-wildcard");
-    assert!(!findings.iter().any(|f| f.rule.name == "statement-never-applies"));
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.rule.name == "statement-never-applies")
+    );
     // A conditional Deny may not apply: the findings stay.
     let findings = lint(
         r#"{"Version":"2012-10-17","Statement":[

@@ -111,6 +111,13 @@ pub struct Emitter<'a> {
 }
 
 impl<'a> Emitter<'a> {
+    /// The file's text at `span`, as written (empty for a span outside it):
+    /// lets a check tell a value written out from one an input resolved, such
+    /// as a CloudFormation `!Sub` whose unknowns became `*`.
+    pub fn source(&self, span: Span) -> &str {
+        self.file.text().get(span.start..span.end).unwrap_or("")
+    }
+
     /// Starts a finding about the element at `span`.
     pub fn at(&mut self, span: Span) -> SpanFinding<'_, 'a> {
         SpanFinding {
