@@ -487,7 +487,9 @@ mod tests {
             assert_eq!(p.pass_role_to(&ec2), Some(true), "{condition}");
         }
         // A statement without iam:PassRole grants nothing to pass.
-        let p = permissions(r#"{"Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}"#);
+        let p = permissions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}"#,
+        );
         assert_eq!(p.pass_role_to(&ec2), None);
     }
 

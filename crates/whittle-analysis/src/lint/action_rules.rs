@@ -3,11 +3,11 @@
 
 use crate::lint::{Emitter, PolicyContext};
 use crate::rules::{ActionMatch, Rule, Severity};
-use whittle_policy::{ActionId, ActionSet};
 use whittle_policy::catalog::Catalog;
 use whittle_policy::expand::Expander;
 use whittle_policy::permissions::{Permissions, StatementScope};
 use whittle_policy::policy::Effect;
+use whittle_policy::{ActionId, ActionSet};
 
 /// How many action names a message lists per group before "and N more".
 const LISTED: usize = 3;
