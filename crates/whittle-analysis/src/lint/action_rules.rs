@@ -220,6 +220,38 @@ mod tests {
     use crate::rules::RuleSet;
     use whittle_policy::catalog::Catalog;
 
+    fn passrole_ec2(policy: &str) -> Option<Verdict> {
+        let catalog = Catalog::embedded();
+        let expander = Expander::new(catalog);
+        let rules = RuleSet::embedded().unwrap();
+        let rule = rules
+            .iter()
+            .find(|r| r.name == "privesc-passrole-ec2")
+            .unwrap();
+        let compiled = ActionRule::compile(rule.matches.as_ref().unwrap(), &expander);
+        let parsed = whittle_policy::Policy::parse(&whittle_syntax::parse_json(policy).unwrap());
+        let now = "2026-11-20T00:00:00Z".parse().unwrap();
+        let scope = whittle_policy::permissions::PolicyScope::resolve(&parsed, &expander, now);
+        compiled.evaluate(&whittle_policy::permissions::policy_permissions(
+            &scope,
+            catalog.len(),
+        ))
+    }
+
+    #[test]
+    fn passed_to_admits_the_china_spelling_and_nothing_else() {
+        let with = |service: &str| {
+            format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}},
+                    {{"Effect":"Allow","Action":"iam:PassRole","Resource":"*",
+                    "Condition":{{"StringEquals":{{"iam:PassedToService":"{service}"}}}}}}]}}"#
+            )
+        };
+        let china = passrole_ec2(&with("ec2.amazonaws.com.cn")).unwrap();
+        assert!(!china.scoped);
+        assert!(passrole_ec2(&with("ecs.amazonaws.com")).is_none());
+    }
+
     #[test]
     fn every_pattern_of_every_action_rule_names_real_actions() {
         let expander = Expander::new(Catalog::embedded());
