@@ -16,6 +16,7 @@ use whittle_policy::catalog::Catalog;
 use whittle_policy::expand::{Expander, WildcardMatcher, wildcard_matcher};
 use whittle_policy::permissions::{PolicyScope, policy_permissions};
 use whittle_policy::policy::{ConditionValue, Policy, Principal};
+use whittle_policy::unknown;
 use whittle_syntax::{Position, SourceFile};
 
 /// What one policy document allows.
@@ -243,7 +244,7 @@ fn new_resources(
             }
         }
         if !newly.is_empty() {
-            out.push((resource.clone(), newly));
+            out.push((unknown::display(resource).into_owned(), newly));
         }
     }
     out
@@ -282,7 +283,7 @@ pub fn principals(
                         .iter()
                         .map(move |v| match (kind.value.as_str(), v.value.as_str()) {
                             ("AWS", "*") => "everyone".to_owned(),
-                            (kind, value) => format!("{kind} {value}"),
+                            (kind, value) => format!("{kind} {}", unknown::display(value)),
                         })
                 })
                 .collect(),
@@ -298,7 +299,7 @@ pub fn principals(
                     .values
                     .iter()
                     .map(|v| match &v.value {
-                        ConditionValue::String(s) => s.clone(),
+                        ConditionValue::String(s) => unknown::display(s).into_owned(),
                         ConditionValue::Bool(b) => b.to_string(),
                         ConditionValue::Number(n) => n.clone(),
                     })
@@ -747,6 +748,37 @@ mod tests {
         set.iter()
             .map(|id| Catalog::embedded().action(id).qualified_name.clone())
             .collect()
+    }
+
+    #[test]
+    fn an_unresolved_resource_is_covered_by_itself_and_by_wildcards_only() {
+        let catalog = Catalog::embedded();
+        let template = |resource: &str| {
+            format!(
+                r#"{{"Resources": {{"P": {{"Type": "AWS::IAM::ManagedPolicy", "Properties": {{"PolicyDocument":
+                {{"Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": {resource}}}]}}}}}}}}}}"#
+            )
+        };
+        let on = |resource: &str| access("t.json", &template(resource));
+        let compare = |old: &str, new: &str| compare(&on(old), &on(new), &BTreeMap::new(), catalog);
+        let bucket = r#"{"Fn::Sub": "${Bucket.Arn}/*"}"#;
+        let other = r#"{"Fn::Sub": "${Other.Arn}/*"}"#;
+        // The same unresolved value on both sides: nothing new.
+        assert!(compare(bucket, bucket).is_empty());
+        // Another one may be another bucket: new, and shown as written.
+        let changes = compare(bucket, other);
+        let [(resource, actions)] = changes[0].new_resources.as_slice() else {
+            panic!("{changes:?}")
+        };
+        assert_eq!(resource, "{Other.Arn}/*");
+        assert_eq!(names(actions), ["s3:GetObject"]);
+        // "*" before covers it; it does not make "*" after any narrower.
+        assert!(
+            compare(r#""*""#, bucket)
+                .iter()
+                .all(|c| c.new_resources.is_empty())
+        );
+        assert!(!compare(bucket, r#""*""#)[0].widened.is_empty());
     }
 
     #[test]

@@ -102,3 +102,101 @@ fn a_condition_that_can_hold_does_not_hide_the_finding() {
         Severity::Error
     );
 }
+
+/// The findings of a file under `testdata/`.
+fn lint_testdata(path: &str) -> Vec<Finding> {
+    let full = format!("{}/../../testdata/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&full).unwrap();
+    let rules = RuleSet::embedded().unwrap();
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
+    match linter.lint_file(&SourceFile::new(path, text)) {
+        FileOutcome::Linted { findings, .. } => findings,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn depends_on_unknown(finding: &Finding) -> bool {
+    finding
+        .notes
+        .iter()
+        .any(|n| n.contains("leaves unresolved"))
+}
+
+#[test]
+fn unresolved_values_are_some_specific_value_not_every_one() {
+    let findings = lint_testdata("precision/unknown-values.yaml");
+    let rules: Vec<(&str, usize)> = findings
+        .iter()
+        .map(|f| (f.rule.name.as_str(), f.location.start.line))
+        .collect();
+    // Before, each of these fired on a !GetAtt, !Ref, !Sub, !ImportValue or
+    // !Split read as "*", or on a key or bucket policy read as an identity
+    // policy.
+    for rule in [
+        "data-exfiltration",
+        "infrastructure-modification",
+        "resource-exposure",
+        "pass-role-on-any-resource",
+        "string-equals-with-wildcard",
+        "public-resource-policy",
+        "invalid-sid",
+        "malformed-arn",
+        "wildcard-permissions-management-on-any-resource",
+    ] {
+        let wrong: Vec<_> = rules
+            .iter()
+            .filter(|(r, line)| *r == rule && *line != 49)
+            .collect();
+        assert!(wrong.is_empty(), "{rule}: {findings:#?}");
+    }
+    // A literal "*" is still every resource, and says nothing of unknowns.
+    let everything = findings
+        .iter()
+        .find(|f| f.rule.name == "data-exfiltration")
+        .expect("Resource \"*\" reads every secret");
+    assert_eq!(everything.location.start.line, 49);
+    assert!(!depends_on_unknown(everything), "{everything:#?}");
+    // A grant on `!Ref TeamPolicy` is lowered (named resources) and says that
+    // its verdict depends on the unresolved value.
+    let version = only(&findings, "privesc-create-policy-version");
+    assert_eq!(version.severity, Severity::Warning);
+    assert!(depends_on_unknown(version), "{version:#?}");
+    assert!(version.notes.iter().any(|n| n.contains("{TeamPolicy}")));
+    // The default key policy's "*" is the key: noted as such.
+    for finding in findings.iter().filter(|f| f.location.start.line >= 90) {
+        assert!(
+            finding.notes.iter().any(|n| n.contains("key policy")),
+            "{finding:#?}"
+        );
+    }
+}
+
+#[test]
+fn documents_read_from_iam_are_not_judged_on_what_iam_rejects() {
+    // AWS's own managed policies have no size quota, and IAM stored this one:
+    // as `aws iam get-policy-version` output it cannot be "too large".
+    let from_iam = lint_testdata("precision/get-policy-version-aws-managed.json");
+    assert!(
+        !from_iam
+            .iter()
+            .any(|f| f.rule.name == "policy-size-exceeded"),
+        "{from_iam:#?}"
+    );
+    // The same document as a bare file, which could be about to be created,
+    // is measured.
+    let full = format!(
+        "{}/../../testdata/precision/get-policy-version-aws-managed.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let output: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(full).unwrap()).unwrap();
+    let bare = lint(&output["PolicyVersion"]["Document"].to_string());
+    only(&bare, "policy-size-exceeded");
+}
+
+#[test]
+fn no_check_judges_what_an_unresolved_value_will_be() {
+    // A Sid, actions, and condition values of each type from parameters.
+    let findings = lint_testdata("precision/unknown-in-every-element.yaml");
+    assert!(findings.is_empty(), "{findings:#?}");
+}

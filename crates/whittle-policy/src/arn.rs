@@ -55,7 +55,10 @@ pub fn parse_arn(value: &str) -> Result<Option<Arn<'_>>, ArnProblem> {
     if service.is_empty() {
         return Err(ArnProblem::EmptyService);
     }
-    if service.chars().any(|c| c.is_ascii_uppercase()) && !service.contains("${") {
+    if service.chars().any(|c| c.is_ascii_uppercase())
+        && !service.contains("${")
+        && !crate::unknown::contains(service)
+    {
         return Err(ArnProblem::ServiceCase(service.to_owned()));
     }
     if resource.is_empty() {
@@ -64,23 +67,26 @@ pub fn parse_arn(value: &str) -> Result<Option<Arn<'_>>, ArnProblem> {
     Ok(Some(Arn { service, resource }))
 }
 
-/// Splits `value` at its first five colons outside policy variables, so that
-/// `${aws:PrincipalAccount}` stays one piece; the sixth part is the rest.
+/// Splits `value` at its first five colons outside policy variables and
+/// unresolved values ([`crate::unknown`]), so that `${aws:PrincipalAccount}`
+/// stays one piece; the sixth part is the rest.
 pub fn split_parts(value: &str) -> Vec<&str> {
     let mut parts = Vec::with_capacity(6);
     let mut start = 0;
     let mut in_variable = false;
-    let bytes = value.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'{' if i > 0 && bytes[i - 1] == b'$' => in_variable = true,
-            b'}' => in_variable = false,
-            b':' if !in_variable && parts.len() < 5 => {
+    let mut previous = None;
+    for (i, c) in value.char_indices() {
+        match c {
+            '{' if previous == Some('$') => in_variable = true,
+            '}' | crate::unknown::END => in_variable = false,
+            crate::unknown::START => in_variable = true,
+            ':' if !in_variable && parts.len() < 5 => {
                 parts.push(&value[start..i]);
                 start = i + 1;
             }
             _ => {}
         }
+        previous = Some(c);
     }
     parts.push(&value[start..]);
     parts
@@ -95,6 +101,7 @@ fn is_partition(partition: &str) -> bool {
         })
         || crate::expand::has_wildcard(partition)
         || partition.contains("${")
+        || crate::unknown::contains(partition)
 }
 
 #[cfg(test)]
@@ -103,6 +110,23 @@ mod tests {
 
     fn problem(value: &str) -> Option<ArnProblem> {
         parse_arn(value).err()
+    }
+
+    #[test]
+    fn unresolved_values_are_one_part_whatever_their_label() {
+        let account = crate::unknown::placeholder("AWS::AccountId");
+        let arn = format!("arn:aws:iam::{account}:role/app");
+        assert_eq!(
+            split_parts(&arn),
+            ["arn", "aws", "iam", "", &account, "role/app"]
+        );
+        assert_eq!(
+            parse_arn(&arn),
+            Ok(Some(Arn {
+                service: "iam",
+                resource: "role/app"
+            }))
+        );
     }
 
     #[test]

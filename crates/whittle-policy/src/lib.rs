@@ -14,6 +14,7 @@ pub mod expand;
 pub mod pattern;
 pub mod permissions;
 pub mod policy;
+pub mod unknown;
 
 pub use action_set::{ActionId, ActionSet};
 pub use catalog::{Catalog, CatalogSource};

@@ -140,16 +140,19 @@ impl Pattern {
 }
 
 /// Where a placeholder starting at the beginning of `text` ends, if one does:
-/// `${…}` always, `<…>` in catalog templates only.
+/// `${…}` always, an unresolved value ([`crate::unknown`]) in policy values,
+/// `<…>` in catalog templates only.
 fn placeholder_end(text: &str, source: Source) -> Option<usize> {
     let close = if text.starts_with("${") {
         '}'
+    } else if source == Source::Policy && text.starts_with(crate::unknown::START) {
+        crate::unknown::END
     } else if source == Source::Template && text.starts_with('<') {
         '>'
     } else {
         return None;
     };
-    text.find(close).map(|end| end + 1)
+    text.find(close).map(|end| end + close.len_utf8())
 }
 
 /// The moves from a pair of positions whose tokens are `a` and `b`: let a
@@ -224,6 +227,16 @@ mod tests {
         assert!(!Pattern::policy("a<b>").matches("axyz"));
         assert!(Pattern::template("aws:RequestTag/${TagKey}").matches("AWS:requesttag/Project"));
         assert!(!Pattern::template("aws:RequestTag/${TagKey}").matches("aws:RequestTag"));
+    }
+
+    #[test]
+    fn an_unresolved_value_may_be_anything() {
+        let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+        let value = crate::unknown::placeholder("GetAtt Table.Arn");
+        assert!(overlap(table, &value));
+        assert!(overlap(table, &format!("{value}/index/*")));
+        let bucket = format!("arn:aws:s3:::{}", crate::unknown::placeholder("Ref B"));
+        assert!(!overlap(table, &bucket));
     }
 
     #[test]

@@ -27,7 +27,10 @@ pub fn echo(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+use std::borrow::Cow;
 use std::sync::Arc;
+
+use whittle_policy::unknown;
 
 use whittle_syntax::Position;
 
@@ -181,15 +184,21 @@ impl FindingBuilder {
     }
 
     /// The finding at `location`, saying `message`.
+    /// Unresolved values in the message and notes are shown as `{label}`
+    /// ([`whittle_policy::unknown::display`]).
     pub fn build(self, location: Location, message: impl Into<String>) -> Finding {
-        let message = message.into();
+        let shown = |text: String| match unknown::display(&text) {
+            Cow::Borrowed(_) => text,
+            Cow::Owned(shown) => shown,
+        };
+        let message = shown(message.into());
         Finding {
             anchor: self.anchor.unwrap_or_else(|| message.clone()),
             rule: self.rule,
             severity: self.severity,
             message,
             location,
-            notes: self.notes,
+            notes: self.notes.into_iter().map(shown).collect(),
             related: self.related,
         }
     }

@@ -4,9 +4,12 @@
 //! policies — and Terraform plans (`terraform show -json`).
 //!
 //! Intrinsic functions cannot be evaluated without a deployment: `Ref`,
-//! `Fn::GetAtt`, `Fn::ImportValue` and the like become `*`, `Fn::Sub` keeps its
-//! literal text with each `${…}` as `*` (`${AWS::Partition}` as `aws`), and
-//! `Fn::Join` joins what it can. Findings in such documents say so. `Fn::If`
+//! `Fn::GetAtt`, `Fn::ImportValue` and the like name some value the template
+//! does not tell, written as a placeholder ([`whittle_policy::unknown`]) — not
+//! `*`, not nothing. `Fn::Sub` keeps its literal text (and the values its
+//! variable map gives) with a placeholder for each other `${…}`
+//! (`${AWS::Partition}` is `aws`), and `Fn::Join` joins what it can. Findings
+//! whose verdict depends on a placeholder say so. `Fn::If`
 //! and resource conditions are read as the union of both branches
 //! ([`super::conditions`]); findings that depend on one name it.
 
@@ -15,10 +18,8 @@ use super::{
     Contents, DocumentError, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items,
     objects,
 };
+use whittle_policy::unknown;
 use whittle_syntax::{Member, Node, Value};
-
-/// The note added to findings in documents where intrinsics were replaced.
-pub const INTRINSICS_NOTE: &str = "this document uses CloudFormation intrinsic functions (Ref, Fn::Sub, …): unresolved parts were read as wildcards \"*\"";
 
 /// CloudFormation resources with policies: the property holding the document
 /// (`Policies` for a list of named policies) and what sort of policy it is.
@@ -281,9 +282,9 @@ fn push(
     kind: Option<DocumentKind>,
     expansion: Option<&Expansion>,
 ) {
-    let (mut node, resolved) = match &node.value {
+    let mut node = match &node.value {
         Value::String(text) => match decode_embedded(text, node.span) {
-            Ok(node) => (node, false),
+            Ok(node) => node,
             Err(error) => {
                 contents.errors.push(DocumentError {
                     message: format!("{subject}: {}", error.message),
@@ -292,17 +293,11 @@ fn push(
                 return;
             }
         },
-        Value::Object(_) => {
-            let mut resolved = false;
-            (resolve(node, &mut resolved), resolved)
-        }
+        Value::Object(_) => resolve(node),
         // An unknown-at-plan-time value, or null: nothing to lint.
         _ => return,
     };
-    let mut notes: Vec<String> = resolved
-        .then(|| INTRINSICS_NOTE.to_owned())
-        .into_iter()
-        .collect();
+    let mut notes = Vec::new();
     let mut conditions = Vec::new();
     if let Some(expansion) = expansion {
         let dropped = drop_conditional_denies(&mut node, expansion);
@@ -320,15 +315,15 @@ fn push(
     });
 }
 
-/// The node with every intrinsic function replaced by the string it stands for
-/// (wildcards for what cannot be known); `resolved` is set when one was found.
-fn resolve(node: &Node, resolved: &mut bool) -> Node {
+/// The node with every intrinsic function replaced by the string it stands for,
+/// with a placeholder ([`whittle_policy::unknown`]) for each part the template
+/// alone does not tell.
+fn resolve(node: &Node) -> Node {
     match &node.value {
         Value::Object(members) => {
             if let [member] = members.as_slice()
                 && is_intrinsic(&member.key)
             {
-                *resolved = true;
                 return Node {
                     span: node.span,
                     value: Value::String(evaluate(&member.key, &member.value)),
@@ -342,7 +337,7 @@ fn resolve(node: &Node, resolved: &mut bool) -> Node {
                         .map(|m| Member {
                             key: m.key.clone(),
                             key_span: m.key_span,
-                            value: resolve(&m.value, resolved),
+                            value: resolve(&m.value),
                         })
                         .collect(),
                 ),
@@ -350,7 +345,7 @@ fn resolve(node: &Node, resolved: &mut bool) -> Node {
         }
         Value::Array(items) => Node {
             span: node.span,
-            value: Value::Array(items.iter().map(|n| resolve(n, resolved)).collect()),
+            value: Value::Array(items.iter().map(resolve).collect()),
         },
         _ => node.clone(),
     }
@@ -360,54 +355,96 @@ fn is_intrinsic(key: &str) -> bool {
     key == "Ref" || key.starts_with("Fn::")
 }
 
-/// What an intrinsic evaluates to, as far as a template alone tells.
+/// What an intrinsic evaluates to, as far as a template alone tells: the
+/// pseudo parameters every template shares, literal parts of `Fn::Sub` and
+/// `Fn::Join`, and a placeholder for the rest.
 fn evaluate(function: &str, argument: &Node) -> String {
     match function {
-        "Fn::Sub" => {
-            let template = match &argument.value {
-                Value::String(s) => s.as_str(),
-                Value::Array(items) => items.first().and_then(Node::as_str).unwrap_or("*"),
-                _ => "*",
-            };
-            substitute(template)
-        }
+        "Fn::Sub" => match &argument.value {
+            Value::String(template) => substitute(template, &[]),
+            Value::Array(items) => {
+                let Some(template) = items.first().and_then(Node::as_str) else {
+                    return unknown::placeholder("Fn::Sub");
+                };
+                let variables: Vec<(&str, String)> = items
+                    .get(1)
+                    .and_then(Node::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(|m| (m.key.as_str(), value_of(&m.value, &m.key)))
+                    .collect();
+                substitute(template, &variables)
+            }
+            _ => unknown::placeholder("Fn::Sub"),
+        },
         "Fn::Join" => {
             let Value::Array(items) = &argument.value else {
-                return "*".to_owned();
+                return unknown::placeholder("Fn::Join");
             };
             let separator = items.first().and_then(Node::as_str).unwrap_or("");
             match items.get(1).map(|n| &n.value) {
                 Some(Value::Array(parts)) => parts
                     .iter()
-                    .map(|part| match &part.value {
-                        Value::String(s) => s.clone(),
-                        Value::Object(members)
-                            if members.len() == 1 && is_intrinsic(&members[0].key) =>
-                        {
-                            evaluate(&members[0].key, &members[0].value)
-                        }
-                        _ => "*".to_owned(),
-                    })
+                    .map(|part| value_of(part, "Fn::Join"))
                     .collect::<Vec<_>>()
                     .join(separator),
-                _ => "*".to_owned(),
+                _ => unknown::placeholder("Fn::Join"),
             }
         }
-        "Ref" if argument.as_str() == Some("AWS::Partition") => "aws".to_owned(),
-        _ => "*".to_owned(),
+        "Ref" => match argument.as_str() {
+            Some(name) => {
+                pseudo_parameter(name).map_or_else(|| unknown::placeholder(name), str::to_owned)
+            }
+            None => unknown::placeholder("Ref"),
+        },
+        "Fn::GetAtt" => {
+            let label = match &argument.value {
+                Value::String(s) => s.clone(),
+                Value::Array(parts) => parts
+                    .iter()
+                    .map(|p| p.as_str().unwrap_or("?"))
+                    .collect::<Vec<_>>()
+                    .join("."),
+                _ => "Fn::GetAtt".to_owned(),
+            };
+            unknown::placeholder(&label)
+        }
+        other => {
+            let argument = argument
+                .as_str()
+                .map(|a| format!(" {a}"))
+                .unwrap_or_default();
+            unknown::placeholder(&format!("{other}{argument}"))
+        }
     }
 }
 
-/// `Fn::Sub` text with `${Name}` as `*` (`${AWS::Partition}` as `aws`) and
-/// `${!Literal}` as `${Literal}`. A value that starts with an unknown (such as
-/// `${Bucket.Arn}/*`) could be anything: it is `*` as a whole.
-fn substitute(template: &str) -> String {
-    if template.starts_with("${")
-        && !template.starts_with("${AWS::Partition}")
-        && !template.starts_with("${!")
-    {
-        return "*".to_owned();
+/// A part of `Fn::Join` or a variable of `Fn::Sub`: a string, an intrinsic's
+/// value, or a placeholder named `label`.
+fn value_of(node: &Node, label: &str) -> String {
+    match &node.value {
+        Value::String(s) => s.clone(),
+        Value::Object(members) if members.len() == 1 && is_intrinsic(&members[0].key) => {
+            evaluate(&members[0].key, &members[0].value)
+        }
+        _ => unknown::placeholder(label),
     }
+}
+
+/// The pseudo parameters whose value is the same in every account whittle
+/// reads (the `aws` partition); the others (`AWS::AccountId`, `AWS::Region`,
+/// `AWS::StackName`, …) differ per stack and stay unknown.
+fn pseudo_parameter(name: &str) -> Option<&'static str> {
+    match name {
+        "AWS::Partition" => Some("aws"),
+        "AWS::URLSuffix" => Some("amazonaws.com"),
+        _ => None,
+    }
+}
+
+/// `Fn::Sub` text with `${Name}` as the value `variables` give it, a pseudo
+/// parameter's value, or a placeholder, and `${!Literal}` as `${Literal}`.
+fn substitute(template: &str, variables: &[(&str, String)]) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find("${") {
@@ -418,14 +455,16 @@ fn substitute(template: &str) -> String {
             return out;
         };
         let name = &after[..end];
-        match name {
-            "AWS::Partition" => out.push_str("aws"),
-            literal if literal.starts_with('!') => {
-                out.push_str("${");
-                out.push_str(&literal[1..]);
-                out.push('}');
-            }
-            _ => out.push('*'),
+        if let Some(literal) = name.strip_prefix('!') {
+            out.push_str("${");
+            out.push_str(literal);
+            out.push('}');
+        } else if let Some((_, value)) = variables.iter().find(|(n, _)| *n == name) {
+            out.push_str(value);
+        } else if let Some(value) = pseudo_parameter(name) {
+            out.push_str(value);
+        } else {
+            out.push_str(&unknown::placeholder(name));
         }
         rest = &after[end + 1..];
     }
@@ -440,17 +479,42 @@ mod tests {
 
     #[test]
     fn sub_and_join_keep_what_is_literal() {
+        let shown = |text: &str| unknown::display(text).into_owned();
         assert_eq!(
-            substitute("arn:${AWS::Partition}:s3:::${Bucket}/*"),
-            "arn:aws:s3:::*/*"
+            shown(&substitute("arn:${AWS::Partition}:s3:::${Bucket}/*", &[])),
+            "arn:aws:s3:::{Bucket}/*"
         );
-        assert_eq!(substitute("${!Literal}-x"), "${Literal}-x");
-        assert_eq!(substitute("${Bucket.Arn}/*"), "*");
+        assert_eq!(substitute("${!Literal}-x", &[]), "${Literal}-x");
+        assert_eq!(shown(&substitute("${Bucket.Arn}/*", &[])), "{Bucket.Arn}/*");
         let join = parse_json(r#"{"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "sqs", {"Ref": "AWS::Region"}]]}"#).unwrap();
-        let mut resolved = false;
-        let out = resolve(&join, &mut resolved);
-        assert!(resolved);
-        assert_eq!(out.as_str(), Some("arn:aws:sqs:*"));
+        let out = resolve(&join);
+        assert_eq!(shown(out.as_str().unwrap()), "arn:aws:sqs:{AWS::Region}");
+        let sub = parse_json(
+            r#"{"Fn::Sub": ["arn:aws:s3:::${B}/${K}", {"B": "reports", "K": {"Ref": "Key"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            shown(resolve(&sub).as_str().unwrap()),
+            "arn:aws:s3:::reports/{Key}"
+        );
+    }
+
+    #[test]
+    fn no_unresolved_value_is_read_as_a_wildcard() {
+        for intrinsic in [
+            r#"{"Ref": "PeerOwnerIds"}"#,
+            r#"{"Ref": "AWS::AccountId"}"#,
+            r#"{"Fn::GetAtt": ["Table", "Arn"]}"#,
+            r#"{"Fn::ImportValue": "shared-bucket"}"#,
+            r#"{"Fn::Split": [",", {"Ref": "Ids"}]}"#,
+            r#"{"Fn::Sub": "${Table.Arn}"}"#,
+        ] {
+            let node = parse_json(intrinsic).unwrap();
+            let value = resolve(&node);
+            let text = value.as_str().unwrap();
+            assert!(unknown::is_whole(text), "{intrinsic} → {text:?}");
+            assert!(!text.contains('*'), "{intrinsic} → {text:?}");
+        }
     }
 
     #[test]
@@ -488,14 +552,17 @@ mod tests {
             ]
         );
         let document = &contents.documents[0];
-        assert!(document.assumption.is_some());
         let resource = document.node.get("Statement").unwrap();
         let Value::Array(statements) = &resource.value else {
             panic!()
         };
         assert_eq!(
-            statements[0].get("Resource").unwrap().as_str(),
-            Some("arn:aws:s3:::*")
+            statements[0]
+                .get("Resource")
+                .and_then(Node::as_str)
+                .map(unknown::display)
+                .as_deref(),
+            Some("arn:aws:s3:::{B}")
         );
 
         let plan = parse_json(r#"{"format_version": "1.2", "planned_values": {"root_module": {

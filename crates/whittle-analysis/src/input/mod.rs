@@ -11,7 +11,6 @@ mod iac;
 mod tf_config;
 
 pub use conditions::Conditional;
-pub use iac::INTRINSICS_NOTE;
 
 use std::collections::HashMap;
 
@@ -34,6 +33,17 @@ pub enum InputKind {
     TerraformPlan,
     /// A Terraform configuration in JSON syntax (`*.tf.json`).
     TerraformConfig,
+}
+
+impl InputKind {
+    /// True for what IAM itself returned (AWS CLI output, account exports):
+    /// documents that passed IAM's validation when they were stored.
+    pub fn is_from_iam(self) -> bool {
+        matches!(
+            self,
+            InputKind::PolicyVersion | InputKind::InlinePolicy | InputKind::AuthorizationDetails
+        )
+    }
 }
 
 /// The IAM resource a policy document belongs to, for findings about accounts.

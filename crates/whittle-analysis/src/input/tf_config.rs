@@ -3,18 +3,16 @@
 //! of `aws_iam_policy_document` data sources, read as the policy they render.
 //!
 //! Interpolations (`${var.bucket}`) cannot be evaluated without a plan: inside a
-//! string they become `*`, and findings in such documents say so. An argument
+//! string each becomes a placeholder for an unknown value
+//! ([`whittle_policy::unknown`]), and findings that depend on one say so. An argument
 //! that is one whole expression (`${jsonencode(…)}`,
 //! `${data.aws_iam_policy_document.x.json}`) holds no document to read here: a
 //! plan (`terraform show -json`) has it rendered.
 
 use super::iac::tf_documents;
 use super::{Contents, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, objects};
+use whittle_policy::unknown;
 use whittle_syntax::{Member, Node, Span, Value};
-
-/// The note added to findings in documents where interpolations were replaced.
-pub const INTERPOLATION_NOTE: &str =
-    "this document uses Terraform interpolations (${…}): they were read as wildcards \"*\"";
 
 /// The policies of a Terraform JSON configuration, if `root` is one.
 pub fn terraform_config(root: &Node) -> Option<Contents> {
@@ -49,14 +47,13 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
         }
         for (name, _, args) in entries(Some(instances)) {
             for args in objects(Some(args)) {
-                let mut interpolated = false;
-                let node = policy_document(args, &mut interpolated);
+                let node = policy_document(args);
                 contents.documents.push(EmbeddedDocument {
                     kind: DocumentKind::infer(&node),
                     subject: Some(format!("data.{kind}.{name}")),
                     owner: None,
                     node,
-                    assumption: interpolated.then(|| INTERPOLATION_NOTE.to_owned()),
+                    assumption: None,
                     conditions: Vec::new(),
                 });
             }
@@ -76,21 +73,21 @@ fn entries(node: Option<&Node>) -> Vec<(&str, Span, &Node)> {
         .collect()
 }
 
-/// Adds a document written as a JSON string, with its interpolations read as
-/// `*`; of sort `kind`, or (`None`) the sort its statements tell. A string that is one whole expression is skipped: only a plan knows it.
+/// Adds a document written as a JSON string, with its interpolations as
+/// placeholders; of sort `kind`, or (`None`) the sort its statements tell. A string that is one whole expression is skipped: only a plan knows it.
 fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: Option<DocumentKind>) {
     let Some(text) = node.as_str() else { return };
     if whole_expression(text) {
         return;
     }
-    let (text, interpolated) = interpolate(text);
+    let text = interpolate(text);
     match decode_embedded(&text, node.span) {
         Ok(document) => contents.documents.push(EmbeddedDocument {
             kind: kind.unwrap_or_else(|| DocumentKind::infer(&document)),
             subject: Some(subject),
             owner: None,
             node: document,
-            assumption: interpolated.then(|| INTERPOLATION_NOTE.to_owned()),
+            assumption: None,
             conditions: Vec::new(),
         }),
         Err(error) => contents.errors.push(super::DocumentError {
@@ -130,11 +127,10 @@ fn interpolation_end(text: &str, start: usize) -> Option<usize> {
     None
 }
 
-/// `text` with every `${…}` replaced by `*` and every `$${` (a literal `${`)
-/// unescaped; true when something was replaced.
-fn interpolate(text: &str) -> (String, bool) {
+/// `text` with every `${…}` replaced by a placeholder for an unknown value and
+/// every `$${` (a literal `${`) unescaped.
+fn interpolate(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut replaced = false;
     let mut rest = 0;
     while let Some(found) = text[rest..].find("${") {
         let at = rest + found;
@@ -148,8 +144,7 @@ fn interpolate(text: &str) -> (String, bool) {
         out.push_str(&text[rest..at]);
         match interpolation_end(text, at) {
             Some(end) => {
-                out.push('*');
-                replaced = true;
+                out.push_str(&unknown::placeholder(&text[at + 2..end - 1]));
                 rest = end;
             }
             None => {
@@ -159,21 +154,21 @@ fn interpolate(text: &str) -> (String, bool) {
         }
     }
     out.push_str(&text[rest..]);
-    (out, replaced)
+    out
 }
 
 /// The policy an `aws_iam_policy_document` data source renders, built from its
 /// blocks with each element at the argument it comes from, so that findings
 /// point into the configuration.
-fn policy_document(args: &Node, interpolated: &mut bool) -> Node {
+fn policy_document(args: &Node) -> Node {
     let mut members = vec![member(
         "Version",
         args.get("version").map_or(args.span, |v| v.span),
-        string(args.get("version"), "2012-10-17", args.span, interpolated),
+        string(args.get("version"), "2012-10-17", args.span),
     )];
     let statements: Vec<Node> = objects(args.get("statement"))
         .into_iter()
-        .map(|block| statement(block, interpolated))
+        .map(statement)
         .collect();
     let span = args.get("statement").map_or(args.span, |s| s.span);
     members.push(member(
@@ -190,27 +185,23 @@ fn policy_document(args: &Node, interpolated: &mut bool) -> Node {
     }
 }
 
-fn statement(block: &Node, interpolated: &mut bool) -> Node {
+fn statement(block: &Node) -> Node {
     let mut members = Vec::new();
     if let Some(sid) = block.get("sid") {
-        members.push(member(
-            "Sid",
-            sid.span,
-            string(Some(sid), "", sid.span, interpolated),
-        ));
+        members.push(member("Sid", sid.span, string(Some(sid), "", sid.span)));
     }
     let effect = block.get("effect");
     members.push(member(
         "Effect",
         effect.map_or(block.span, |e| e.span),
-        string(effect, "Allow", block.span, interpolated),
+        string(effect, "Allow", block.span),
     ));
     for (key, element) in [
         ("principals", "Principal"),
         ("not_principals", "NotPrincipal"),
     ] {
         if let Some((key_span, node)) = key_span(block, key) {
-            members.push(member(element, key_span, principals(node, interpolated)));
+            members.push(member(element, key_span, principals(node)));
         }
     }
     for (key, element) in [
@@ -220,15 +211,11 @@ fn statement(block: &Node, interpolated: &mut bool) -> Node {
         ("not_resources", "NotResource"),
     ] {
         if let Some((key_span, node)) = key_span(block, key) {
-            members.push(member(element, key_span, strings(node, interpolated)));
+            members.push(member(element, key_span, strings(node)));
         }
     }
     if let Some((key_span, node)) = key_span(block, "condition") {
-        members.push(member(
-            "Condition",
-            key_span,
-            conditions(node, interpolated),
-        ));
+        members.push(member("Condition", key_span, conditions(node)));
     }
     Node {
         span: block.span,
@@ -238,11 +225,11 @@ fn statement(block: &Node, interpolated: &mut bool) -> Node {
 
 /// `principals { type = "AWS", identifiers = [...] }` blocks as a Principal:
 /// `{"AWS": [...], "Service": [...]}`, or `"*"` for type `*`.
-fn principals(node: &Node, interpolated: &mut bool) -> Node {
+fn principals(node: &Node) -> Node {
     let mut by_type: Vec<Member> = Vec::new();
     for block in objects(Some(node)) {
         let kind = block.get("type").and_then(Node::as_str).unwrap_or("AWS");
-        let identifiers = list(block, "identifiers", interpolated);
+        let identifiers = list(block, "identifiers");
         if kind == "*" {
             return Node {
                 span: block.span,
@@ -258,7 +245,7 @@ fn principals(node: &Node, interpolated: &mut bool) -> Node {
 }
 
 /// `condition { test, variable, values }` blocks as a Condition block.
-fn conditions(node: &Node, interpolated: &mut bool) -> Node {
+fn conditions(node: &Node) -> Node {
     let mut by_test: Vec<Member> = Vec::new();
     for block in objects(Some(node)) {
         let (Some(test), Some(variable)) = (block.get("test"), block.get("variable")) else {
@@ -267,7 +254,7 @@ fn conditions(node: &Node, interpolated: &mut bool) -> Node {
         let (Some(test_name), Some(variable_name)) = (test.as_str(), variable.as_str()) else {
             continue;
         };
-        let values = list(block, "values", interpolated);
+        let values = list(block, "values");
         let entry = member(variable_name, variable.span, values);
         match by_test.iter_mut().find(|m| m.key == test_name) {
             Some(existing) => {
@@ -306,9 +293,9 @@ fn append(members: &mut Vec<Member>, key: &str, span: Span, values: Node) {
 }
 
 /// The list argument `key` of `block`, empty when absent.
-fn list(block: &Node, key: &str, interpolated: &mut bool) -> Node {
+fn list(block: &Node, key: &str) -> Node {
     match block.get(key) {
-        Some(node) => strings(node, interpolated),
+        Some(node) => strings(node),
         None => Node {
             span: block.span,
             value: Value::Array(Vec::new()),
@@ -316,8 +303,8 @@ fn list(block: &Node, key: &str, interpolated: &mut bool) -> Node {
     }
 }
 
-/// A list of strings (or one string) with interpolations read as `*`.
-fn strings(node: &Node, interpolated: &mut bool) -> Node {
+/// A list of strings (or one string) with interpolations as placeholders.
+fn strings(node: &Node) -> Node {
     let values = match &node.value {
         Value::Array(items) => items.iter().collect(),
         _ => vec![node],
@@ -327,18 +314,17 @@ fn strings(node: &Node, interpolated: &mut bool) -> Node {
         value: Value::Array(
             values
                 .into_iter()
-                .map(|v| string(Some(v), "", v.span, interpolated))
+                .map(|v| string(Some(v), "", v.span))
                 .collect(),
         ),
     }
 }
 
-/// A string argument with interpolations read as `*`, or `default` when absent.
-fn string(node: Option<&Node>, default: &str, span: Span, interpolated: &mut bool) -> Node {
+/// A string argument with interpolations as placeholders, or `default` when absent.
+fn string(node: Option<&Node>, default: &str, span: Span) -> Node {
     let value = match node.map(|n| &n.value) {
         Some(Value::String(text)) => {
-            let (text, replaced) = interpolate(text);
-            *interpolated |= replaced;
+            let text = interpolate(text);
             Value::String(text)
         }
         Some(other) => other.clone(),
@@ -372,19 +358,17 @@ mod tests {
     use whittle_syntax::parse_json;
 
     #[test]
-    fn interpolations_become_wildcards_and_escapes_are_kept() {
+    fn interpolations_become_placeholders_and_escapes_are_kept() {
+        let shown = |text: &str| unknown::display(&interpolate(text)).into_owned();
         assert_eq!(
-            interpolate(r#"arn:aws:s3:::${var.bucket}/*"#),
-            ("arn:aws:s3:::*/*".to_owned(), true)
+            shown(r#"arn:aws:s3:::${var.bucket}/*"#),
+            "arn:aws:s3:::{var.bucket}/*"
         );
         assert_eq!(
-            interpolate(r#"${lookup(var.m, "k", "}")}-x"#),
-            ("*-x".to_owned(), true)
+            shown(r#"${lookup(var.m, "k", "}")}-x"#),
+            "{lookup(var.m, k, })}-x"
         );
-        assert_eq!(
-            interpolate("$${aws:username}"),
-            ("${aws:username}".to_owned(), false)
-        );
+        assert_eq!(interpolate("$${aws:username}"), "${aws:username}");
         assert!(whole_expression(
             "${jsonencode({Version = \"2012-10-17\"})}"
         ));
@@ -410,7 +394,6 @@ mod tests {
             document.subject.as_deref(),
             Some("data.aws_iam_policy_document.trust")
         );
-        assert!(document.assumption.is_some());
         let statement = &document.node.get("Statement").unwrap();
         let Value::Array(statements) = &statement.value else {
             panic!()
@@ -423,6 +406,9 @@ mod tests {
         let Value::Array(values) = &condition.get("aws:SourceAccount").unwrap().value else {
             panic!()
         };
-        assert_eq!(values[0].as_str(), Some("*"));
+        assert_eq!(
+            values[0].as_str().map(unknown::display).as_deref(),
+            Some("{var.account}")
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod action_rules;
 pub mod checks;
+mod key_policy;
 mod principals;
 mod work;
 
@@ -23,8 +24,9 @@ use whittle_policy::catalog::Catalog;
 use whittle_policy::condition_keys::CatalogKeys;
 use whittle_policy::expand::Expander;
 use whittle_policy::permissions::{Permissions, PolicyScope};
-use whittle_policy::policy::{Policy, Statement};
-use whittle_syntax::{Node, SourceFile, Span};
+use whittle_policy::policy::{ConditionValue, Policy, Principal, PrincipalElement, Statement};
+use whittle_policy::unknown;
+use whittle_syntax::{Node, Position, SourceFile, Span};
 
 /// A check: the code behind one rule, named by its file in `checks/`
 /// ([`checks::all`] pairs each check with its rule's name).
@@ -313,12 +315,15 @@ impl<'c> Linter<'c> {
         // Principal-level analysis needs each document's permissions; a file of
         // loose policies does not, and keeps none.
         let mut permissions = Vec::new();
+        let from_iam = contents.kind.is_from_iam();
         for document in &contents.documents {
-            let policy = if document.kind == DocumentKind::Trust {
+            let mut policy = if document.kind == DocumentKind::Trust {
                 Policy::parse_trust(&document.node)
             } else {
                 Policy::parse(&document.node)
             };
+            let unknowns = UnknownValues::of(file, &policy);
+            let this_key = key_policy::scope_to_this_key(document, &mut policy);
             let scope = PolicyScope::resolve(&policy, &self.expander, self.options.now);
             let logical = document.owner.as_ref().map(|owner| Logical {
                 kind: if document.kind == DocumentKind::Trust {
@@ -337,14 +342,22 @@ impl<'c> Linter<'c> {
                 statements: Some(&statements),
             };
             let before = findings.len();
-            let granted = self.lint_policy(target, document, &policy, &scope, &mut findings);
+            let origin = Origin { from_iam };
+            let granted =
+                self.lint_policy(target, document, origin, &policy, &scope, &mut findings);
             if let Some(assumption) = &document.assumption {
                 for finding in &mut findings[before..] {
                     finding.notes.push(assumption.clone());
                 }
             }
             for finding in &mut findings[before..] {
+                if let Some(note) = this_key.note(file, &finding.location) {
+                    finding.notes.push(note);
+                }
                 if let Some(note) = conditions_note(file, &document.conditions, &finding.location) {
+                    finding.notes.push(note);
+                }
+                if let Some(note) = unknowns.note(finding) {
                     finding.notes.push(note);
                 }
             }
@@ -382,6 +395,7 @@ impl<'c> Linter<'c> {
         &self,
         target: Target<'_>,
         document: &input::EmbeddedDocument,
+        origin: Origin,
         policy: &Policy,
         scope: &PolicyScope,
         findings: &mut Vec<Finding>,
@@ -398,6 +412,9 @@ impl<'c> Linter<'c> {
             condition_keys: &self.condition_keys,
         };
         for (rule, check) in &self.checks {
+            if origin.from_iam && rule.rejected_by_iam {
+                continue;
+            }
             check.check(&cx, &mut target.emitter(rule, findings));
         }
         // An administrator policy can do everything each risk rule looks for;
@@ -453,6 +470,14 @@ pub fn read_contents(file: &SourceFile) -> Result<input::Contents, FileOutcome> 
     }
 }
 
+/// Where a document was read from, which decides what can be wrong with it.
+#[derive(Clone, Copy)]
+struct Origin {
+    /// True for documents IAM returned (CLI output, account exports): they
+    /// passed IAM's validation, so rules about what IAM rejects do not run.
+    from_iam: bool,
+}
+
 /// Where the findings of one document or principal go.
 #[derive(Clone, Copy)]
 struct Target<'a> {
@@ -499,6 +524,106 @@ fn conditions_note(
             names.join(", ")
         )
     })
+}
+
+/// The values of one document that hold unresolved parts
+/// ([`whittle_policy::unknown`]), to say on exactly the findings whose
+/// verdict depends on one that it does.
+struct UnknownValues {
+    values: Vec<UnknownValue>,
+    /// True when the document was written as a string (a Terraform policy
+    /// argument): every element's span is the string's, so only what depends
+    /// on a statement's resources can be told apart.
+    embedded: bool,
+}
+
+struct UnknownValue {
+    /// Where the value is written.
+    at: (Position, Position),
+    /// The statement it is in.
+    statement: (Position, Position),
+    /// True for a Resource or NotResource value, on which every action-set
+    /// rule's verdict in the statement depends ("on every resource", "only on
+    /// named resources").
+    resource: bool,
+    labels: Vec<String>,
+}
+
+impl UnknownValues {
+    fn of(file: &SourceFile, policy: &Policy) -> Self {
+        let span = |s: Span| (file.position(s.start), file.position(s.end));
+        let mut values = Vec::new();
+        for statement in &policy.statements {
+            let mut push = |value: &str, at: Span, resource: bool| {
+                if unknown::contains(value) {
+                    values.push(UnknownValue {
+                        at: span(at),
+                        statement: span(statement.span),
+                        resource,
+                        labels: unknown::labels(value).map(str::to_owned).collect(),
+                    });
+                }
+            };
+            for value in statement.action.iter().flat_map(|a| &a.values) {
+                push(&value.value, value.span, false);
+            }
+            for value in statement.resource.iter().flat_map(|r| &r.values) {
+                push(&value.value, value.span, true);
+            }
+            if let Some(PrincipalElement {
+                value: Principal::Typed(kinds),
+                ..
+            }) = &statement.principal
+            {
+                for value in kinds.iter().flat_map(|(_, values)| values) {
+                    push(&value.value, value.span, false);
+                }
+            }
+            for condition in &statement.conditions {
+                for value in &condition.values {
+                    if let ConditionValue::String(text) = &value.value {
+                        push(text, value.span, false);
+                    }
+                }
+            }
+        }
+        let embedded = policy.statements.iter().all(|s| s.span == policy.span);
+        Self { values, embedded }
+    }
+
+    /// The note for `finding` when what it reports depends on an unresolved
+    /// value: one inside the element it points at or, for an action-set rule,
+    /// a Resource of its statement.
+    fn note(&self, finding: &Finding) -> Option<String> {
+        let (start, end) = (&finding.location.start, &finding.location.end);
+        let overlaps = |(a, b): &(Position, Position)| a <= end && start <= b;
+        let contains = |(a, b): &(Position, Position)| a <= start && end <= b;
+        let action_rule = finding.rule.matches.is_some();
+        let mut labels: Vec<&str> = self
+            .values
+            .iter()
+            .filter(|v| {
+                let resources = action_rule && v.resource;
+                if self.embedded {
+                    resources
+                } else {
+                    overlaps(&v.at) || (resources && contains(&v.statement))
+                }
+            })
+            .flat_map(|v| v.labels.iter().map(String::as_str))
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let first = labels.first()?;
+        let named = if labels.len() == 1 {
+            format!("{{{first}}}")
+        } else {
+            format!("{{{first}}} and {} more", labels.len() - 1)
+        };
+        Some(format!(
+            "depends on {named}, which the input leaves unresolved: it was read as a value whittle cannot know, neither \"*\" nor nothing"
+        ))
+    }
 }
 
 #[cfg(test)]

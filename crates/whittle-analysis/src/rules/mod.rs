@@ -90,6 +90,12 @@ pub struct Rule {
     /// ([`Rule::security_severity`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_severity: Option<f32>,
+    /// True when IAM refuses to store a document with this problem: a document
+    /// read from IAM (CLI output, an account export) passed that validation, so
+    /// the rule is not run on it — a finding there would be whittle's mistake,
+    /// and nothing the user could fix.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rejected_by_iam: bool,
 }
 
 impl Rule {

@@ -259,7 +259,9 @@ impl Parser {
         let mut values = self.strings(&member.value, key);
         if is_action {
             values.retain(|v| {
-                let valid = v.value == "*" || v.value.contains(':');
+                // An unresolved value may be any action: not the grammar's to judge.
+                let valid =
+                    v.value == "*" || v.value.contains(':') || crate::unknown::contains(&v.value);
                 if !valid {
                     self.problem(
                         v.span,

@@ -3,6 +3,7 @@
 //! `StringEquals` on the date key `aws:CurrentTime`.
 
 use std::net::IpAddr;
+use whittle_policy::unknown;
 
 use crate::lint::{Check, Emitter, PolicyContext};
 use crate::rules::Severity;
@@ -22,7 +23,10 @@ impl Check for ConditionTypeMismatch {
             for condition in &statement.conditions {
                 let family = Family::of(condition.operator.value.base);
                 for value in &condition.values {
-                    if !family.reads(&value.value) {
+                    // An unresolved value may be of any type.
+                    let unresolved =
+                        matches!(&value.value, ConditionValue::String(s) if unknown::contains(s));
+                    if !unresolved && !family.reads(&value.value) {
                         report_value(condition, family, value, out);
                     }
                 }

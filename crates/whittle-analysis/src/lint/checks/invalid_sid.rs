@@ -1,14 +1,25 @@
 //! `invalid-sid`: a `Sid` with characters IAM does not allow in identity policies.
 
+use crate::input::DocumentKind;
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::unknown;
 
 /// Flags Sids with anything but ASCII letters and digits.
 pub struct InvalidSid;
 
 impl Check for InvalidSid {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
+        // Bucket, queue, topic and key policies accept spaces and more in a Sid
+        // (AWS's default key policy has "Enable IAM User Permissions").
+        if cx.kind == DocumentKind::Resource {
+            return;
+        }
         for statement in &cx.policy.statements {
             let Some(sid) = &statement.sid else { continue };
+            // What an unresolved part becomes is not known.
+            if unknown::contains(&sid.value) {
+                continue;
+            }
             let invalid = invalid_characters(&sid.value);
             if invalid.is_empty() {
                 continue;

@@ -9,6 +9,7 @@ use whittle_syntax::Span;
 
 use whittle_policy::arn::{ArnProblem, parse_arn, split_parts};
 use whittle_policy::pattern::{Pattern, service_formats};
+use whittle_policy::unknown;
 
 /// Flags Resource/NotResource values IAM cannot read as an ARN.
 pub struct MalformedArn;
@@ -20,6 +21,11 @@ impl Check for MalformedArn {
                 continue;
             };
             for value in &resource.values {
+                // An unresolved value may complete the ARN (`!GetAtt T.Arn`,
+                // `${Bucket.Arn}/*`): no grammar verdict on what is unknown.
+                if unknown::contains(&value.value) {
+                    continue;
+                }
                 if let Err(problem) = parse_arn(&value.value) {
                     report(cx.catalog(), &value.value, value.span, &problem, out);
                 }

@@ -3,6 +3,7 @@
 use super::helpers::suggest::closest;
 use crate::diagnostics::echo;
 use crate::lint::{Check, Emitter, PolicyContext};
+use whittle_policy::unknown;
 
 /// Flags action patterns of known services that match no action of them.
 pub struct UnknownAction;
@@ -14,7 +15,12 @@ impl Check for UnknownAction {
             let Some(action) = &statement.action else {
                 continue;
             };
-            for value in &action.values {
+            // An unresolved value may be any action.
+            for value in action
+                .values
+                .iter()
+                .filter(|v| !unknown::contains(&v.value))
+            {
                 let Some((prefix, name)) = value.value.split_once(':') else {
                     continue;
                 };

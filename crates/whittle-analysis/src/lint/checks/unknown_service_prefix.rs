@@ -3,6 +3,7 @@
 use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
 use whittle_policy::expand::{has_wildcard, wildcard_matcher};
+use whittle_policy::unknown;
 
 /// Flags action patterns whose service part matches no known service.
 pub struct UnknownServicePrefix;
@@ -15,7 +16,12 @@ impl Check for UnknownServicePrefix {
             let Some(action) = &statement.action else {
                 continue;
             };
-            for value in &action.values {
+            // An unresolved value may be any action.
+            for value in action
+                .values
+                .iter()
+                .filter(|v| !unknown::contains(&v.value))
+            {
                 let Some((prefix, name)) = value.value.split_once(':') else {
                     continue;
                 };
