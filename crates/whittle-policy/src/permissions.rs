@@ -65,8 +65,9 @@ impl PassRoleGrant {
     /// `StringEquals`, `StringEqualsIgnoreCase` and `StringLike` limit (the key
     /// is always in a PassRole request, so `IfExists` and the set qualifiers
     /// change nothing); a negated operator is taken to limit nothing, which can
-    /// only keep a finding. Values are matched as patterns, so a value that
-    /// stands for something unknown (`${…}`) admits every service.
+    /// only keep a finding. Values are matched as patterns, so a policy
+    /// variable (`${…}`) or a value a template leaves unresolved admits every
+    /// service.
     fn of(statement: &Statement, broadly: bool) -> Self {
         let limits = statement
             .conditions
@@ -486,6 +487,12 @@ mod tests {
             ));
             assert_eq!(p.pass_role_to(&ec2), Some(true), "{condition}");
         }
+        // A value a template leaves unresolved may be any service.
+        let unknown = crate::unknown::placeholder("Ref Service");
+        let p = permissions(&format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{{"StringEquals":{{"iam:PassedToService":"{unknown}"}}}}}}]}}"#
+        ));
+        assert_eq!(p.pass_role_to(&ec2), Some(true));
         // A statement without iam:PassRole grants nothing to pass.
         let p = permissions(
             r#"{"Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}"#,
