@@ -138,8 +138,8 @@ fn json_report_has_the_documented_shape_and_exact_positions() {
         .find(|f| f["rule"] == "service-wide-wildcard")
         .unwrap();
     assert_eq!(wildcard["location"]["column"], 51);
-    // ec2:* on "*" is also a privilege escalation (user data) and a risk in
-    // every category.
+    // ec2:* on "*" is also a privilege escalation (user data, launch template
+    // versions) and a risk in every category.
     let mut rules = rules_of(&report);
     rules.sort();
     assert_eq!(
@@ -148,6 +148,7 @@ fn json_report_has_the_documented_shape_and_exact_positions() {
             "credentials-exposure",
             "data-exfiltration",
             "infrastructure-modification",
+            "privesc-ec2-launch-template-version",
             "privesc-ec2-user-data",
             "resource-exposure",
             "service-wide-wildcard",
@@ -155,7 +156,7 @@ fn json_report_has_the_documented_shape_and_exact_positions() {
         ]
     );
     assert_eq!(report["summary"]["errors"], 2);
-    assert_eq!(report["summary"]["warnings"], 4);
+    assert_eq!(report["summary"]["warnings"], 5);
     assert_eq!(report["summary"]["notes"], 1);
     assert_eq!(report["summary"]["documents"], 1);
 }

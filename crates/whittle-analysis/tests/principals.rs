@@ -236,3 +236,20 @@ fn trust_policies_are_linted_as_trust_policies_and_name_their_role() {
         );
     }
 }
+
+#[test]
+fn pass_role_counts_only_for_the_services_its_condition_admits() {
+    let findings = lint("passed-to-service.json");
+    let deployer = format!("{ACCOUNT}/lambda-deployer");
+    assert_eq!(
+        about(&findings, "privesc-passrole-lambda", &deployer).len(),
+        1
+    );
+    // Its iam:PassRole reaches Lambda only, not EC2.
+    assert!(about(&findings, "privesc-passrole-ec2", &deployer).is_empty());
+    // A role that may pass roles only to Systems Manager escalates through neither.
+    let other = format!("{ACCOUNT}/ssm-deployer");
+    for rule in ["privesc-passrole-lambda", "privesc-passrole-ec2"] {
+        assert!(about(&findings, rule, &other).is_empty(), "{rule}");
+    }
+}

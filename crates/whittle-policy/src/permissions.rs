@@ -13,6 +13,7 @@ use jiff::Timestamp;
 use crate::action_set::ActionSet;
 use crate::catalog::AccessLevel;
 use crate::expand::Expander;
+use crate::pattern::Pattern;
 use crate::policy::{ConditionValue, Effect, Policy, Statement};
 use whittle_syntax::Span;
 
@@ -45,6 +46,61 @@ pub struct StatementScope {
     pub negated_resource: bool,
     /// Why some or all of its actions can never apply, if so.
     pub inert: Option<String>,
+    /// For an Allow statement that grants `iam:PassRole`, the services it may
+    /// pass roles to.
+    pub pass_role: Option<PassRoleGrant>,
+}
+
+/// The services an Allow statement that grants `iam:PassRole` may pass roles
+/// to, from its `iam:PassedToService` conditions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassRoleGrant {
+    /// One entry per condition that limits the services, each the patterns of
+    /// its values (any may match); none when no condition limits them.
+    limits: Vec<Vec<Pattern>>,
+    /// True when the statement covers every role (or every resource of a type).
+    pub broadly: bool,
+}
+
+impl PassRoleGrant {
+    /// Reads the `iam:PassedToService` conditions of `statement`. Only
+    /// `StringEquals`, `StringEqualsIgnoreCase` and `StringLike` limit (the key
+    /// is always in a PassRole request, so `IfExists` and the set qualifiers
+    /// change nothing); a negated operator is taken to limit nothing, which can
+    /// only keep a finding. Values are matched as patterns, so a policy
+    /// variable (`${…}`) or a value a template leaves unresolved admits every
+    /// service.
+    fn of(statement: &Statement, broadly: bool) -> Self {
+        let limits = statement
+            .conditions
+            .iter()
+            .filter(|c| c.key.value.eq_ignore_ascii_case("iam:PassedToService"))
+            .filter(|c| {
+                matches!(
+                    c.operator.value.base,
+                    "StringEquals" | "StringEqualsIgnoreCase" | "StringLike"
+                )
+            })
+            .map(|c| {
+                c.values
+                    .iter()
+                    .filter_map(|v| match &v.value {
+                        ConditionValue::String(s) => Some(Pattern::policy(s)),
+                        ConditionValue::Bool(_) | ConditionValue::Number(_) => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        Self { limits, broadly }
+    }
+
+    /// True when the statement may pass roles to the service principal `service`
+    /// (`ec2.amazonaws.com`).
+    pub fn admits(&self, service: &str) -> bool {
+        self.limits
+            .iter()
+            .all(|values| values.iter().any(|p| p.matches(service)))
+    }
 }
 
 impl StatementScope {
@@ -67,6 +123,7 @@ impl StatementScope {
             .is_some_and(|r| r.negated || r.covers_a_whole_type());
         let catalog = expander.catalog();
         let mut actions = named.clone();
+        let pass_role_id = catalog.action_id("iam:PassRole");
         let mut inert_actions = ActionSet::empty(catalog.len());
         let inert = if let Some(reason) = expired(statement, now) {
             std::mem::swap(&mut actions, &mut inert_actions);
@@ -84,6 +141,9 @@ impl StatementScope {
         } else {
             None
         };
+        let pass_role = pass_role_id
+            .filter(|&id| statement.effect.value == Effect::Allow && actions.contains(id))
+            .map(|_| PassRoleGrant::of(statement, whole_type));
         Some(Self {
             index: statement.index,
             effect: statement.effect.value,
@@ -100,6 +160,7 @@ impl StatementScope {
             conditional: !statement.conditions.is_empty(),
             negated_resource: statement.resource.as_ref().is_some_and(|r| r.negated),
             inert,
+            pass_role,
         })
     }
 
@@ -275,6 +336,9 @@ pub struct Permissions {
     /// Actions an unconditional Deny on every resource removes
     /// ([`StatementScope::denies_everywhere`]): an explicit Deny beats any Allow.
     pub denied: ActionSet,
+    /// The services each Allow statement that grants `iam:PassRole` may pass
+    /// roles to.
+    pub pass_role: Vec<PassRoleGrant>,
 }
 
 impl Permissions {
@@ -286,6 +350,7 @@ impl Permissions {
             allowed_broadly: ActionSet::empty(len),
             allowed_beyond_self: ActionSet::empty(len),
             denied: ActionSet::empty(len),
+            pass_role: Vec::new(),
         }
     }
 
@@ -303,6 +368,9 @@ impl Permissions {
                     }
                     if !statement.self_only {
                         self.allowed_beyond_self.union_with(&statement.actions);
+                    }
+                    if let Some(grant) = &statement.pass_role {
+                        self.pass_role.push(grant.clone());
                     }
                 }
                 Effect::Deny if statement.denies_everywhere() => {
@@ -322,6 +390,7 @@ impl Permissions {
         self.allowed_beyond_self
             .union_with(&other.allowed_beyond_self);
         self.denied.union_with(&other.denied);
+        self.pass_role.extend(other.pass_role.iter().cloned());
     }
 
     /// Limits what is allowed to what `boundary` allows (a permissions boundary).
@@ -353,6 +422,18 @@ impl Permissions {
         let mut set = self.allowed_beyond_self.clone();
         set.subtract(&self.denied);
         set
+    }
+
+    /// Whether `iam:PassRole` is granted to pass roles to one of `services`:
+    /// `None` when no grant admits any of them, `Some(true)` when one that does
+    /// covers every role (or every role of a path), `Some(false)` when those
+    /// that do name roles.
+    pub fn pass_role_to(&self, services: &[String]) -> Option<bool> {
+        let admitting = self
+            .pass_role
+            .iter()
+            .filter(|g| services.iter().any(|s| g.admits(s)));
+        admitting.fold(None, |broad, g| Some(broad.unwrap_or(false) || g.broadly))
     }
 
     /// What can actually be used on every resource of some type.
@@ -405,6 +486,45 @@ mod tests {
             ));
             assert!(!p.effective_beyond_self().is_empty(), "{other}");
         }
+    }
+
+    #[test]
+    fn passed_to_service_conditions_limit_where_roles_go() {
+        let services = |s: &[&str]| s.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let ec2 = services(&["ec2.amazonaws.com"]);
+        let lambda = services(&["lambda.amazonaws.com"]);
+        let p = permissions(
+            r#"{"Statement":[
+              {"Effect":"Allow","Action":"iam:PassRole","Resource":"*",
+               "Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}},
+              {"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/ec2-app",
+               "Condition":{"StringLike":{"iam:PassedToService":["ec2.*"]}}}]}"#,
+        );
+        assert_eq!(p.pass_role_to(&lambda), Some(true));
+        assert_eq!(p.pass_role_to(&ec2), Some(false));
+        assert_eq!(p.pass_role_to(&services(&["glue.amazonaws.com"])), None);
+        // No condition, a negated one, or an unknown value: every service.
+        for condition in [
+            "",
+            r#","Condition":{"StringNotEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}"#,
+            r#","Condition":{"StringEquals":{"iam:PassedToService":"${Service}"}}"#,
+        ] {
+            let p = permissions(&format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Action":"iam:*","Resource":"*"{condition}}}]}}"#
+            ));
+            assert_eq!(p.pass_role_to(&ec2), Some(true), "{condition}");
+        }
+        // A value a template leaves unresolved may be any service.
+        let unknown = crate::unknown::placeholder("Ref Service");
+        let p = permissions(&format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{{"StringEquals":{{"iam:PassedToService":"{unknown}"}}}}}}]}}"#
+        ));
+        assert_eq!(p.pass_role_to(&ec2), Some(true));
+        // A statement without iam:PassRole grants nothing to pass.
+        let p = permissions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}"#,
+        );
+        assert_eq!(p.pass_role_to(&ec2), None);
     }
 
     #[test]

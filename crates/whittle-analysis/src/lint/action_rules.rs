@@ -3,11 +3,11 @@
 
 use crate::lint::{Emitter, PolicyContext};
 use crate::rules::{ActionMatch, Rule, Severity};
-use whittle_policy::ActionSet;
 use whittle_policy::catalog::Catalog;
 use whittle_policy::expand::Expander;
-use whittle_policy::permissions::Permissions;
+use whittle_policy::permissions::{Permissions, StatementScope};
 use whittle_policy::policy::Effect;
+use whittle_policy::{ActionId, ActionSet};
 
 /// How many action names a message lists per group before "and N more".
 const LISTED: usize = 3;
@@ -19,6 +19,9 @@ pub struct ActionRule {
     any_resource: bool,
     lower_on_named_resources: bool,
     ignore_self_service: bool,
+    /// `iam:PassRole` (its id, and the set of it alone) and the services it
+    /// must reach (with their `.cn` spellings), when the rule names them.
+    passed_to: Option<(ActionId, ActionSet, Vec<String>)>,
 }
 
 /// What an action-set rule found.
@@ -56,8 +59,22 @@ impl ActionRule {
                 set
             })
             .collect();
+        let passed_to = catalog
+            .action_id("iam:PassRole")
+            .filter(|_| !matches.passed_to.is_empty())
+            .map(|id| {
+                let services = matches
+                    .passed_to
+                    .iter()
+                    .flat_map(|s| [s.clone(), format!("{s}.cn")])
+                    .collect();
+                let mut only = ActionSet::empty(catalog.len());
+                only.insert(id);
+                (id, only, services)
+            });
         Self {
             groups,
+            passed_to,
             any_resource: matches.any_resource,
             lower_on_named_resources: matches.lower_on_named_resources,
             ignore_self_service: matches.ignore_self_service,
@@ -80,15 +97,29 @@ impl ActionRule {
         if !self.might_match(permissions) {
             return None;
         }
-        let usable = if self.any_resource {
+        let mut usable = if self.any_resource {
             permissions.effective_on_any_resource()
         } else if self.ignore_self_service {
             permissions.effective_beyond_self()
         } else {
             permissions.effective()
         };
+        let mut broadly = permissions.effective_broadly();
+        if let Some((pass_role, only, services)) = &self.passed_to
+            && usable.contains(*pass_role)
+        {
+            // iam:PassRole counts only where it may hand roles to the rule's
+            // service, and is broad only where such a grant is.
+            match permissions.pass_role_to(services) {
+                None => {
+                    usable.subtract(only);
+                    broadly.subtract(only);
+                }
+                Some(false) => broadly.subtract(only),
+                Some(true) => {}
+            }
+        }
         let matched = self.match_groups(&usable)?;
-        let broadly = permissions.effective_broadly();
         let scoped = self.lower_on_named_resources
             && matched.iter().any(|group| {
                 let mut broad = group.clone();
@@ -111,6 +142,15 @@ impl ActionRule {
         self.groups
             .iter()
             .all(|group| group.meets(|i| base.word(i) & !p.denied.word(i)))
+    }
+
+    /// False for a statement whose `iam:PassRole` cannot reach the rule's
+    /// services (so that the finding points at one that can).
+    fn passes_to_service(&self, statement: &StatementScope) -> bool {
+        match (&self.passed_to, &statement.pass_role) {
+            (Some((_, _, services)), Some(grant)) => services.iter().any(|s| grant.admits(s)),
+            _ => true,
+        }
     }
 
     fn match_groups(&self, granted: &ActionSet) -> Option<Vec<ActionSet>> {
@@ -137,6 +177,7 @@ impl ActionRule {
             s.effect == Effect::Allow
                 && (!self.any_resource || s.any_resource)
                 && s.actions.meets(|i| first.word(i))
+                && self.passes_to_service(s)
         });
         let span = granting.map_or(cx.policy.span, |s| s.action_span);
         let mut finding = out.at(span);
@@ -178,6 +219,38 @@ mod tests {
     use super::*;
     use crate::rules::RuleSet;
     use whittle_policy::catalog::Catalog;
+
+    fn passrole_ec2(policy: &str) -> Option<Verdict> {
+        let catalog = Catalog::embedded();
+        let expander = Expander::new(catalog);
+        let rules = RuleSet::embedded().unwrap();
+        let rule = rules
+            .iter()
+            .find(|r| r.name == "privesc-passrole-ec2")
+            .unwrap();
+        let compiled = ActionRule::compile(rule.matches.as_ref().unwrap(), &expander);
+        let parsed = whittle_policy::Policy::parse(&whittle_syntax::parse_json(policy).unwrap());
+        let now = "2026-11-20T00:00:00Z".parse().unwrap();
+        let scope = whittle_policy::permissions::PolicyScope::resolve(&parsed, &expander, now);
+        compiled.evaluate(&whittle_policy::permissions::policy_permissions(
+            &scope,
+            catalog.len(),
+        ))
+    }
+
+    #[test]
+    fn passed_to_admits_the_china_spelling_and_nothing_else() {
+        let with = |service: &str| {
+            format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}},
+                    {{"Effect":"Allow","Action":"iam:PassRole","Resource":"*",
+                    "Condition":{{"StringEquals":{{"iam:PassedToService":"{service}"}}}}}}]}}"#
+            )
+        };
+        let china = passrole_ec2(&with("ec2.amazonaws.com.cn")).unwrap();
+        assert!(!china.scoped);
+        assert!(passrole_ec2(&with("ecs.amazonaws.com")).is_none());
+    }
 
     #[test]
     fn every_pattern_of_every_action_rule_names_real_actions() {

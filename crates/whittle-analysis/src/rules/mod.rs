@@ -181,6 +181,11 @@ pub struct ActionMatch {
     /// performs them on itself, such as creating its own access keys.
     #[serde(default)]
     pub ignore_self_service: bool,
+    /// The service principals the rule's `iam:PassRole` hands roles to
+    /// (`ec2.amazonaws.com`): a PassRole grant whose `iam:PassedToService`
+    /// condition admits none of them does not count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed_to: Vec<String>,
 }
 
 impl ActionMatch {
