@@ -1,7 +1,16 @@
-//! `unknown-service-prefix`: an action whose service prefix no AWS service uses.
+//! `unknown-service-prefix`: an action whose service prefix is not in the action
+//! catalog.
+//!
+//! A prefix close to a known one is a misspelling (an error, with the
+//! suggestion). Otherwise whittle cannot tell a typo from a service AWS retired
+//! or one newer than the catalog: a retired service the corrections data lists
+//! is named as such, and any other prefix is a warning that says what whittle
+//! knows, not that AWS has no such service.
 
 use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
+use crate::rules::Severity;
+use whittle_policy::catalog::corrections::Corrections;
 use whittle_policy::expand::{has_wildcard, wildcard_matcher};
 
 /// Flags action patterns whose service part matches no known service.
@@ -28,16 +37,37 @@ impl Check for UnknownServicePrefix {
                     continue;
                 }
                 let mut finding = out.at(value.span);
-                if let Some(near) = closest(prefix, prefixes()) {
-                    finding = finding.note(format!("did you mean \"{near}:{name}\"?"));
-                }
                 if !statement.is_allow() {
                     finding = finding.note("in a Deny statement an unknown action denies nothing");
                 }
-                finding.emit(format!(
-                    "\"{}\": no AWS service uses the prefix \"{prefix}\"",
-                    value.value
-                ));
+                let retired = (!has_wildcard(prefix))
+                    .then(|| Corrections::embedded().retired(prefix))
+                    .flatten();
+                if let Some(retired) = retired {
+                    finding
+                        .severity(Severity::Warning)
+                        .note(retired.source.clone())
+                        .emit(format!(
+                            "\"{}\": {}, the service of the prefix \"{prefix}\", was retired; the action matches nothing",
+                            value.value, retired.service
+                        ));
+                } else if let Some(near) = closest(prefix, prefixes()) {
+                    finding
+                        .note(format!("did you mean \"{near}:{name}\"?"))
+                        .emit(format!(
+                            "\"{}\": no AWS service uses the prefix \"{prefix}\"",
+                            value.value
+                        ));
+                } else {
+                    finding
+                        .severity(Severity::Warning)
+                        .note("a service retired or newer than the catalog, or a misspelling: `whittle catalog update` fetches AWS's current service reference")
+                        .emit(format!(
+                            "\"{}\": no service in whittle's action catalog (data of {}) uses the prefix \"{prefix}\"",
+                            value.value,
+                            catalog.date()
+                        ));
+                }
             }
         }
     }
