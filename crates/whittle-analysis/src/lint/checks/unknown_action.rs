@@ -17,6 +17,17 @@ use crate::rules::Severity;
 /// make a misspelling rather than another name.
 const TYPO_EDITS: usize = 2;
 
+/// The longest action name AWS could add: its longest today is under 100.
+const MAX_ACTION_NAME: usize = 128;
+
+/// True when `name` could be an AWS action: letters and digits, not too long.
+/// Anything else is a mistake, not an action newer than the catalog.
+fn plausible(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_ACTION_NAME
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// True when `name` is a misspelling of `near`: a few edits apart.
 fn is_typo(name: &str, near: &str) -> bool {
     strsim::damerau_levenshtein(&name.to_ascii_lowercase(), &near.to_ascii_lowercase())
@@ -75,7 +86,7 @@ impl Check for UnknownAction {
                 // A wildcard that matches nothing of a known service is a
                 // mistake whatever the catalog's age; a plain name far from
                 // every known one may be newer than the catalog.
-                if !wildcard && !near.is_some_and(|near| is_typo(name, near)) {
+                if !wildcard && plausible(name) && !near.is_some_and(|near| is_typo(name, near)) {
                     if let Some(near) = near {
                         finding = finding.note(format!(
                             "a similar action: \"{}:{near}\"",
@@ -122,5 +133,14 @@ mod tests {
             "DescribeRoutingControlByName",
             "DescribeRoutingControl"
         ));
+    }
+
+    #[test]
+    fn only_names_aws_could_use_may_be_newer_than_the_catalog() {
+        use super::plausible;
+        assert!(plausible("GetPaymentPreferences"));
+        assert!(!plausible("Get-Payment"));
+        assert!(!plausible(&"x".repeat(129)));
+        assert!(!plausible(""));
     }
 }

@@ -13,6 +13,20 @@ use crate::rules::Severity;
 use whittle_policy::catalog::corrections::Corrections;
 use whittle_policy::expand::{has_wildcard, wildcard_matcher};
 
+/// The longest service prefix AWS could add; its longest today is under 40.
+const MAX_PREFIX: usize = 64;
+
+/// True when `prefix` could be an AWS service prefix: letters (IAM ignores
+/// their case), digits and hyphens, not too long. Anything else, a wildcard
+/// matching no service included, is a mistake.
+fn plausible(prefix: &str) -> bool {
+    !prefix.is_empty()
+        && prefix.len() <= MAX_PREFIX
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// Flags action patterns whose service part matches no known service.
 pub struct UnknownServicePrefix;
 
@@ -51,13 +65,16 @@ impl Check for UnknownServicePrefix {
                             "\"{}\": {}, the service of the prefix \"{prefix}\", was retired; the action matches nothing",
                             value.value, retired.service
                         ));
-                } else if let Some(near) = closest(prefix, prefixes()) {
-                    finding
-                        .note(format!("did you mean \"{near}:{name}\"?"))
-                        .emit(format!(
-                            "\"{}\": no AWS service uses the prefix \"{prefix}\"",
-                            value.value
-                        ));
+                } else if let Some(near) =
+                    closest(prefix, prefixes()).or_else(|| (!plausible(prefix)).then_some(""))
+                {
+                    if !near.is_empty() {
+                        finding = finding.note(format!("did you mean \"{near}:{name}\"?"));
+                    }
+                    finding.emit(format!(
+                        "\"{}\": no AWS service uses the prefix \"{prefix}\"",
+                        value.value
+                    ));
                 } else {
                     finding
                         .severity(Severity::Warning)
@@ -70,5 +87,20 @@ impl Check for UnknownServicePrefix {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible;
+
+    #[test]
+    fn only_prefixes_aws_could_use_may_be_newer_than_the_catalog() {
+        assert!(plausible("securityagent"));
+        assert!(plausible("sagemaker-groundtruth-synthetic"));
+        assert!(plausible("SecurityAgent"));
+        assert!(!plausible("S3 "));
+        assert!(!plausible("s*"));
+        assert!(!plausible(&"a".repeat(65)));
     }
 }
