@@ -13,6 +13,7 @@ mod allow_not_resource;
 mod assume_role_on_any_resource;
 mod condition_type_mismatch;
 mod cross_service_wildcard;
+mod deprecated_condition_key;
 mod duplicate_sid;
 mod empty_element;
 mod full_admin_access;

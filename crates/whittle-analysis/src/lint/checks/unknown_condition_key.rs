@@ -4,7 +4,7 @@
 //! The table of AWS global condition keys lives in
 //! `whittle_policy::condition_keys` (data from AWS's reference), shared with
 //! the other condition checks. A global key AWS no longer documents
-//! (`aws:SourceOwner`) is a warning naming its replacement.
+//! (`aws:SourceOwner`) is known here; `deprecated-condition-key` reports it.
 
 use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
@@ -32,9 +32,6 @@ impl Check for UnknownConditionKey {
             let services = statement_services(catalog, statement);
             for condition in &statement.conditions {
                 let key = condition.key.value.as_str();
-                if report_deprecated(condition, out) {
-                    continue;
-                }
                 let Some(services) = &services else {
                     continue;
                 };
@@ -46,30 +43,6 @@ impl Check for UnknownConditionKey {
             }
         }
     }
-}
-
-/// Reports a global key AWS no longer documents, naming its replacement;
-/// true when the key is one.
-fn report_deprecated(condition: &Condition, out: &mut Emitter<'_>) -> bool {
-    let key = condition.key.value.as_str();
-    let Some(global) = global_key(key) else {
-        return false;
-    };
-    let Some(replacement) = &global.deprecated else {
-        return false;
-    };
-    let mut finding = out.at(condition.key.span).severity(Severity::Warning);
-    if let Some(source) = &global.deprecation_source {
-        finding = finding.note(source.clone());
-    }
-    finding
-        .note(format!(
-            "AWS may stop setting \"{key}\" in requests; \"{replacement}\" is the documented key"
-        ))
-        .emit(format!(
-            "\"{key}\" is a deprecated global condition key: use \"{replacement}\""
-        ));
-    true
 }
 
 /// The services of the statement's actions, as indices into
