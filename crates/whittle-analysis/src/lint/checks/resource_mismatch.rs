@@ -33,6 +33,9 @@ use whittle_policy::pattern::Pattern;
 
 /// Statements matching more actions than this (a wildcard such as `*`) are not judged.
 const MAX_ACTIONS: usize = 2_000;
+/// Statements whose Action values times Resource ARNs exceed this are not
+/// judged per action: the work stays bounded on generated policies.
+const MAX_PAIRS: usize = 100_000;
 /// How many expected ARN formats a finding lists.
 const MAX_FORMATS_SHOWN: usize = 3;
 
@@ -86,7 +89,7 @@ fn report_actions(
         return;
     };
     // With one Action value, the per-ARN findings already say it all.
-    if action.values.len() < 2 {
+    if action.values.len() < 2 || action.values.len().saturating_mul(arns.len()) > MAX_PAIRS {
         return;
     }
     let catalog = cx.catalog();
