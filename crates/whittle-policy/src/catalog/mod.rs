@@ -4,7 +4,9 @@
 //! The catalog is embedded in the binary (gzip-compressed JSON built by
 //! `scripts/build-catalog.py` from AWS's Service Authorization Reference) so that
 //! linting works offline. A catalog refreshed by `whittle catalog update` from
-//! AWS's service reference is merged over it, service by service.
+//! AWS's service reference is merged over it, service by service. Either way the
+//! reviewed corrections of `data/corrections.toml` ([`corrections`]) are applied
+//! to the merged data.
 //!
 //! File format (`format: 1`), shared by the embedded data and the user cache:
 //! `{"format":1, "source":{"name","version","date","license"?},
@@ -12,6 +14,7 @@
 //!   "conditions":[...], "tracked"?}], "resources":[{"type","arns":[...],"conditions":[...]}],
 //!   "conditions":[{"key","type"}]}]}`.
 
+pub mod corrections;
 pub mod service_reference;
 
 use std::collections::HashMap;
@@ -204,6 +207,9 @@ pub struct Catalog {
     actions: Vec<Action>,
     by_prefix: HashMap<String, usize>,
     by_action: HashMap<String, ActionId>,
+    /// Write actions that create, change or delete no resource
+    /// ([`corrections::DataWrite`]).
+    data_writes: ActionSet,
 }
 
 impl Catalog {
@@ -251,6 +257,7 @@ impl Catalog {
             }
         }
         records.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+        corrections::apply(corrections::Corrections::embedded(), &mut records);
         Self::index(sources, records)
     }
 
@@ -277,13 +284,36 @@ impl Catalog {
                 record,
             });
         }
+        let mut data_writes = ActionSet::empty(actions.len());
+        for name in corrections::Corrections::embedded().data_writes() {
+            if let Some(&id) = by_action.get(&name.to_ascii_lowercase()) {
+                data_writes.insert(id);
+            }
+        }
         Catalog {
             sources,
             services,
             actions,
             by_prefix,
             by_action,
+            data_writes,
         }
+    }
+
+    /// True for a Write action that only moves data through a resource that
+    /// exists (`kms:Decrypt`, `sqs:SendMessage`, `sns:Publish`): it creates,
+    /// changes or deletes no resource.
+    pub fn writes_data_only(&self, id: ActionId) -> bool {
+        self.data_writes.contains(id)
+    }
+
+    /// The date of the newest data the catalog holds (YYYY-MM-DD).
+    pub fn date(&self) -> &str {
+        self.sources
+            .iter()
+            .map(|s| s.date.as_str())
+            .max()
+            .unwrap_or("unknown")
     }
 
     /// Where the data came from: the embedded data first, then any overlay.

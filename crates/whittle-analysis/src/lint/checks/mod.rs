@@ -20,6 +20,7 @@ mod condition_type_mismatch;
 mod create_service_linked_role_on_any_resource;
 mod cross_service_wildcard;
 mod deny_with_unsupported_tag_condition;
+mod deprecated_condition_key;
 mod duplicate_condition_key_case;
 mod duplicate_sid;
 mod empty_element;

@@ -5,6 +5,17 @@
 //! reported only when it cannot match any format of any of the statement's actions,
 //! reading every `${Variable}` of a format and every wildcard or policy variable of
 //! the value as "any run of characters": only certain mismatches are findings.
+//! The catalog's resource data includes the reviewed corrections of
+//! `whittle-policy/data/corrections.toml` (CodeConnections ARNs for CodeStar
+//! Connections actions, Session Manager sessions for `ssmmessages`, …).
+//!
+//! Then, per action of a statement with several: an action (or every action of
+//! a wildcard) that can act on none of the statement's resources never applies.
+//! Actions that cannot be limited to a resource are evaluated only against
+//! `"Resource": "*"`; next to specific ARNs only, they never apply either — a
+//! note: IAM accepts it, AWS's own policies do it often (about 490 actions in its
+//! managed policies), and the catalog may lag behind a service that added
+//! resource types.
 //!
 //! Also [`Pattern`], the matcher for catalog templates other checks use.
 
@@ -22,6 +33,9 @@ use whittle_policy::pattern::Pattern;
 
 /// Statements matching more actions than this (a wildcard such as `*`) are not judged.
 const MAX_ACTIONS: usize = 2_000;
+/// Statements whose Action values times Resource ARNs exceed this are not
+/// judged per action: the work stays bounded on generated policies.
+const MAX_PAIRS: usize = 100_000;
 /// How many expected ARN formats a finding lists.
 const MAX_FORMATS_SHOWN: usize = 3;
 
@@ -42,14 +56,72 @@ impl Check for ResourceMismatch {
                 continue;
             }
             let targets = Targets::of(cx.catalog(), actions);
+            let mut arns = Vec::with_capacity(resource.values.len());
+            let mut accepted = false;
             for value in &resource.values {
                 let Some(arn) = SpecificArn::of(value) else {
                     continue;
                 };
-                if !targets.accepts(&arn) {
-                    report(cx.catalog(), actions, &targets, value, out);
+                if targets.accepts(&arn) {
+                    accepted = true;
+                } else {
+                    report(cx.catalog(), actions, &targets, &arn, value, out);
                 }
+                arns.push(arn);
             }
+            // When no ARN fits any action, the findings above say it all.
+            if accepted && arns.len() == resource.values.len() {
+                report_actions(cx, statement, &arns, out);
+            }
+        }
+    }
+}
+
+/// Reports each Action value of a statement with several whose actions can
+/// act on none of `arns` (every Resource value of the statement).
+fn report_actions(
+    cx: &PolicyContext<'_>,
+    statement: &Statement,
+    arns: &[SpecificArn],
+    out: &mut Emitter<'_>,
+) {
+    let Some(action) = &statement.action else {
+        return;
+    };
+    // With one Action value, the per-ARN findings already say it all.
+    if action.values.len() < 2 || action.values.len().saturating_mul(arns.len()) > MAX_PAIRS {
+        return;
+    }
+    let catalog = cx.catalog();
+    for value in &action.values {
+        let set = cx.expander.expand(&value.value);
+        let count = set.count();
+        if count == 0 || count > MAX_ACTIONS {
+            continue;
+        }
+        let targets = Targets::of(catalog, &set);
+        if arns.iter().any(|arn| targets.accepts(arn)) {
+            continue;
+        }
+        let subject = if count == 1 {
+            format!("\"{}\"", value.value)
+        } else {
+            format!("none of the {count} actions of \"{}\"", value.value)
+        };
+        if targets.formats.is_empty() {
+            out.at(value.span)
+                .severity(Severity::Note)
+                .note("IAM evaluates an action without resource types only against \"Resource\": \"*\"; give it a statement of its own on \"*\", narrowed with conditions")
+                .emit(format!(
+                    "{subject} never applies: it cannot be limited to a resource, and the statement lists only specific ARNs"
+                ));
+        } else {
+            let verb = if count == 1 { "acts" } else { "act" };
+            out.at(value.span)
+                .note(expected_formats(&targets))
+                .emit(format!(
+                    "{subject} {verb} on none of the statement's resources: it never applies"
+                ));
         }
     }
 }
@@ -134,6 +206,14 @@ impl<'c> Targets<'c> {
         targets
     }
 
+    /// True when some action of a service matching `service` (an ARN's
+    /// service part, which may hold wildcards) has no resource type.
+    fn unscoped_in(&self, service: &str) -> bool {
+        !self.unscoped.is_empty()
+            && whittle_policy::expand::wildcard_matcher(service)
+                .is_some_and(|m| self.unscoped.iter().any(|p| m.is_match(p)))
+    }
+
     /// True when some action may act on `arn`: one of the formats can match it,
     /// or it names every resource of a service with actions that have no
     /// resource type.
@@ -163,6 +243,7 @@ fn report(
     catalog: &Catalog,
     actions: &ActionSet,
     targets: &Targets<'_>,
+    arn: &SpecificArn,
     value: &Spanned<String>,
     out: &mut Emitter<'_>,
 ) {
@@ -171,11 +252,16 @@ fn report(
         Some(id) => catalog.action(id).qualified_name.clone(),
         None => format!("any of the statement's {count} actions"),
     };
-    if targets.formats.is_empty() {
-        let what = if count == 1 {
+    if targets.formats.is_empty() || targets.unscoped_in(&arn.service) {
+        let what = if targets.formats.is_empty() && count == 1 {
             format!("{subject} cannot")
-        } else {
+        } else if targets.formats.is_empty() {
             format!("none of the statement's {count} actions can")
+        } else {
+            format!(
+                "no action of the statement acts on it, and its {} actions cannot",
+                arn.service
+            )
         };
         out.at(value.span)
             .severity(Severity::Warning)

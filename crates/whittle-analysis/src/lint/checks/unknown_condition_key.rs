@@ -2,7 +2,9 @@
 //! services define.
 //!
 //! The table of AWS global condition keys lives in
-//! `whittle_policy::condition_keys`, shared with the other condition checks.
+//! `whittle_policy::condition_keys` (data from AWS's reference), shared with
+//! the other condition checks. A global key AWS no longer documents
+//! (`aws:SourceOwner`) is known here; `deprecated-condition-key` reports it.
 
 use super::helpers::suggest::closest;
 use crate::lint::{Check, Emitter, PolicyContext};
@@ -10,7 +12,12 @@ use whittle_policy::catalog::{Catalog, Service};
 use whittle_policy::expand::has_wildcard;
 use whittle_policy::policy::{Condition, Statement};
 
-use whittle_policy::condition_keys::{CatalogKeys, GLOBAL_KEYS, global_key};
+use crate::rules::Severity;
+use whittle_policy::condition_keys::{CatalogKeys, global_key, global_keys};
+
+/// The most edits that make a service key a misspelling of a known one rather
+/// than a key the catalog does not know yet.
+const TYPO_EDITS: usize = 2;
 
 /// Flags condition keys no service of the statement and no global key matches.
 pub struct UnknownConditionKey;
@@ -22,12 +29,13 @@ impl Check for UnknownConditionKey {
             if statement.conditions.is_empty() {
                 continue;
             }
-            let Some(services) = statement_services(catalog, statement) else {
-                continue;
-            };
+            let services = statement_services(catalog, statement);
             for condition in &statement.conditions {
                 let key = condition.key.value.as_str();
-                if judged(key) && !is_known(cx.condition_keys(), &services, key) {
+                let Some(services) = &services else {
+                    continue;
+                };
+                if judged(key) && !is_known(cx.condition_keys(), services, key) {
                     let services: Vec<&Service> =
                         services.iter().map(|&i| &catalog.services()[i]).collect();
                     report(catalog, &services, condition, out);
@@ -89,8 +97,23 @@ fn report(catalog: &Catalog, services: &[&Service], condition: &Condition, out: 
         _ => format!("\"{key}\" is not a condition key of {}", names(services)),
     };
     let mut finding = out.at(condition.key.span);
-    if let Some(near) = suggestion(services, owner, key) {
+    let near = suggestion(services, owner, key);
+    let global = prefix.is_some_and(|p| p.eq_ignore_ascii_case("aws"));
+    let typo = near.as_deref().is_some_and(|near| {
+        strsim::damerau_levenshtein(&key.to_ascii_lowercase(), &near.to_ascii_lowercase())
+            <= TYPO_EDITS
+    });
+    if let Some(near) = &near {
         finding = finding.note(format!("did you mean \"{near}\"?"));
+    }
+    if !global && !typo {
+        // A service key close to none the catalog knows may be newer than the
+        // catalog (AWS's own managed policies use some): say what whittle knows.
+        finding
+            .severity(Severity::Warning)
+            .note("a key newer than the catalog, or a misspelling: `whittle catalog update` fetches AWS's current service reference")
+            .emit(format!("{message} in whittle's action catalog (data of {})", catalog.date()));
+        return;
     }
     finding
         .note("a key that is never in the request makes the condition never match, or always match with IfExists or a negated operator")
@@ -113,9 +136,10 @@ fn suggestion(services: &[&Service], owner: Option<&Service>, key: &str) -> Opti
         .copied()
         .chain(owner)
         .flat_map(|s| s.record.conditions.iter().map(|c| c.key.as_str()));
-    let known: Vec<&str> = GLOBAL_KEYS
+    let known: Vec<&str> = global_keys()
         .iter()
-        .map(|g| g.key)
+        .filter(|g| g.deprecated.is_none())
+        .map(|g| g.key.as_str())
         .chain(service_keys)
         .collect();
     match key.split_once('/') {
