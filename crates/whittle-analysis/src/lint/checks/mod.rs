@@ -25,6 +25,7 @@ mod pass_role_on_any_resource;
 mod pass_role_without_service_condition;
 mod policy_size_exceeded;
 mod principal_in_identity_policy;
+mod privesc_chain;
 mod public_resource_policy;
 mod redundant_action;
 mod redundant_statement;

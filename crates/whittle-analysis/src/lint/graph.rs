@@ -1,0 +1,1056 @@
+//! Who can become whom in an account export. The nodes are its users and
+//! roles; an edge from A to B is a way A gets B's permissions, decided from
+//! policy text alone:
+//!
+//! - A assumes role B: B's trust policy admits A (by ARN, by A's account —
+//!   then A's own policies must allow `sts:AssumeRole` on B —, or everyone) and
+//!   no unconditional Deny of either side, nor A's boundary, stops it;
+//! - A rewrites B's trust policy (`iam:UpdateAssumeRolePolicy` on B) and then
+//!   assumes it;
+//! - A creates credentials for user B (`iam:CreateAccessKey`,
+//!   `iam:CreateLoginProfile`, `iam:UpdateLoginProfile` on B);
+//! - A passes role B (`iam:PassRole` on B) to a service B trusts, holding the
+//!   other actions of one of the `privilege-escalation` rules whose `[match]`
+//!   includes `iam:PassRole` (the compute action that runs code as B).
+//!
+//! The dangerous principals are the administrators and those an escalation
+//! rule fires on. Reachability is computed once, by a breadth-first search
+//! backwards from all of them: each principal that can reach one gets the
+//! shortest chain to the nearest. Building the edges is bounded by [`BUDGET`]
+//! resource checks, so an account of thousands of roles trusting their account
+//! stays fast; when the budget runs out the chains found so far are reported
+//! with a note.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use crate::diagnostics::{FlowStep, Location, Logical, LogicalKind, Related};
+use crate::input::{Contents, DocumentKind, PrincipalEntry, PrincipalKind};
+use crate::rules::Rule;
+use whittle_policy::{ActionId, Catalog};
+use whittle_policy::pattern::Pattern;
+use whittle_policy::permissions::{Permissions, PolicyScope, StatementScope};
+use whittle_policy::policy::{Effect, Element, Policy, Principal, Statement};
+use whittle_policy::ActionSet;
+use whittle_syntax::SourceFile;
+
+/// The most resource checks building the graph may make.
+pub(super) const BUDGET: usize = 2_000_000;
+
+/// A document of the export, parsed, with its statements resolved.
+pub(crate) struct Parsed {
+    /// The parsed document.
+    pub policy: Policy,
+    /// Its statements resolved against the catalog.
+    pub scope: PolicyScope,
+}
+
+/// Why a principal is dangerous to reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Danger {
+    /// It can use every action on every resource.
+    Admin,
+    /// The escalation rule of this name fires on it.
+    Escalates(String),
+}
+
+impl Danger {
+    /// "an administrator", "able to escalate (privesc-passrole-ec2)".
+    pub fn describe(&self) -> String {
+        match self {
+            Danger::Admin => "an administrator (full-admin-access)".to_owned(),
+            Danger::Escalates(rule) => format!("able to escalate its privileges ({rule})"),
+        }
+    }
+}
+
+/// The chain from one principal to a dangerous one, as a finding shows it.
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// The principals along the chain (`user/dev`, `role/ci`, `role/admin`),
+    /// the reported one first.
+    pub path: Vec<String>,
+    /// One step per hop, at the statement that makes it possible.
+    pub steps: Vec<FlowStep>,
+    /// The policies that make the hops, with what each contributes.
+    pub related: Vec<Related>,
+    /// Why the last principal is dangerous.
+    pub danger: Danger,
+    /// The hops that hold only under a policy's conditions, described.
+    pub conditions: Vec<String>,
+    /// True when the graph was cut short by [`BUDGET`].
+    pub truncated: bool,
+}
+
+/// A user or role as a node of the graph.
+pub(super) struct Node<'a> {
+    /// The export's entry.
+    pub entry: &'a PrincipalEntry,
+    /// Its identity policies: indices of documents.
+    pub sources: Vec<usize>,
+    /// Its permissions boundary's document, if the export holds it.
+    pub boundary: Option<usize>,
+    /// Why it is dangerous, if it is.
+    pub danger: Option<Danger>,
+    /// The escalation rules through which it could pass a role: indices into
+    /// [`Edges::pass_rules`] whose other actions it holds.
+    pub pass_rules: Vec<usize>,
+    /// Which of [`Edges`]' actions its policies grant at all (before resources).
+    pub holds: Holds,
+}
+
+/// Which edge actions a principal holds, whatever the resources.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Holds {
+    assume: bool,
+    update_trust: bool,
+    credentials: bool,
+    pass: bool,
+}
+
+/// A privilege-escalation rule that passes a role: what else it needs.
+pub(super) struct PassRule {
+    rule: Arc<Rule>,
+    /// Its groups other than the one of iam:PassRole.
+    others: Vec<ActionSet>,
+}
+
+/// The actions that make edges, looked up in the catalog once.
+pub(super) struct Edges {
+    assume: Option<ActionId>,
+    pass: Option<ActionId>,
+    update_trust: Option<ActionId>,
+    credentials: Vec<ActionId>,
+    /// The escalation rules that pass a role.
+    pub pass_rules: Vec<PassRule>,
+}
+
+impl Edges {
+    /// The edge actions of `catalog`, and of `action_rules` those tagged
+    /// `privilege-escalation` whose match includes iam:PassRole.
+    pub fn of(catalog: &Catalog, action_rules: &[(Arc<Rule>, super::ActionRule)]) -> Self {
+        let pass = catalog.action_id("iam:PassRole");
+        let pass_rules = pass.map_or_else(Vec::new, |pass| {
+            action_rules
+                .iter()
+                .filter(|(rule, _)| rule.tags.iter().any(|t| t == "privilege-escalation"))
+                .filter_map(|(rule, compiled)| {
+                    let (with, others): (Vec<&ActionSet>, Vec<&ActionSet>) =
+                        compiled.groups().iter().partition(|g| g.contains(pass));
+                    (!with.is_empty() && !others.is_empty()).then(|| PassRule {
+                        rule: Arc::clone(rule),
+                        others: others.into_iter().cloned().collect(),
+                    })
+                })
+                .collect()
+        });
+        Self {
+            assume: catalog.action_id("sts:AssumeRole"),
+            pass,
+            update_trust: catalog.action_id("iam:UpdateAssumeRolePolicy"),
+            credentials: [
+                "iam:CreateAccessKey",
+                "iam:CreateLoginProfile",
+                "iam:UpdateLoginProfile",
+            ]
+            .into_iter()
+            .filter_map(|name| catalog.action_id(name))
+            .collect(),
+            pass_rules,
+        }
+    }
+
+    /// Which edge actions `permissions` grant, and through which pass rules.
+    pub fn held(&self, permissions: &Permissions) -> (Holds, Vec<usize>) {
+        let usable = permissions.effective();
+        let has = |id: Option<ActionId>| id.is_some_and(|id| usable.contains(id));
+        let holds = Holds {
+            assume: has(self.assume),
+            update_trust: has(self.update_trust),
+            credentials: self.credentials.iter().any(|&id| usable.contains(id)),
+            pass: has(self.pass),
+        };
+        let rules = if holds.pass {
+            (0..self.pass_rules.len())
+                .filter(|&r| {
+                    self.pass_rules[r].others.iter().all(|group| {
+                        let mut hit = group.clone();
+                        hit.intersect_with(&usable);
+                        !hit.is_empty()
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (holds, rules)
+    }
+}
+
+/// What the graph is built from.
+pub(super) struct Export<'a> {
+    pub file: &'a SourceFile,
+    pub contents: &'a Contents,
+    pub parsed: &'a [Parsed],
+    pub catalog: &'a Catalog,
+    pub edges: &'a Edges,
+}
+
+/// A statement of a document: which document, which resolved statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Grant {
+    document: usize,
+    statement: usize,
+}
+
+/// How one principal becomes another.
+#[derive(Debug, Clone)]
+enum How {
+    /// Through the target's trust policy (`trust`), with the caller's own
+    /// grant of sts:AssumeRole when it needs or has one.
+    Assume {
+        trust: Grant,
+        identity: Option<Grant>,
+        admits: Admits,
+    },
+    /// By rewriting the target's trust policy.
+    RewriteTrust { grant: Grant },
+    /// By creating the target user's credentials.
+    Credentials { grant: Grant, action: ActionId },
+    /// By passing the target role to a service that runs code as it.
+    Pass {
+        grant: Grant,
+        rule: usize,
+        service: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Edge {
+    from: usize,
+    to: usize,
+    how: How,
+}
+
+/// Whom a trust statement admits of a principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Admits {
+    /// By its ARN (or a session of the role): no identity grant needed.
+    Named,
+    /// Its whole account: the caller's own policies must allow it.
+    Account,
+    /// Every AWS principal.
+    Everyone,
+}
+
+/// What a principal's identity policies say about one action on one ARN.
+enum Access {
+    Allowed(Grant),
+    NotAllowed,
+    Denied,
+}
+
+/// The principal key `(account, kind, name)` of a user or role ARN, or of
+/// an assumed-role session (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`
+/// names role NAME), in lowercase.
+fn principal_key(arn: &str) -> Option<(String, &'static str, String)> {
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, service, _, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    let (kind, name) = match service {
+        "iam" => {
+            let (kind, rest) = resource.split_once('/')?;
+            let kind = match kind {
+                "user" => "user",
+                "role" => "role",
+                _ => return None,
+            };
+            (kind, rest.rsplit('/').next()?)
+        }
+        "sts" => {
+            let rest = resource.strip_prefix("assumed-role/")?;
+            ("role", rest.split('/').next()?)
+        }
+        _ => return None,
+    };
+    Some((account.to_owned(), kind, name.to_ascii_lowercase()))
+}
+
+/// The account of an ARN.
+fn account_of(arn: &str) -> &str {
+    arn.split(':').nth(4).unwrap_or("")
+}
+
+/// `user/dev`, `role/ci`: how messages name a principal.
+pub(super) fn short_name(entry: &PrincipalEntry) -> String {
+    let name = entry.arn.rsplit('/').next().unwrap_or(&entry.arn);
+    format!("{}/{name}", entry.kind.as_str())
+}
+
+/// True when a Resource value names exactly one resource: the one place that
+/// decides whether a value holds a wildcard (or a policy variable).
+fn literal(value: &str) -> bool {
+    !value.contains(['*', '?']) && !value.contains("${")
+}
+
+/// Replaces the policy variables a caller's own identity decides.
+fn substitute(value: &str, caller: &PrincipalEntry) -> String {
+    if !value.contains("${") {
+        return value.to_owned();
+    }
+    // A role has no user name: `${aws:username}` then matches nothing.
+    let user = match caller.kind {
+        PrincipalKind::User => caller.arn.rsplit('/').next().unwrap_or(""),
+        PrincipalKind::Role => "\u{0}",
+    };
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &rest[start + 2..start + len];
+        match name.to_ascii_lowercase().as_str() {
+            "aws:username" => out.push_str(user),
+            "aws:principalaccount" => out.push_str(account_of(&caller.arn)),
+            _ => out.push_str(&rest[start..=start + len]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Builds the graph and the chains.
+pub(super) struct Builder<'a> {
+    export: &'a Export<'a>,
+    nodes: &'a [Node<'a>],
+    /// Trust policy document of each node (roles only).
+    trust: Vec<Option<usize>>,
+    /// Principal key → node.
+    by_key: HashMap<(String, &'static str, String), usize>,
+    checks: usize,
+}
+
+/// The roles each kind of trust admits, and those a service can assume.
+#[derive(Default)]
+struct TrustIndex {
+    named: HashMap<(String, &'static str, String), Vec<usize>>,
+    account: HashMap<String, Vec<usize>>,
+    everyone: Vec<usize>,
+    /// Roles some service may assume, with the first such service.
+    services: Vec<(usize, String)>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(export: &'a Export<'a>, nodes: &'a [Node<'a>]) -> Self {
+        let mut trust_of: HashMap<&str, usize> = HashMap::new();
+        for (i, document) in export.contents.documents.iter().enumerate() {
+            if document.kind == DocumentKind::Trust
+                && let Some(owner) = &document.owner
+            {
+                trust_of.insert(owner.arn.as_str(), i);
+            }
+        }
+        let trust = nodes
+            .iter()
+            .map(|n| match n.entry.kind {
+                PrincipalKind::Role => trust_of.get(n.entry.arn.as_str()).copied(),
+                PrincipalKind::User => None,
+            })
+            .collect();
+        let by_key = nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| principal_key(&n.entry.arn).map(|k| (k, i)))
+            .collect();
+        Self {
+            export,
+            nodes,
+            trust,
+            by_key,
+            checks: 0,
+        }
+    }
+
+    fn statement(&self, grant: Grant) -> (&StatementScope, Option<&Statement>) {
+        let parsed = &self.export.parsed[grant.document];
+        let scope = &parsed.scope.statements[grant.statement];
+        (scope, parsed.policy.statement(scope.index))
+    }
+
+    /// Indexes every role's trust policy by whom it admits.
+    fn trust_index(&self) -> TrustIndex {
+        let mut index = TrustIndex::default();
+        let Some(assume) = self.export.edges.assume else {
+            return index;
+        };
+        for (r, trust) in self.trust.iter().enumerate() {
+            let Some(document) = *trust else { continue };
+            let parsed = &self.export.parsed[document];
+            let mut service = None;
+            for scope in &parsed.scope.statements {
+                if scope.effect != Effect::Allow || !scope.actions.contains(assume) {
+                    continue;
+                }
+                let Some(principal) = parsed
+                    .policy
+                    .statement(scope.index)
+                    .and_then(|s| s.principal.as_ref())
+                else {
+                    continue;
+                };
+                if principal.negated {
+                    // NotPrincipal in an Allow admits nearly everyone.
+                    index.everyone.push(r);
+                    continue;
+                }
+                match &principal.value {
+                    Principal::Any => index.everyone.push(r),
+                    Principal::Typed(entries) => {
+                        for (key, values) in entries {
+                            for value in values {
+                                let value = value.value.as_str();
+                                match key.value.as_str() {
+                                    "AWS" => index.add_aws(r, value),
+                                    "Service" if service.is_none() => {
+                                        service = Some(value.to_owned());
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(service) = service {
+                index.services.push((r, service));
+            }
+        }
+        for list in index.named.values_mut().chain(index.account.values_mut()) {
+            list.dedup();
+        }
+        index.everyone.dedup();
+        index
+    }
+
+    /// What `caller`'s identity policies and boundary say about `action` on
+    /// `arn`: the first granting statement, unless an unconditional Deny (or
+    /// the boundary) stops it.
+    fn access(&mut self, caller: &Node<'_>, action: ActionId, arn: &str) -> Access {
+        let mut allowed = None;
+        for &document in &caller.sources {
+            match self.document_access(document, caller.entry, action, arn) {
+                Access::Denied => return Access::Denied,
+                Access::Allowed(grant) if allowed.is_none() => allowed = Some(grant),
+                _ => {}
+            }
+        }
+        if let Some(boundary) = caller.boundary {
+            match self.document_access(boundary, caller.entry, action, arn) {
+                Access::Allowed(_) => {}
+                Access::Denied => return Access::Denied,
+                Access::NotAllowed => return Access::NotAllowed,
+            }
+        }
+        allowed.map_or(Access::NotAllowed, Access::Allowed)
+    }
+
+    fn document_access(
+        &mut self,
+        document: usize,
+        caller: &PrincipalEntry,
+        action: ActionId,
+        arn: &str,
+    ) -> Access {
+        let parsed = &self.export.parsed[document];
+        let mut allowed = None;
+        for (k, scope) in parsed.scope.statements.iter().enumerate() {
+            if !scope.actions.contains(action) {
+                continue;
+            }
+            let resource = parsed
+                .policy
+                .statement(scope.index)
+                .and_then(|s| s.resource.as_ref());
+            self.checks += 1;
+            if !covers(resource, arn, caller) {
+                continue;
+            }
+            match scope.effect {
+                // A conditional Deny may not apply; an Allow under conditions
+                // may (the hop then says so).
+                Effect::Deny if !scope.conditional => return Access::Denied,
+                Effect::Deny => {}
+                Effect::Allow if allowed.is_none() => {
+                    allowed = Some(Grant {
+                        document,
+                        statement: k,
+                    });
+                }
+                Effect::Allow => {}
+            }
+        }
+        allowed.map_or(Access::NotAllowed, Access::Allowed)
+    }
+
+    /// How role `r`'s trust policy admits `caller` to sts:AssumeRole, unless
+    /// an unconditional Deny in it stops the caller.
+    fn admitted(&self, r: usize, caller: &PrincipalEntry) -> Option<(Grant, Admits)> {
+        let assume = self.export.edges.assume?;
+        let document = self.trust[r]?;
+        let parsed = &self.export.parsed[document];
+        let mut best: Option<(Grant, Admits)> = None;
+        for (k, scope) in parsed.scope.statements.iter().enumerate() {
+            if !scope.actions.contains(assume) {
+                continue;
+            }
+            let Some(principal) = parsed
+                .policy
+                .statement(scope.index)
+                .and_then(|s| s.principal.as_ref())
+            else {
+                continue;
+            };
+            let named = admits(&principal.value, caller);
+            let applies = if principal.negated {
+                // NotPrincipal: everyone except those named (and, for an
+                // account named, its principals).
+                if named.is_some() {
+                    None
+                } else {
+                    Some(Admits::Everyone)
+                }
+            } else {
+                named
+            };
+            let Some(how) = applies else { continue };
+            match scope.effect {
+                Effect::Deny if !scope.conditional => return None,
+                Effect::Deny => {}
+                Effect::Allow => {
+                    let grant = Grant {
+                        document,
+                        statement: k,
+                    };
+                    // The most specific admission wins: a named principal
+                    // needs no grant of its own.
+                    if best.is_none_or(|(_, b)| rank(how) < rank(b)) {
+                        best = Some((grant, how));
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Every edge out of the principals that are not dangerous themselves;
+    /// true when [`BUDGET`] cut the building short.
+    fn edges(&mut self, index: &TrustIndex) -> (Vec<Edge>, bool) {
+        let nodes = self.nodes;
+        let edges_of = self.export.edges;
+        let mut edges = Vec::new();
+        let of_kind = |kind| -> Vec<usize> {
+            (0..nodes.len())
+                .filter(|&i| nodes[i].entry.kind == kind)
+                .collect()
+        };
+        let (users, roles) = (of_kind(PrincipalKind::User), of_kind(PrincipalKind::Role));
+        let services: HashMap<usize, &str> = index
+            .services
+            .iter()
+            .map(|(r, s)| (*r, s.as_str()))
+            .collect();
+        let passable: Vec<usize> = index.services.iter().map(|(r, _)| *r).collect();
+        for (a, node) in nodes.iter().enumerate() {
+            if self.checks > BUDGET {
+                return (edges, true);
+            }
+            if node.danger.is_some() {
+                continue;
+            }
+            self.assume_edges(a, index, &mut edges);
+            if node.holds.update_trust
+                && let Some(action) = edges_of.update_trust
+            {
+                for r in self.targets(a, action, &roles) {
+                    if r == a {
+                        continue;
+                    }
+                    if let Access::Allowed(grant) = self.access(node, action, &nodes[r].entry.arn)
+                        && self.may_assume_named(node, r)
+                    {
+                        edges.push(Edge {
+                            from: a,
+                            to: r,
+                            how: How::RewriteTrust { grant },
+                        });
+                    }
+                }
+            }
+            if node.holds.credentials {
+                let mut done = HashSet::new();
+                for &action in &edges_of.credentials {
+                    for u in self.targets(a, action, &users) {
+                        if u == a || done.contains(&u) {
+                            continue;
+                        }
+                        if let Access::Allowed(grant) = self.access(node, action, &nodes[u].entry.arn)
+                        {
+                            done.insert(u);
+                            edges.push(Edge {
+                                from: a,
+                                to: u,
+                                how: How::Credentials { grant, action },
+                            });
+                        }
+                    }
+                }
+            }
+            if let (Some(pass), Some(&rule)) = (edges_of.pass, node.pass_rules.first()) {
+                for r in self.targets(a, pass, &passable) {
+                    let Some(service) = services.get(&r) else {
+                        continue;
+                    };
+                    if r == a {
+                        continue;
+                    }
+                    if let Access::Allowed(grant) = self.access(node, pass, &nodes[r].entry.arn) {
+                        edges.push(Edge {
+                            from: a,
+                            to: r,
+                            how: How::Pass {
+                                grant,
+                                rule,
+                                service: (*service).to_owned(),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        (edges, false)
+    }
+
+    fn assume_edges(&mut self, a: usize, index: &TrustIndex, edges: &mut Vec<Edge>) {
+        let nodes = self.nodes;
+        let node = &nodes[a];
+        let Some(assume) = self.export.edges.assume else {
+            return;
+        };
+        let mut candidates: Vec<usize> = Vec::new();
+        if let Some(key) = principal_key(&node.entry.arn) {
+            candidates.extend(index.named.get(&key).into_iter().flatten());
+        }
+        if node.holds.assume {
+            candidates.extend(
+                index
+                    .account
+                    .get(account_of(&node.entry.arn))
+                    .into_iter()
+                    .flatten(),
+            );
+            candidates.extend(&index.everyone);
+        }
+        let mut seen = HashSet::new();
+        for r in candidates {
+            if r == a || !seen.insert(r) {
+                continue;
+            }
+            self.checks += 1;
+            let Some((trust, admits)) = self.admitted(r, node.entry) else {
+                continue;
+            };
+            let target = &nodes[r].entry.arn;
+            let same_account = account_of(&node.entry.arn) == account_of(target);
+            let identity = match self.access(node, assume, target) {
+                Access::Denied => continue,
+                Access::Allowed(grant) => Some(grant),
+                // A role's trust policy that names the caller is enough in its
+                // own account, unless a boundary limits the caller.
+                Access::NotAllowed
+                    if admits == Admits::Named && same_account && node.boundary.is_none() =>
+                {
+                    None
+                }
+                Access::NotAllowed => continue,
+            };
+            edges.push(Edge {
+                from: a,
+                to: r,
+                how: How::Assume {
+                    trust,
+                    identity,
+                    admits,
+                },
+            });
+        }
+    }
+
+    /// Whether `node` could assume role `r` once its trust policy names it:
+    /// nothing in its own policies or boundary denies it.
+    fn may_assume_named(&mut self, node: &Node<'_>, r: usize) -> bool {
+        let Some(assume) = self.export.edges.assume else {
+            return false;
+        };
+        let nodes = self.nodes;
+        match self.access(node, assume, &nodes[r].entry.arn) {
+            Access::Denied => false,
+            Access::Allowed(_) => true,
+            Access::NotAllowed => node.boundary.is_none(),
+        }
+    }
+
+    /// The candidates `node`'s grants of `action` could reach: when every
+    /// Resource of those grants names one ARN, just those (found by key),
+    /// else all of `candidates`.
+    fn targets(&self, a: usize, action: ActionId, candidates: &[usize]) -> Vec<usize> {
+        let node = &self.nodes[a];
+        let mut named = Vec::new();
+        for &document in &node.sources {
+            let parsed = &self.export.parsed[document];
+            for scope in &parsed.scope.statements {
+                if scope.effect != Effect::Allow || !scope.actions.contains(action) {
+                    continue;
+                }
+                let Some(resource) = parsed
+                    .policy
+                    .statement(scope.index)
+                    .and_then(|s| s.resource.as_ref())
+                else {
+                    continue;
+                };
+                if resource.negated {
+                    return candidates.to_vec();
+                }
+                for value in &resource.values {
+                    let value = substitute(&value.value, node.entry);
+                    if !literal(&value) {
+                        return candidates.to_vec();
+                    }
+                    if let Some(&i) = principal_key(&value).and_then(|k| self.by_key.get(&k)) {
+                        named.push(i);
+                    }
+                }
+            }
+        }
+        let wanted: HashSet<usize> = candidates.iter().copied().collect();
+        named.retain(|i| wanted.contains(i));
+        named.sort_unstable();
+        named.dedup();
+        named
+    }
+
+    /// The chain of every principal that can reach a dangerous one, by a
+    /// breadth-first search backwards from all dangerous principals at once.
+    pub fn chains(mut self) -> Vec<(usize, Chain)> {
+        let index = self.trust_index();
+        let (edges, truncated) = self.edges(&index);
+        let mut into: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for (e, edge) in edges.iter().enumerate() {
+            into[edge.to].push(e);
+        }
+        let mut next: Vec<Option<usize>> = vec![None; self.nodes.len()];
+        let mut reached: Vec<bool> = self.nodes.iter().map(|n| n.danger.is_some()).collect();
+        let mut queue: VecDeque<usize> = (0..self.nodes.len()).filter(|&i| reached[i]).collect();
+        while let Some(v) = queue.pop_front() {
+            for &e in &into[v] {
+                let u = edges[e].from;
+                if !reached[u] {
+                    reached[u] = true;
+                    next[u] = Some(e);
+                    queue.push_back(u);
+                }
+            }
+        }
+        (0..self.nodes.len())
+            .filter_map(|u| {
+                next[u]?;
+                self.chain(u, &edges, &next, truncated).map(|c| (u, c))
+            })
+            .collect()
+    }
+
+    fn chain(
+        &self,
+        start: usize,
+        edges: &[Edge],
+        next: &[Option<usize>],
+        truncated: bool,
+    ) -> Option<Chain> {
+        let mut path = vec![short_name(self.nodes[start].entry)];
+        let mut steps = Vec::new();
+        let mut related = Vec::new();
+        let mut conditions = Vec::new();
+        let mut at = start;
+        while let Some(e) = next[at] {
+            let edge = &edges[e];
+            let (step, places) = self.hop(edge);
+            steps.push(step);
+            for (grant, message) in places {
+                if self.statement(grant).0.conditional {
+                    conditions.push(format!(
+                        "the hop {} → {} holds only under the conditions of {}",
+                        short_name(self.nodes[edge.from].entry),
+                        short_name(self.nodes[edge.to].entry),
+                        self.label(grant)
+                    ));
+                }
+                let place = self.related(grant, message);
+                if !related.contains(&place) {
+                    related.push(place);
+                }
+            }
+            at = edge.to;
+            path.push(short_name(self.nodes[at].entry));
+        }
+        Some(Chain {
+            path,
+            steps,
+            related,
+            danger: self.nodes[at].danger.clone()?,
+            conditions,
+            truncated,
+        })
+    }
+
+    /// The step of one hop and the statements behind it, each with what it
+    /// contributes.
+    fn hop(&self, edge: &Edge) -> (FlowStep, Vec<(Grant, String)>) {
+        let from = short_name(self.nodes[edge.from].entry);
+        let to = short_name(self.nodes[edge.to].entry);
+        let catalog = self.export.catalog;
+        let (at, message, places) = match &edge.how {
+            How::Assume {
+                trust,
+                identity,
+                admits,
+            } => {
+                let whom = match admits {
+                    Admits::Named => format!("trusts {from}"),
+                    Admits::Account => "trusts its account".to_owned(),
+                    Admits::Everyone => "trusts every AWS principal".to_owned(),
+                };
+                let mut places = vec![(*trust, whom.clone())];
+                let mut message = format!(
+                    "{from} can assume {to} (trust policy of {to}, {}: {whom})",
+                    self.statement_name(*trust)
+                );
+                if let Some(identity) = identity {
+                    places.push((*identity, format!("grants sts:AssumeRole on {to}")));
+                    message.push_str(&format!("; {} grants sts:AssumeRole", self.label(*identity)));
+                }
+                (*trust, message, places)
+            }
+            How::RewriteTrust { grant } => (
+                *grant,
+                format!(
+                    "{from} can rewrite the trust policy of {to} (iam:UpdateAssumeRolePolicy, granted by {}) and then assume it",
+                    self.label(*grant)
+                ),
+                vec![(*grant, format!("grants iam:UpdateAssumeRolePolicy on {to}"))],
+            ),
+            How::Credentials { grant, action } => {
+                let name = &catalog.action(*action).qualified_name;
+                (
+                    *grant,
+                    format!(
+                        "{from} can sign in as {to} ({name}, granted by {})",
+                        self.label(*grant)
+                    ),
+                    vec![(*grant, format!("grants {name} on {to}"))],
+                )
+            }
+            How::Pass {
+                grant,
+                rule,
+                service,
+            } => {
+                let rule = &self.export.edges.pass_rules[*rule];
+                (
+                    *grant,
+                    format!(
+                        "{from} can pass {to} to {service}, which its trust policy trusts, and run code as it ({}: iam:PassRole granted by {})",
+                        rule.rule.name,
+                        self.label(*grant)
+                    ),
+                    vec![(*grant, format!("grants iam:PassRole on {to}"))],
+                )
+            }
+        };
+        (
+            FlowStep {
+                location: self.location(at),
+                message,
+            },
+            places,
+        )
+    }
+
+    fn label(&self, grant: Grant) -> String {
+        let subject = self.export.contents.documents[grant.document]
+            .subject
+            .as_deref()
+            .unwrap_or("the policy");
+        format!("{subject}, {}", self.statement_name(grant))
+    }
+
+    /// `statement "Sid"` or `statement 2` (1-based).
+    fn statement_name(&self, grant: Grant) -> String {
+        let (scope, statement) = self.statement(grant);
+        match statement.and_then(|s| s.sid.as_ref()) {
+            Some(sid) => format!("statement \"{}\"", sid.value),
+            None => format!("statement {}", scope.index + 1),
+        }
+    }
+
+    fn logical(&self, document: usize) -> Option<Logical> {
+        let document = &self.export.contents.documents[document];
+        document.owner.as_ref().map(|owner| Logical {
+            kind: if document.kind == DocumentKind::Trust {
+                LogicalKind::TrustPolicy
+            } else {
+                LogicalKind::Policy
+            },
+            arn: owner.arn.clone(),
+            name: owner.inline_name.clone(),
+        })
+    }
+
+    fn location(&self, grant: Grant) -> Location {
+        let file = self.export.file;
+        let (_, statement) = self.statement(grant);
+        let span = statement.map_or(self.export.parsed[grant.document].policy.span, |s| s.span);
+        Location {
+            path: Arc::clone(file.path()),
+            start: file.position(span.start),
+            end: file.position(span.end),
+            subject: self.export.contents.documents[grant.document].subject.clone(),
+            logical: self.logical(grant.document),
+            sid: statement.and_then(|s| s.sid.as_ref()).map(|s| s.value.clone()),
+        }
+    }
+
+    fn related(&self, grant: Grant, message: String) -> Related {
+        let document = &self.export.contents.documents[grant.document];
+        Related {
+            subject: document
+                .subject
+                .clone()
+                .unwrap_or_else(|| "the policy".to_owned()),
+            logical: self.logical(grant.document),
+            message: format!("{}: {message}", self.statement_name(grant)),
+        }
+    }
+}
+
+impl TrustIndex {
+    /// Indexes role `r` under an `AWS` principal value of its trust policy.
+    fn add_aws(&mut self, r: usize, value: &str) {
+        if value == "*" {
+            self.everyone.push(r);
+        } else if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+            self.account.entry(value.to_owned()).or_default().push(r);
+        } else if let Some(account) = root_account(value) {
+            self.account.entry(account.to_owned()).or_default().push(r);
+        } else if let Some(key) = principal_key(value) {
+            self.named.entry(key).or_default().push(r);
+        }
+    }
+}
+
+/// The account of `arn:aws:iam::ACCOUNT:root`.
+fn root_account(value: &str) -> Option<&str> {
+    let rest = value.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    let (_, service, _, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (service == "iam" && resource == "root").then_some(account)
+}
+
+/// How a Principal element admits `caller`, if it does.
+fn admits(principal: &Principal, caller: &PrincipalEntry) -> Option<Admits> {
+    let entries = match principal {
+        Principal::Any => return Some(Admits::Everyone),
+        Principal::Typed(entries) => entries,
+    };
+    let key = principal_key(&caller.arn);
+    let account = account_of(&caller.arn);
+    let mut best = None;
+    for (kind, values) in entries {
+        if kind.value != "AWS" {
+            continue;
+        }
+        for value in values {
+            let value = value.value.as_str();
+            let how = if value == "*" {
+                Some(Admits::Everyone)
+            } else if value == account || root_account(value) == Some(account) {
+                Some(Admits::Account)
+            } else if key.is_some() && principal_key(value) == key {
+                Some(Admits::Named)
+            } else {
+                None
+            };
+            if let Some(how) = how
+                && best.is_none_or(|b| rank(how) < rank(b))
+            {
+                best = Some(how);
+            }
+        }
+    }
+    best
+}
+
+/// Named before account before everyone.
+fn rank(admits: Admits) -> u8 {
+    match admits {
+        Admits::Named => 0,
+        Admits::Account => 1,
+        Admits::Everyone => 2,
+    }
+}
+
+/// True when a statement's Resource element covers `arn`, with the caller's
+/// own policy variables filled in.
+fn covers(resource: Option<&Element>, arn: &str, caller: &PrincipalEntry) -> bool {
+    let Some(resource) = resource else {
+        return false;
+    };
+    let hit = resource
+        .values
+        .iter()
+        .any(|v| Pattern::policy(&substitute(&v.value, caller)).matches(arn));
+    hit != resource.negated
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principal_keys_name_users_roles_and_sessions() {
+        let role = principal_key("arn:aws:iam::123456789012:role/path/CI").unwrap();
+        assert_eq!(role, ("123456789012".into(), "role", "ci".into()));
+        assert_eq!(
+            principal_key("arn:aws:sts::123456789012:assumed-role/ci/session"),
+            Some(role)
+        );
+        assert_eq!(principal_key("arn:aws:iam::123456789012:root"), None);
+        assert_eq!(principal_key("arn:aws:s3:::bucket"), None);
+        assert_eq!(root_account("arn:aws:iam::123456789012:root"), Some("123456789012"));
+    }
+}
