@@ -236,3 +236,104 @@ fn trust_policies_are_linted_as_trust_policies_and_name_their_role() {
         );
     }
 }
+
+#[test]
+fn a_two_hop_assume_role_chain_to_an_administrator_is_reported_hop_by_hop() {
+    let findings = lint("assume-role-chain.json");
+    let users = "arn:aws:iam::123456789012:user";
+    let dev = about(&findings, "privesc-chain", &format!("{users}/dev"));
+    assert_eq!(dev.len(), 1, "{findings:#?}");
+    let dev = dev[0];
+    assert_eq!(dev.severity, whittle_analysis::Severity::Error);
+    assert!(
+        dev.message
+            .starts_with("user/dev can become role/admin, which is an administrator"),
+        "{}",
+        dev.message
+    );
+    assert!(dev.message.ends_with("in 2 hops"), "{}", dev.message);
+    assert!(
+        dev.notes
+            .iter()
+            .any(|n| n == "via user/dev → role/ci → role/admin"),
+        "{:?}",
+        dev.notes
+    );
+    // One step per hop, each at the trust policy statement that allows it.
+    let steps: Vec<(&str, Option<&str>)> = dev
+        .flow
+        .iter()
+        .map(|s| (s.location.subject.as_deref().unwrap(), s.location.sid.as_deref()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("role/ci trust policy", Some("TrustDev")),
+            ("role/admin trust policy", Some("TrustCi"))
+        ]
+    );
+    assert!(dev.flow[0].message.starts_with("user/dev can assume role/ci"));
+    assert!(
+        dev.flow[1]
+            .message
+            .contains("role/ci inline policy \"assume-admin\", statement \"AssumeAdmin\" grants sts:AssumeRole"),
+        "{}",
+        dev.flow[1].message
+    );
+    // The policies that make the hops are related places.
+    let related: Vec<&str> = dev.related.iter().map(|r| r.subject.as_str()).collect();
+    for subject in [
+        "role/ci trust policy",
+        "user/dev inline policy \"assume-roles\"",
+        "role/admin trust policy",
+        "role/ci inline policy \"assume-admin\"",
+    ] {
+        assert!(related.contains(&subject), "{related:?}");
+    }
+    // role/ci itself is one hop from the administrator.
+    let ci = about(&findings, "privesc-chain", &format!("{ACCOUNT}/ci"));
+    assert_eq!(ci.len(), 1);
+    assert_eq!(ci[0].flow.len(), 1);
+    // The reader role trusts dev but grants nothing dangerous; break-glass is
+    // an administrator whose trust policy denies dev; administrators are not
+    // reported as reaching themselves.
+    for role in ["reader", "break-glass", "admin"] {
+        assert!(
+            about(&findings, "privesc-chain", &format!("{ACCOUNT}/{role}")).is_empty(),
+            "{role}"
+        );
+    }
+    assert!(
+        !dev.flow
+            .iter()
+            .any(|s| s.message.contains("break-glass") || s.message.contains("reader"))
+    );
+}
+
+#[test]
+fn a_managed_policy_finding_names_its_holders_and_marks_those_denied() {
+    let findings = lint("managed-policy-holders.json");
+    let admin: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule.name == "full-admin-access")
+        .filter(|f| {
+            f.location.logical.as_ref().is_some_and(|l| {
+                l.kind == LogicalKind::Policy && l.arn.ends_with(":policy/operators")
+            })
+        })
+        .collect();
+    assert_eq!(admin.len(), 1, "{findings:#?}");
+    let notes = &admin[0].notes;
+    // alice holds it through her group; quarantined holds it but denies all.
+    assert!(
+        notes.iter().any(|n| n
+            == "held by user arn:aws:iam::123456789012:user/alice, role arn:aws:iam::123456789012:role/ops"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with(
+            "held by role arn:aws:iam::123456789012:role/quarantined, whose other policies deny this access"
+        )),
+        "{notes:?}"
+    );
+}

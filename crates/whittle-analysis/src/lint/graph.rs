@@ -863,7 +863,7 @@ impl<'a> Builder<'a> {
                 (
                     *grant,
                     format!(
-                        "{from} can sign in as {to} ({name}, granted by {})",
+                        "{from} can create credentials for {to} and act as it ({name}, granted by {})",
                         self.label(*grant)
                     ),
                     vec![(*grant, format!("grants {name} on {to}"))],
@@ -878,7 +878,7 @@ impl<'a> Builder<'a> {
                 (
                     *grant,
                     format!(
-                        "{from} can pass {to} to {service}, which its trust policy trusts, and run code as it ({}: iam:PassRole granted by {})",
+                        "{from} can pass {to} to {service}, which {to} trusts, and run code as it ({}: iam:PassRole granted by {})",
                         rule.rule.name,
                         self.label(*grant)
                     ),
