@@ -263,7 +263,12 @@ fn a_two_hop_assume_role_chain_to_an_administrator_is_reported_hop_by_hop() {
     let steps: Vec<(&str, Option<&str>)> = dev
         .flow
         .iter()
-        .map(|s| (s.location.subject.as_deref().unwrap(), s.location.sid.as_deref()))
+        .map(|s| {
+            (
+                s.location.subject.as_deref().unwrap(),
+                s.location.sid.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         steps,
@@ -272,7 +277,11 @@ fn a_two_hop_assume_role_chain_to_an_administrator_is_reported_hop_by_hop() {
             ("role/admin trust policy", Some("TrustCi"))
         ]
     );
-    assert!(dev.flow[0].message.starts_with("user/dev can assume role/ci"));
+    assert!(
+        dev.flow[0]
+            .message
+            .starts_with("user/dev can assume role/ci")
+    );
     assert!(
         dev.flow[1]
             .message
@@ -336,4 +345,75 @@ fn a_managed_policy_finding_names_its_holders_and_marks_those_denied() {
         )),
         "{notes:?}"
     );
+}
+
+/// An account of `users` members of a group that may assume any role, and
+/// `roles` roles trusting the account (the last of them an administrator).
+fn wide_account(users: usize, roles: usize) -> String {
+    let account = "arn:aws:iam::123456789012";
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": format!("{account}:root")}, "Action": "sts:AssumeRole"}]});
+    let policy = |action: &str| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": action, "Resource": "*"}]})
+    };
+    let users: Vec<_> = (0..users)
+        .map(|i| {
+            serde_json::json!({"UserName": format!("u{i}"), "Arn": format!("{account}:user/u{i}"),
+            "UserPolicyList": [], "GroupList": ["everyone"], "AttachedManagedPolicies": []})
+        })
+        .collect();
+    let roles: Vec<_> = (0..roles)
+        .map(|i| {
+            let action = if i + 1 == roles { "*" } else { "s3:GetObject" };
+            serde_json::json!({"RoleName": format!("r{i}"), "Arn": format!("{account}:role/r{i}"),
+                "AssumeRolePolicyDocument": trust,
+                "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": policy(action)}],
+                "AttachedManagedPolicies": []})
+        })
+        .collect();
+    serde_json::json!({
+        "UserDetailList": users,
+        "GroupDetailList": [{"GroupName": "everyone", "GroupPolicyList": [
+            {"PolicyName": "assume", "PolicyDocument": policy("sts:AssumeRole")}],
+            "AttachedManagedPolicies": []}],
+        "RoleDetailList": roles,
+        "Policies": []
+    })
+    .to_string()
+}
+
+#[test]
+fn members_of_one_group_share_their_way_into_roles_trusting_the_account() {
+    // 1,500 users × 1,500 roles would be 2.25 million assume edges; through
+    // the group's shared node they are 1,500 + 1,500, within the budget.
+    let (users, roles) = (1_500, 1_500);
+    let rules = RuleSet::embedded().unwrap();
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
+    let file = SourceFile::new("wide.json", wide_account(users, roles));
+    let FileOutcome::Linted { findings, .. } = linter.lint_file(&file) else {
+        panic!("linted");
+    };
+    let chains: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule.name == "privesc-chain")
+        .collect();
+    // Every user reaches the administrator in one hop; the other roles may
+    // assume nothing.
+    assert_eq!(chains.len(), users, "{:?}", chains.first());
+    let last = format!("role/r{}", roles - 1);
+    for chain in &chains {
+        assert_eq!(chain.flow.len(), 1);
+        assert!(chain.message.contains(&last), "{}", chain.message);
+        assert!(
+            !chain.notes.iter().any(|n| n.contains("stopped early")),
+            "{:?}",
+            chain.notes
+        );
+        assert!(
+            chain.flow[0]
+                .message
+                .contains("group/everyone inline policy \"assume\"")
+        );
+    }
 }

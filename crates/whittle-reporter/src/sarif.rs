@@ -305,10 +305,12 @@ fn code_flows(flow: &[FlowStep], base: &Path) -> Option<Vec<CodeFlow>> {
         .enumerate()
         .map(|(order, step)| {
             let l = &step.location;
-            let mut location =
-                physical_location(artifact_location(&l.path, base), Some(region(l)));
+            let mut location = physical_location(artifact_location(&l.path, base), Some(region(l)));
             location.message = Some(Message::builder().text(&step.message).build());
-            location.logical_locations = l.logical.as_ref().map(|logical| vec![logical_location(logical)]);
+            location.logical_locations = l
+                .logical
+                .as_ref()
+                .map(|logical| vec![logical_location(logical)]);
             if let Some(subject) = &l.subject {
                 location.properties = Some(
                     PropertyBag::builder()
@@ -327,7 +329,11 @@ fn code_flows(flow: &[FlowStep], base: &Path) -> Option<Vec<CodeFlow>> {
         .collect::<Vec<_>>();
     Some(vec![
         CodeFlow::builder()
-            .message(Message::builder().text(format!("{} hops", flow.len())).build())
+            .message(
+                Message::builder()
+                    .text(format!("{} hops", flow.len()))
+                    .build(),
+            )
             .thread_flows(vec![ThreadFlow::builder().locations(locations).build()])
             .build(),
     ])

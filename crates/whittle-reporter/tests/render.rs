@@ -84,8 +84,9 @@ fn json_of_a_cross_policy_escalation_names_the_policies_behind_it() {
 #[test]
 fn json_of_a_chain_lists_its_hops() {
     let path = "testdata/accounts/assume-role-chain.json";
-    let text = std::fs::read_to_string(support::testdata("accounts").join("assume-role-chain.json"))
-        .expect("fixture");
+    let text =
+        std::fs::read_to_string(support::testdata("accounts").join("assume-role-chain.json"))
+            .expect("fixture");
     let findings: Vec<_> = support::lint(path, &text)
         .into_iter()
         .filter(|f| !f.flow.is_empty())

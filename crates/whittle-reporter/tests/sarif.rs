@@ -406,8 +406,7 @@ fn a_chain_of_roles_is_a_code_flow_hop_by_hop() {
     let chain = results(&log)
         .iter()
         .find(|r| {
-            r["ruleId"] == "WH290"
-                && r["locations"][0]["logicalLocations"][0]["name"] == "dev"
+            r["ruleId"] == "WH290" && r["locations"][0]["logicalLocations"][0]["name"] == "dev"
         })
         .expect("a privesc-chain result on user/dev");
     let flows = chain["codeFlows"].as_array().expect("codeFlows");
@@ -417,10 +416,9 @@ fn a_chain_of_roles_is_a_code_flow_hop_by_hop() {
     assert_eq!(hops[0]["executionOrder"], 1);
     let first = &hops[0]["location"];
     assert!(
-        first["message"]["text"]
-            .as_str()
-            .unwrap()
-            .starts_with("user/dev can assume role/ci (trust policy of role/ci, statement \"TrustDev\""),
+        first["message"]["text"].as_str().unwrap().starts_with(
+            "user/dev can assume role/ci (trust policy of role/ci, statement \"TrustDev\""
+        ),
         "{first}"
     );
     assert_eq!(

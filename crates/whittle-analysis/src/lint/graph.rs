@@ -27,11 +27,11 @@ use std::sync::Arc;
 use crate::diagnostics::{FlowStep, Location, Logical, LogicalKind, Related};
 use crate::input::{Contents, DocumentKind, PrincipalEntry, PrincipalKind};
 use crate::rules::Rule;
-use whittle_policy::{ActionId, Catalog};
+use whittle_policy::ActionSet;
 use whittle_policy::pattern::Pattern;
 use whittle_policy::permissions::{Permissions, PolicyScope, StatementScope};
-use whittle_policy::policy::{Effect, Element, Policy, Principal, Statement};
-use whittle_policy::ActionSet;
+use whittle_policy::policy::{ConditionValue, Effect, Element, Policy, Principal, Statement};
+use whittle_policy::{ActionId, Catalog};
 use whittle_syntax::SourceFile;
 
 /// The most resource checks building the graph may make.
@@ -113,6 +113,28 @@ pub(super) struct PassRule {
     rule: Arc<Rule>,
     /// Its groups other than the one of iam:PassRole.
     others: Vec<ActionSet>,
+    /// The service prefixes of those actions (`ec2`, `ecs`): the services a
+    /// role passed this way runs in.
+    prefixes: Vec<String>,
+}
+
+impl PassRule {
+    /// Whether a role trusting the service principal `service` runs code in
+    /// a service this rule's actions start: `ec2.amazonaws.com` for `ec2`,
+    /// `ecs-tasks.amazonaws.com` for `ecs`, `tasks.apprunner.amazonaws.com`
+    /// for `apprunner`.
+    fn serves(&self, service: &str) -> bool {
+        let label = service.strip_suffix(".amazonaws.com").unwrap_or(service);
+        self.prefixes.iter().any(|p| {
+            label == p
+                || label
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.starts_with('-'))
+                || label
+                    .strip_suffix(p.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
+    }
 }
 
 /// The actions that make edges, looked up in the catalog once.
@@ -137,9 +159,22 @@ impl Edges {
                 .filter_map(|(rule, compiled)| {
                     let (with, others): (Vec<&ActionSet>, Vec<&ActionSet>) =
                         compiled.groups().iter().partition(|g| g.contains(pass));
-                    (!with.is_empty() && !others.is_empty()).then(|| PassRule {
-                        rule: Arc::clone(rule),
-                        others: others.into_iter().cloned().collect(),
+                    (!with.is_empty() && !others.is_empty()).then(|| {
+                        let mut prefixes: Vec<String> = others
+                            .iter()
+                            .flat_map(|group| group.iter())
+                            .filter_map(|id| {
+                                let name = &catalog.action(id).qualified_name;
+                                name.split_once(':').map(|(p, _)| p.to_owned())
+                            })
+                            .collect();
+                        prefixes.sort_unstable();
+                        prefixes.dedup();
+                        PassRule {
+                            rule: Arc::clone(rule),
+                            others: others.into_iter().cloned().collect(),
+                            prefixes,
+                        }
                     })
                 })
                 .collect()
@@ -213,6 +248,9 @@ enum How {
         identity: Option<Grant>,
         admits: Admits,
     },
+    /// Into a shared node that stands for every principal with the same
+    /// policies (see [`Builder::profiles`]); it makes no hop of its own.
+    Via,
     /// By rewriting the target's trust policy.
     RewriteTrust { grant: Grant },
     /// By creating the target user's credentials.
@@ -337,7 +375,23 @@ pub(super) struct Builder<'a> {
     trust: Vec<Option<usize>>,
     /// Principal key → node.
     by_key: HashMap<(String, &'static str, String), usize>,
+    /// Shared nodes, numbered after the principals: principals whose
+    /// policies are the same (a group's members) reach the roles that trust
+    /// their whole account through one shared node, so that a thousand users
+    /// who may assume any role make a thousand edges, not a million.
+    profiles: HashMap<Profile, usize>,
     checks: usize,
+}
+
+/// What decides which roles trusting its account a principal may assume:
+/// its account, identity policies and boundary (and its ARN, when those use
+/// policy variables).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Profile {
+    account: String,
+    sources: Vec<usize>,
+    boundary: Option<usize>,
+    arn: Option<String>,
 }
 
 /// The roles each kind of trust admits, and those a service can assume.
@@ -346,8 +400,11 @@ struct TrustIndex {
     named: HashMap<(String, &'static str, String), Vec<usize>>,
     account: HashMap<String, Vec<usize>>,
     everyone: Vec<usize>,
-    /// Roles some service may assume, with the first such service.
-    services: Vec<(usize, String)>,
+    /// Roles some service may assume, with the services.
+    services: Vec<(usize, Vec<String>)>,
+    /// Per node: whether its trust policy has a Deny statement (which may
+    /// name one caller), so that its admission is decided caller by caller.
+    guarded: Vec<bool>,
 }
 
 impl<'a> Builder<'a> {
@@ -377,6 +434,7 @@ impl<'a> Builder<'a> {
             nodes,
             trust,
             by_key,
+            profiles: HashMap::new(),
             checks: 0,
         }
     }
@@ -389,14 +447,22 @@ impl<'a> Builder<'a> {
 
     /// Indexes every role's trust policy by whom it admits.
     fn trust_index(&self) -> TrustIndex {
-        let mut index = TrustIndex::default();
+        let mut index = TrustIndex {
+            guarded: vec![false; self.nodes.len()],
+            ..TrustIndex::default()
+        };
         let Some(assume) = self.export.edges.assume else {
             return index;
         };
         for (r, trust) in self.trust.iter().enumerate() {
             let Some(document) = *trust else { continue };
             let parsed = &self.export.parsed[document];
-            let mut service = None;
+            index.guarded[r] = parsed
+                .scope
+                .statements
+                .iter()
+                .any(|s| s.effect == Effect::Deny);
+            let mut services = Vec::new();
             for scope in &parsed.scope.statements {
                 if scope.effect != Effect::Allow || !scope.actions.contains(assume) {
                     continue;
@@ -421,9 +487,7 @@ impl<'a> Builder<'a> {
                                 let value = value.value.as_str();
                                 match key.value.as_str() {
                                     "AWS" => index.add_aws(r, value),
-                                    "Service" if service.is_none() => {
-                                        service = Some(value.to_owned());
-                                    }
+                                    "Service" => services.push(value.to_owned()),
                                     _ => {}
                                 }
                             }
@@ -431,8 +495,8 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            if let Some(service) = service {
-                index.services.push((r, service));
+            if !services.is_empty() {
+                index.services.push((r, services));
             }
         }
         for list in index.named.values_mut().chain(index.account.values_mut()) {
@@ -504,7 +568,7 @@ impl<'a> Builder<'a> {
 
     /// How role `r`'s trust policy admits `caller` to sts:AssumeRole, unless
     /// an unconditional Deny in it stops the caller.
-    fn admitted(&self, r: usize, caller: &PrincipalEntry) -> Option<(Grant, Admits)> {
+    fn admitted(&self, r: usize, caller: &PrincipalEntry, named: bool) -> Option<(Grant, Admits)> {
         let assume = self.export.edges.assume?;
         let document = self.trust[r]?;
         let parsed = &self.export.parsed[document];
@@ -520,7 +584,8 @@ impl<'a> Builder<'a> {
             else {
                 continue;
             };
-            let named = admits(&principal.value, caller);
+            let named =
+                admits(&principal.value, caller).filter(|&how| named || how != Admits::Named);
             let applies = if principal.negated {
                 // NotPrincipal: everyone except those named (and, for an
                 // account named, its principals).
@@ -564,10 +629,10 @@ impl<'a> Builder<'a> {
                 .collect()
         };
         let (users, roles) = (of_kind(PrincipalKind::User), of_kind(PrincipalKind::Role));
-        let services: HashMap<usize, &str> = index
+        let services: HashMap<usize, &[String]> = index
             .services
             .iter()
-            .map(|(r, s)| (*r, s.as_str()))
+            .map(|(r, s)| (*r, s.as_slice()))
             .collect();
         let passable: Vec<usize> = index.services.iter().map(|(r, _)| *r).collect();
         for (a, node) in nodes.iter().enumerate() {
@@ -603,7 +668,8 @@ impl<'a> Builder<'a> {
                         if u == a || done.contains(&u) {
                             continue;
                         }
-                        if let Access::Allowed(grant) = self.access(node, action, &nodes[u].entry.arn)
+                        if let Access::Allowed(grant) =
+                            self.access(node, action, &nodes[u].entry.arn)
                         {
                             done.insert(u);
                             edges.push(Edge {
@@ -615,7 +681,9 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            if let (Some(pass), Some(&rule)) = (edges_of.pass, node.pass_rules.first()) {
+            if let Some(pass) = edges_of.pass
+                && !node.pass_rules.is_empty()
+            {
                 for r in self.targets(a, pass, &passable) {
                     let Some(service) = services.get(&r) else {
                         continue;
@@ -623,17 +691,36 @@ impl<'a> Builder<'a> {
                     if r == a {
                         continue;
                     }
-                    if let Access::Allowed(grant) = self.access(node, pass, &nodes[r].entry.arn) {
-                        edges.push(Edge {
-                            from: a,
-                            to: r,
-                            how: How::Pass {
-                                grant,
-                                rule,
-                                service: (*service).to_owned(),
-                            },
-                        });
-                    }
+                    let Access::Allowed(grant) = self.access(node, pass, &nodes[r].entry.arn)
+                    else {
+                        continue;
+                    };
+                    // iam:PassedToService limits the services the role can
+                    // be passed to: one the role trusts must be among them.
+                    let allowed = self.passed_to(grant);
+                    let passes = |s: &String| {
+                        allowed
+                            .as_ref()
+                            .is_none_or(|patterns| patterns.iter().any(|p| p.matches(s)))
+                    };
+                    let Some((rule, service)) = node.pass_rules.iter().find_map(|&rule| {
+                        let serves = |s: &&String| edges_of.pass_rules[rule].serves(s);
+                        service
+                            .iter()
+                            .find(|s| serves(s) && passes(s))
+                            .map(|s| (rule, s))
+                    }) else {
+                        continue;
+                    };
+                    edges.push(Edge {
+                        from: a,
+                        to: r,
+                        how: How::Pass {
+                            grant,
+                            rule,
+                            service: service.clone(),
+                        },
+                    });
                 }
             }
         }
@@ -650,49 +737,134 @@ impl<'a> Builder<'a> {
         if let Some(key) = principal_key(&node.entry.arn) {
             candidates.extend(index.named.get(&key).into_iter().flatten());
         }
+        let mut shared: Vec<usize> = Vec::new();
         if node.holds.assume {
-            candidates.extend(
-                index
-                    .account
-                    .get(account_of(&node.entry.arn))
-                    .into_iter()
-                    .flatten(),
-            );
-            candidates.extend(&index.everyone);
+            let broad = index
+                .account
+                .get(account_of(&node.entry.arn))
+                .into_iter()
+                .flatten()
+                .chain(&index.everyone);
+            for &r in broad {
+                if index.guarded[r] {
+                    candidates.push(r);
+                } else {
+                    shared.push(r);
+                }
+            }
         }
         let mut seen = HashSet::new();
         for r in candidates {
             if r == a || !seen.insert(r) {
                 continue;
             }
-            self.checks += 1;
-            let Some((trust, admits)) = self.admitted(r, node.entry) else {
-                continue;
-            };
-            let target = &nodes[r].entry.arn;
-            let same_account = account_of(&node.entry.arn) == account_of(target);
-            let identity = match self.access(node, assume, target) {
-                Access::Denied => continue,
-                Access::Allowed(grant) => Some(grant),
-                // A role's trust policy that names the caller is enough in its
-                // own account, unless a boundary limits the caller.
-                Access::NotAllowed
-                    if admits == Admits::Named && same_account && node.boundary.is_none() =>
-                {
-                    None
-                }
-                Access::NotAllowed => continue,
-            };
-            edges.push(Edge {
-                from: a,
-                to: r,
-                how: How::Assume {
-                    trust,
-                    identity,
-                    admits,
-                },
-            });
+            if let Some(how) = self.assume(node, r, assume, true) {
+                edges.push(Edge {
+                    from: a,
+                    to: r,
+                    how,
+                });
+            }
         }
+        if shared.is_empty() {
+            return;
+        }
+        let profile = self.profile(node, assume);
+        let next = nodes.len() + self.profiles.len();
+        let (p, new) = match self.profiles.get(&profile) {
+            Some(&p) => (p, false),
+            None => {
+                self.profiles.insert(profile, next);
+                (next, true)
+            }
+        };
+        edges.push(Edge {
+            from: a,
+            to: p,
+            how: How::Via,
+        });
+        if !new {
+            return;
+        }
+        shared.sort_unstable();
+        shared.dedup();
+        for r in shared {
+            if let Some(how) = self.assume(node, r, assume, false) {
+                edges.push(Edge {
+                    from: p,
+                    to: r,
+                    how,
+                });
+            }
+        }
+    }
+
+    /// How `node` assumes role `r`, if it can; with `named` false, only as a
+    /// principal of its account (for the shared node of its profile).
+    fn assume(&mut self, node: &Node<'_>, r: usize, assume: ActionId, named: bool) -> Option<How> {
+        self.checks += 1;
+        let (trust, admits) = self.admitted(r, node.entry, named)?;
+        let target = &self.nodes[r].entry.arn;
+        let same_account = account_of(&node.entry.arn) == account_of(target);
+        let identity = match self.access(node, assume, target) {
+            Access::Denied => return None,
+            Access::Allowed(grant) => Some(grant),
+            // A role's trust policy that names the caller is enough in its
+            // own account, unless a boundary limits the caller.
+            Access::NotAllowed
+                if admits == Admits::Named && same_account && node.boundary.is_none() =>
+            {
+                None
+            }
+            Access::NotAllowed => return None,
+        };
+        Some(How::Assume {
+            trust,
+            identity,
+            admits,
+        })
+    }
+
+    /// The profile of `node` for sts:AssumeRole.
+    fn profile(&self, node: &Node<'_>, assume: ActionId) -> Profile {
+        let variables = node.sources.iter().chain(&node.boundary).any(|&d| {
+            let parsed = &self.export.parsed[d];
+            parsed.scope.statements.iter().any(|scope| {
+                scope.actions.contains(assume)
+                    && parsed
+                        .policy
+                        .statement(scope.index)
+                        .and_then(|s| s.resource.as_ref())
+                        .is_some_and(|r| r.values.iter().any(|v| v.value.contains("${")))
+            })
+        });
+        Profile {
+            account: account_of(&node.entry.arn).to_owned(),
+            sources: node.sources.clone(),
+            boundary: node.boundary,
+            arn: variables.then(|| node.entry.arn.clone()),
+        }
+    }
+
+    /// The services an iam:PassRole grant is limited to by an
+    /// `iam:PassedToService` condition, as patterns; `None` when it is not.
+    fn passed_to(&self, grant: Grant) -> Option<Vec<Pattern>> {
+        let (_, statement) = self.statement(grant);
+        let condition = statement?.conditions.iter().find(|c| {
+            c.key.value.eq_ignore_ascii_case("iam:PassedToService")
+                && c.operator.value.base.starts_with("String")
+                && !c.operator.value.base.starts_with("StringNot")
+        })?;
+        Some(
+            condition
+                .values
+                .iter()
+                .filter_map(|v| match &v.value {
+                    ConditionValue::String(s) => Some(Pattern::policy(s)),
+                    _ => None,
+                })
+                .collect(),
+        )
     }
 
     /// Whether `node` could assume role `r` once its trust policy names it:
@@ -754,13 +926,16 @@ impl<'a> Builder<'a> {
     pub fn chains(mut self) -> Vec<(usize, Chain)> {
         let index = self.trust_index();
         let (edges, truncated) = self.edges(&index);
-        let mut into: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        let all = self.nodes.len() + self.profiles.len();
+        let mut into: Vec<Vec<usize>> = vec![Vec::new(); all];
         for (e, edge) in edges.iter().enumerate() {
             into[edge.to].push(e);
         }
-        let mut next: Vec<Option<usize>> = vec![None; self.nodes.len()];
-        let mut reached: Vec<bool> = self.nodes.iter().map(|n| n.danger.is_some()).collect();
-        let mut queue: VecDeque<usize> = (0..self.nodes.len()).filter(|&i| reached[i]).collect();
+        let mut next: Vec<Option<usize>> = vec![None; all];
+        let mut reached: Vec<bool> = (0..all)
+            .map(|i| self.nodes.get(i).is_some_and(|n| n.danger.is_some()))
+            .collect();
+        let mut queue: VecDeque<usize> = (0..all).filter(|&i| reached[i]).collect();
         while let Some(v) = queue.pop_front() {
             for &e in &into[v] {
                 let u = edges[e].from;
@@ -791,15 +966,21 @@ impl<'a> Builder<'a> {
         let mut related = Vec::new();
         let mut conditions = Vec::new();
         let mut at = start;
+        // The principal a hop starts from: through a shared node, the one
+        // that entered it.
+        let mut from = start;
         while let Some(e) = next[at] {
             let edge = &edges[e];
-            let (step, places) = self.hop(edge);
+            let Some((step, places)) = self.hop(from, edge) else {
+                at = edge.to;
+                continue;
+            };
             steps.push(step);
             for (grant, message) in places {
                 if self.statement(grant).0.conditional {
                     conditions.push(format!(
                         "the hop {} → {} holds only under the conditions of {}",
-                        short_name(self.nodes[edge.from].entry),
+                        short_name(self.nodes[from].entry),
                         short_name(self.nodes[edge.to].entry),
                         self.label(grant)
                     ));
@@ -810,13 +991,14 @@ impl<'a> Builder<'a> {
                 }
             }
             at = edge.to;
+            from = at;
             path.push(short_name(self.nodes[at].entry));
         }
         Some(Chain {
             path,
             steps,
             related,
-            danger: self.nodes[at].danger.clone()?,
+            danger: self.nodes.get(at)?.danger.clone()?,
             conditions,
             truncated,
         })
@@ -824,9 +1006,10 @@ impl<'a> Builder<'a> {
 
     /// The step of one hop and the statements behind it, each with what it
     /// contributes.
-    fn hop(&self, edge: &Edge) -> (FlowStep, Vec<(Grant, String)>) {
-        let from = short_name(self.nodes[edge.from].entry);
-        let to = short_name(self.nodes[edge.to].entry);
+    fn hop(&self, from: usize, edge: &Edge) -> Option<(FlowStep, Vec<(Grant, String)>)> {
+        let from = short_name(self.nodes.get(from)?.entry);
+        // A hop into a shared node is none of its own.
+        let to = short_name(self.nodes.get(edge.to)?.entry);
         let catalog = self.export.catalog;
         let (at, message, places) = match &edge.how {
             How::Assume {
@@ -846,10 +1029,14 @@ impl<'a> Builder<'a> {
                 );
                 if let Some(identity) = identity {
                     places.push((*identity, format!("grants sts:AssumeRole on {to}")));
-                    message.push_str(&format!("; {} grants sts:AssumeRole", self.label(*identity)));
+                    message.push_str(&format!(
+                        "; {} grants sts:AssumeRole",
+                        self.label(*identity)
+                    ));
                 }
                 (*trust, message, places)
             }
+            How::Via => return None,
             How::RewriteTrust { grant } => (
                 *grant,
                 format!(
@@ -886,13 +1073,13 @@ impl<'a> Builder<'a> {
                 )
             }
         };
-        (
+        Some((
             FlowStep {
                 location: self.location(at),
                 message,
             },
             places,
-        )
+        ))
     }
 
     fn label(&self, grant: Grant) -> String {
@@ -933,9 +1120,13 @@ impl<'a> Builder<'a> {
             path: Arc::clone(file.path()),
             start: file.position(span.start),
             end: file.position(span.end),
-            subject: self.export.contents.documents[grant.document].subject.clone(),
+            subject: self.export.contents.documents[grant.document]
+                .subject
+                .clone(),
             logical: self.logical(grant.document),
-            sid: statement.and_then(|s| s.sid.as_ref()).map(|s| s.value.clone()),
+            sid: statement
+                .and_then(|s| s.sid.as_ref())
+                .map(|s| s.value.clone()),
         }
     }
 
@@ -1042,6 +1233,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_pass_rule_serves_the_services_its_actions_start() {
+        let rule = PassRule {
+            rule: Arc::clone(
+                crate::rules::RuleSet::embedded()
+                    .unwrap()
+                    .iter()
+                    .next()
+                    .unwrap(),
+            ),
+            others: Vec::new(),
+            prefixes: vec!["apprunner".into(), "ec2".into(), "ecs".into()],
+        };
+        for service in [
+            "ec2.amazonaws.com",
+            "ecs-tasks.amazonaws.com",
+            "tasks.apprunner.amazonaws.com",
+        ] {
+            assert!(rule.serves(service), "{service}");
+        }
+        for service in [
+            "lambda.amazonaws.com",
+            "ec2messages.amazonaws.com",
+            "ecsx.amazonaws.com",
+        ] {
+            assert!(!rule.serves(service), "{service}");
+        }
+    }
+
+    #[test]
     fn principal_keys_name_users_roles_and_sessions() {
         let role = principal_key("arn:aws:iam::123456789012:role/path/CI").unwrap();
         assert_eq!(role, ("123456789012".into(), "role", "ci".into()));
@@ -1051,6 +1271,9 @@ mod tests {
         );
         assert_eq!(principal_key("arn:aws:iam::123456789012:root"), None);
         assert_eq!(principal_key("arn:aws:s3:::bucket"), None);
-        assert_eq!(root_account("arn:aws:iam::123456789012:root"), Some("123456789012"));
+        assert_eq!(
+            root_account("arn:aws:iam::123456789012:root"),
+            Some("123456789012")
+        );
     }
 }

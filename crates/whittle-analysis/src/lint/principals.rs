@@ -188,7 +188,12 @@ impl<'a> AccountContext<'a> {
         if rule == FULL_ADMIN {
             return permissions.effective_on_any_resource().is_full();
         }
-        match self.linter.action_rules.iter().find(|(r, _)| r.name == rule) {
+        match self
+            .linter
+            .action_rules
+            .iter()
+            .find(|(r, _)| r.name == rule)
+        {
             Some((_, action_rule)) => action_rule.evaluate(permissions).is_some(),
             None => true,
         }
@@ -364,9 +369,7 @@ fn note_holders(findings: &mut [Finding], holders: &HashMap<&str, Vec<Holder>>) 
             .iter()
             .partition(|h| h.denies.contains(&finding.rule.name));
         if !using.is_empty() {
-            finding
-                .notes
-                .push(format!("held by {}", named(&using)));
+            finding.notes.push(format!("held by {}", named(&using)));
         }
         if !denied.is_empty() {
             finding.notes.push(format!(
@@ -393,7 +396,11 @@ fn named(holders: &[&Holder]) -> String {
     if more == 0 {
         names.join(", ")
     } else {
-        format!("{} principals: {} and {more} more", holders.len(), names.join(", "))
+        format!(
+            "{} principals: {} and {more} more",
+            holders.len(),
+            names.join(", ")
+        )
     }
 }
 
