@@ -21,18 +21,23 @@
 //! stays fast; when the budget runs out the chains found so far are reported
 //! with a note.
 
+mod chain;
+mod trust;
+
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
-use crate::diagnostics::{FlowStep, Location, Logical, LogicalKind, Related};
+use crate::diagnostics::{FlowStep, Related};
 use crate::input::{Contents, DocumentKind, PrincipalEntry, PrincipalKind};
 use crate::rules::Rule;
 use whittle_policy::ActionSet;
 use whittle_policy::pattern::Pattern;
 use whittle_policy::permissions::{Permissions, PolicyScope, StatementScope};
-use whittle_policy::policy::{ConditionValue, Effect, Element, Policy, Principal, Statement};
+use whittle_policy::policy::{ConditionValue, Effect, Element, Policy, Statement};
 use whittle_policy::{ActionId, Catalog};
 use whittle_syntax::SourceFile;
+
+use trust::{Admits, TrustIndex, account_of, principal_key};
 
 /// The most resource checks building the graph may make.
 pub(super) const BUDGET: usize = 2_000_000;
@@ -270,65 +275,11 @@ struct Edge {
     how: How,
 }
 
-/// Whom a trust statement admits of a principal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Admits {
-    /// By its ARN (or a session of the role): no identity grant needed.
-    Named,
-    /// Its whole account: the caller's own policies must allow it.
-    Account,
-    /// Every AWS principal.
-    Everyone,
-}
-
 /// What a principal's identity policies say about one action on one ARN.
 enum Access {
     Allowed(Grant),
     NotAllowed,
     Denied,
-}
-
-/// The principal key `(account, kind, name)` of a user or role ARN, or of
-/// an assumed-role session (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`
-/// names role NAME), in lowercase.
-fn principal_key(arn: &str) -> Option<(String, &'static str, String)> {
-    let mut parts = arn.splitn(6, ':');
-    let (_, _, service, _, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    let (kind, name) = match service {
-        "iam" => {
-            let (kind, rest) = resource.split_once('/')?;
-            let kind = match kind {
-                "user" => "user",
-                "role" => "role",
-                _ => return None,
-            };
-            (kind, rest.rsplit('/').next()?)
-        }
-        "sts" => {
-            let rest = resource.strip_prefix("assumed-role/")?;
-            ("role", rest.split('/').next()?)
-        }
-        _ => return None,
-    };
-    Some((account.to_owned(), kind, name.to_ascii_lowercase()))
-}
-
-/// The account of an ARN.
-fn account_of(arn: &str) -> &str {
-    arn.split(':').nth(4).unwrap_or("")
-}
-
-/// `user/dev`, `role/ci`: how messages name a principal.
-pub(super) fn short_name(entry: &PrincipalEntry) -> String {
-    let name = entry.arn.rsplit('/').next().unwrap_or(&entry.arn);
-    format!("{}/{name}", entry.kind.as_str())
 }
 
 /// True when a Resource value names exactly one resource: the one place that
@@ -394,19 +345,6 @@ struct Profile {
     arn: Option<String>,
 }
 
-/// The roles each kind of trust admits, and those a service can assume.
-#[derive(Default)]
-struct TrustIndex {
-    named: HashMap<(String, &'static str, String), Vec<usize>>,
-    account: HashMap<String, Vec<usize>>,
-    everyone: Vec<usize>,
-    /// Roles some service may assume, with the services.
-    services: Vec<(usize, Vec<String>)>,
-    /// Per node: whether its trust policy has a Deny statement (which may
-    /// name one caller), so that its admission is decided caller by caller.
-    guarded: Vec<bool>,
-}
-
 impl<'a> Builder<'a> {
     pub fn new(export: &'a Export<'a>, nodes: &'a [Node<'a>]) -> Self {
         let mut trust_of: HashMap<&str, usize> = HashMap::new();
@@ -443,67 +381,6 @@ impl<'a> Builder<'a> {
         let parsed = &self.export.parsed[grant.document];
         let scope = &parsed.scope.statements[grant.statement];
         (scope, parsed.policy.statement(scope.index))
-    }
-
-    /// Indexes every role's trust policy by whom it admits.
-    fn trust_index(&self) -> TrustIndex {
-        let mut index = TrustIndex {
-            guarded: vec![false; self.nodes.len()],
-            ..TrustIndex::default()
-        };
-        let Some(assume) = self.export.edges.assume else {
-            return index;
-        };
-        for (r, trust) in self.trust.iter().enumerate() {
-            let Some(document) = *trust else { continue };
-            let parsed = &self.export.parsed[document];
-            index.guarded[r] = parsed
-                .scope
-                .statements
-                .iter()
-                .any(|s| s.effect == Effect::Deny);
-            let mut services = Vec::new();
-            for scope in &parsed.scope.statements {
-                if scope.effect != Effect::Allow || !scope.actions.contains(assume) {
-                    continue;
-                }
-                let Some(principal) = parsed
-                    .policy
-                    .statement(scope.index)
-                    .and_then(|s| s.principal.as_ref())
-                else {
-                    continue;
-                };
-                if principal.negated {
-                    // NotPrincipal in an Allow admits nearly everyone.
-                    index.everyone.push(r);
-                    continue;
-                }
-                match &principal.value {
-                    Principal::Any => index.everyone.push(r),
-                    Principal::Typed(entries) => {
-                        for (key, values) in entries {
-                            for value in values {
-                                let value = value.value.as_str();
-                                match key.value.as_str() {
-                                    "AWS" => index.add_aws(r, value),
-                                    "Service" => services.push(value.to_owned()),
-                                    _ => {}
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            if !services.is_empty() {
-                index.services.push((r, services));
-            }
-        }
-        for list in index.named.values_mut().chain(index.account.values_mut()) {
-            list.dedup();
-        }
-        index.everyone.dedup();
-        index
     }
 
     /// What `caller`'s identity policies and boundary say about `action` on
@@ -564,57 +441,6 @@ impl<'a> Builder<'a> {
             }
         }
         allowed.map_or(Access::NotAllowed, Access::Allowed)
-    }
-
-    /// How role `r`'s trust policy admits `caller` to sts:AssumeRole, unless
-    /// an unconditional Deny in it stops the caller.
-    fn admitted(&self, r: usize, caller: &PrincipalEntry, named: bool) -> Option<(Grant, Admits)> {
-        let assume = self.export.edges.assume?;
-        let document = self.trust[r]?;
-        let parsed = &self.export.parsed[document];
-        let mut best: Option<(Grant, Admits)> = None;
-        for (k, scope) in parsed.scope.statements.iter().enumerate() {
-            if !scope.actions.contains(assume) {
-                continue;
-            }
-            let Some(principal) = parsed
-                .policy
-                .statement(scope.index)
-                .and_then(|s| s.principal.as_ref())
-            else {
-                continue;
-            };
-            let named =
-                admits(&principal.value, caller).filter(|&how| named || how != Admits::Named);
-            let applies = if principal.negated {
-                // NotPrincipal: everyone except those named (and, for an
-                // account named, its principals).
-                if named.is_some() {
-                    None
-                } else {
-                    Some(Admits::Everyone)
-                }
-            } else {
-                named
-            };
-            let Some(how) = applies else { continue };
-            match scope.effect {
-                Effect::Deny if !scope.conditional => return None,
-                Effect::Deny => {}
-                Effect::Allow => {
-                    let grant = Grant {
-                        document,
-                        statement: k,
-                    };
-                    // The most specific admission wins: a named principal
-                    // needs no grant of its own.
-                    if best.is_none_or(|(_, b)| rank(how) < rank(b)) {
-                        best = Some((grant, how));
-                    }
-                }
-            }
-        }
-        best
     }
 
     /// Every edge out of the principals that are not dangerous themselves;
@@ -953,266 +779,6 @@ impl<'a> Builder<'a> {
             })
             .collect()
     }
-
-    fn chain(
-        &self,
-        start: usize,
-        edges: &[Edge],
-        next: &[Option<usize>],
-        truncated: bool,
-    ) -> Option<Chain> {
-        let mut path = vec![short_name(self.nodes[start].entry)];
-        let mut steps = Vec::new();
-        let mut related = Vec::new();
-        let mut conditions = Vec::new();
-        let mut at = start;
-        // The principal a hop starts from: through a shared node, the one
-        // that entered it.
-        let mut from = start;
-        while let Some(e) = next[at] {
-            let edge = &edges[e];
-            let Some((step, places)) = self.hop(from, edge) else {
-                at = edge.to;
-                continue;
-            };
-            steps.push(step);
-            for (grant, message) in places {
-                if self.statement(grant).0.conditional {
-                    conditions.push(format!(
-                        "the hop {} → {} holds only under the conditions of {}",
-                        short_name(self.nodes[from].entry),
-                        short_name(self.nodes[edge.to].entry),
-                        self.label(grant)
-                    ));
-                }
-                let place = self.related(grant, message);
-                if !related.contains(&place) {
-                    related.push(place);
-                }
-            }
-            at = edge.to;
-            from = at;
-            path.push(short_name(self.nodes[at].entry));
-        }
-        Some(Chain {
-            path,
-            steps,
-            related,
-            danger: self.nodes.get(at)?.danger.clone()?,
-            conditions,
-            truncated,
-        })
-    }
-
-    /// The step of one hop and the statements behind it, each with what it
-    /// contributes.
-    fn hop(&self, from: usize, edge: &Edge) -> Option<(FlowStep, Vec<(Grant, String)>)> {
-        let from = short_name(self.nodes.get(from)?.entry);
-        // A hop into a shared node is none of its own.
-        let to = short_name(self.nodes.get(edge.to)?.entry);
-        let catalog = self.export.catalog;
-        let (at, message, places) = match &edge.how {
-            How::Assume {
-                trust,
-                identity,
-                admits,
-            } => {
-                let whom = match admits {
-                    Admits::Named => format!("trusts {from}"),
-                    Admits::Account => "trusts its account".to_owned(),
-                    Admits::Everyone => "trusts every AWS principal".to_owned(),
-                };
-                let mut places = vec![(*trust, whom.clone())];
-                let mut message = format!(
-                    "{from} can assume {to} (trust policy of {to}, {}: {whom})",
-                    self.statement_name(*trust)
-                );
-                if let Some(identity) = identity {
-                    places.push((*identity, format!("grants sts:AssumeRole on {to}")));
-                    message.push_str(&format!(
-                        "; {} grants sts:AssumeRole",
-                        self.label(*identity)
-                    ));
-                }
-                (*trust, message, places)
-            }
-            How::Via => return None,
-            How::RewriteTrust { grant } => (
-                *grant,
-                format!(
-                    "{from} can rewrite the trust policy of {to} (iam:UpdateAssumeRolePolicy, granted by {}) and then assume it",
-                    self.label(*grant)
-                ),
-                vec![(*grant, format!("grants iam:UpdateAssumeRolePolicy on {to}"))],
-            ),
-            How::Credentials { grant, action } => {
-                let name = &catalog.action(*action).qualified_name;
-                (
-                    *grant,
-                    format!(
-                        "{from} can create credentials for {to} and act as it ({name}, granted by {})",
-                        self.label(*grant)
-                    ),
-                    vec![(*grant, format!("grants {name} on {to}"))],
-                )
-            }
-            How::Pass {
-                grant,
-                rule,
-                service,
-            } => {
-                let rule = &self.export.edges.pass_rules[*rule];
-                (
-                    *grant,
-                    format!(
-                        "{from} can pass {to} to {service}, which {to} trusts, and run code as it ({}: iam:PassRole granted by {})",
-                        rule.rule.name,
-                        self.label(*grant)
-                    ),
-                    vec![(*grant, format!("grants iam:PassRole on {to}"))],
-                )
-            }
-        };
-        Some((
-            FlowStep {
-                location: self.location(at),
-                message,
-            },
-            places,
-        ))
-    }
-
-    fn label(&self, grant: Grant) -> String {
-        let subject = self.export.contents.documents[grant.document]
-            .subject
-            .as_deref()
-            .unwrap_or("the policy");
-        format!("{subject}, {}", self.statement_name(grant))
-    }
-
-    /// `statement "Sid"` or `statement 2` (1-based).
-    fn statement_name(&self, grant: Grant) -> String {
-        let (scope, statement) = self.statement(grant);
-        match statement.and_then(|s| s.sid.as_ref()) {
-            Some(sid) => format!("statement \"{}\"", sid.value),
-            None => format!("statement {}", scope.index + 1),
-        }
-    }
-
-    fn logical(&self, document: usize) -> Option<Logical> {
-        let document = &self.export.contents.documents[document];
-        document.owner.as_ref().map(|owner| Logical {
-            kind: if document.kind == DocumentKind::Trust {
-                LogicalKind::TrustPolicy
-            } else {
-                LogicalKind::Policy
-            },
-            arn: owner.arn.clone(),
-            name: owner.inline_name.clone(),
-        })
-    }
-
-    fn location(&self, grant: Grant) -> Location {
-        let file = self.export.file;
-        let (_, statement) = self.statement(grant);
-        let span = statement.map_or(self.export.parsed[grant.document].policy.span, |s| s.span);
-        Location {
-            path: Arc::clone(file.path()),
-            start: file.position(span.start),
-            end: file.position(span.end),
-            subject: self.export.contents.documents[grant.document]
-                .subject
-                .clone(),
-            logical: self.logical(grant.document),
-            sid: statement
-                .and_then(|s| s.sid.as_ref())
-                .map(|s| s.value.clone()),
-        }
-    }
-
-    fn related(&self, grant: Grant, message: String) -> Related {
-        let document = &self.export.contents.documents[grant.document];
-        Related {
-            subject: document
-                .subject
-                .clone()
-                .unwrap_or_else(|| "the policy".to_owned()),
-            logical: self.logical(grant.document),
-            message: format!("{}: {message}", self.statement_name(grant)),
-        }
-    }
-}
-
-impl TrustIndex {
-    /// Indexes role `r` under an `AWS` principal value of its trust policy.
-    fn add_aws(&mut self, r: usize, value: &str) {
-        if value == "*" {
-            self.everyone.push(r);
-        } else if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
-            self.account.entry(value.to_owned()).or_default().push(r);
-        } else if let Some(account) = root_account(value) {
-            self.account.entry(account.to_owned()).or_default().push(r);
-        } else if let Some(key) = principal_key(value) {
-            self.named.entry(key).or_default().push(r);
-        }
-    }
-}
-
-/// The account of `arn:aws:iam::ACCOUNT:root`.
-fn root_account(value: &str) -> Option<&str> {
-    let rest = value.strip_prefix("arn:")?;
-    let mut parts = rest.splitn(5, ':');
-    let (_, service, _, account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    (service == "iam" && resource == "root").then_some(account)
-}
-
-/// How a Principal element admits `caller`, if it does.
-fn admits(principal: &Principal, caller: &PrincipalEntry) -> Option<Admits> {
-    let entries = match principal {
-        Principal::Any => return Some(Admits::Everyone),
-        Principal::Typed(entries) => entries,
-    };
-    let key = principal_key(&caller.arn);
-    let account = account_of(&caller.arn);
-    let mut best = None;
-    for (kind, values) in entries {
-        if kind.value != "AWS" {
-            continue;
-        }
-        for value in values {
-            let value = value.value.as_str();
-            let how = if value == "*" {
-                Some(Admits::Everyone)
-            } else if value == account || root_account(value) == Some(account) {
-                Some(Admits::Account)
-            } else if key.is_some() && principal_key(value) == key {
-                Some(Admits::Named)
-            } else {
-                None
-            };
-            if let Some(how) = how
-                && best.is_none_or(|b| rank(how) < rank(b))
-            {
-                best = Some(how);
-            }
-        }
-    }
-    best
-}
-
-/// Named before account before everyone.
-fn rank(admits: Admits) -> u8 {
-    match admits {
-        Admits::Named => 0,
-        Admits::Account => 1,
-        Admits::Everyone => 2,
-    }
 }
 
 /// True when a statement's Resource element covers `arn`, with the caller's
@@ -1230,6 +796,7 @@ fn covers(resource: Option<&Element>, arn: &str, caller: &PrincipalEntry) -> boo
 
 #[cfg(test)]
 mod tests {
+    use super::trust::root_account;
     use super::*;
 
     #[test]
