@@ -460,7 +460,13 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|(r, s)| (*r, s.as_slice()))
             .collect();
-        let passable: Vec<usize> = index.services.iter().map(|(r, _)| *r).collect();
+        // A service-linked role is used by its service alone: nobody passes it.
+        let passable: Vec<usize> = index
+            .services
+            .iter()
+            .map(|(r, _)| *r)
+            .filter(|&r| !nodes[r].entry.arn.contains(":role/aws-service-role/"))
+            .collect();
         for (a, node) in nodes.iter().enumerate() {
             if self.checks > BUDGET {
                 return (edges, true);
