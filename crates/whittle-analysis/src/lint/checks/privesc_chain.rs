@@ -17,7 +17,7 @@ impl Check for PrivescChain {
         let (Some(first), Some(last)) = (chain.path.first(), chain.path.last()) else {
             return;
         };
-        let hops = chain.steps.len();
+        let hops = chain.path.len() - 1;
         let mut finding = out.at(cx.span);
         for step in &chain.steps {
             finding = finding.step(step.clone());

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Admits, Builder, Chain, Edge, Grant, How};
+use super::{Admits, Builder, Chain, Danger, Edge, Grant, How};
 use crate::diagnostics::{FlowStep, Location, Logical, LogicalKind, Related};
 use crate::input::{DocumentKind, PrincipalEntry};
 
@@ -31,38 +31,92 @@ impl Builder<'_> {
         // that entered it.
         let mut from = start;
         while let Some(e) = next[at] {
-            let edge = &edges[e];
-            let Some((step, places)) = self.hop(from, edge) else {
-                at = edge.to;
-                continue;
-            };
-            steps.push(step);
-            for (grant, message) in places {
-                if self.statement(grant).0.conditional {
-                    conditions.push(format!(
-                        "the hop {} → {} holds only under the conditions of {}",
-                        short_name(self.nodes[from].entry),
-                        short_name(self.nodes[edge.to].entry),
-                        self.label(grant)
-                    ));
-                }
-                let place = self.related(grant, message);
+            self.follow(
+                from,
+                &edges[e],
+                &mut path,
+                &mut steps,
+                &mut related,
+                &mut conditions,
+            );
+            at = edges[e].to;
+            if at < self.nodes.len() {
+                from = at;
+            }
+        }
+        let danger = match (&self.nodes.get(at)?.danger, self.empowers.get(&at)) {
+            (Some(danger), _) => danger.clone(),
+            (None, Some(empower)) => {
+                let edge = &empower.become_it;
+                self.follow(
+                    at,
+                    edge,
+                    &mut path,
+                    &mut steps,
+                    &mut related,
+                    &mut conditions,
+                );
+                let action = &self.export.catalog.action(empower.action).qualified_name;
+                let by = short_name(self.nodes[at].entry);
+                let it = short_name(self.nodes[edge.to].entry);
+                steps.push(FlowStep {
+                    location: self.location(empower.grant),
+                    message: format!(
+                        "{by} can change the policies of {it} ({action}, granted by {})",
+                        self.label(empower.grant)
+                    ),
+                });
+                let place = self.related(empower.grant, format!("grants {action} on {it}"));
                 if !related.contains(&place) {
                     related.push(place);
                 }
+                Danger::Empowered {
+                    by,
+                    action: action.clone(),
+                }
             }
-            at = edge.to;
-            from = at;
-            path.push(short_name(self.nodes[at].entry));
-        }
+            (None, None) => return None,
+        };
         Some(Chain {
             path,
             steps,
             related,
-            danger: self.nodes.get(at)?.danger.clone()?,
+            danger,
             conditions,
             truncated,
         })
+    }
+
+    /// Adds one hop from `from` along `edge` (none for a hop into a shared
+    /// node) to the chain being built.
+    fn follow(
+        &self,
+        from: usize,
+        edge: &Edge,
+        path: &mut Vec<String>,
+        steps: &mut Vec<FlowStep>,
+        related: &mut Vec<Related>,
+        conditions: &mut Vec<String>,
+    ) {
+        let Some((step, places)) = self.hop(from, edge) else {
+            return;
+        };
+        steps.push(step);
+        for (grant, message) in places {
+            if self.statement(grant).0.conditional {
+                conditions.push(format!(
+                    "the hop {} → {} holds only under the conditions of {}",
+                    short_name(self.nodes[from].entry),
+                    short_name(self.nodes[edge.to].entry),
+                    self.label(grant)
+                ));
+            }
+            let place = self.related(grant, message);
+            if !related.contains(&place) {
+                related.push(place);
+            }
+        }
+        path.push(short_name(self.nodes[edge.to].entry));
     }
 
     /// The step of one hop and the statements behind it, each with what it

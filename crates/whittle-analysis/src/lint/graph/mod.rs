@@ -13,6 +13,10 @@
 //!   other actions of one of the `privilege-escalation` rules whose `[match]`
 //!   includes `iam:PassRole` (the compute action that runs code as B).
 //!
+//! A principal that can change the policies of one it can become
+//! (`iam:AttachRolePolicy`, `iam:PutRolePolicy`, and the user forms) can make
+//! it, and so itself, anything: it counts as dangerous, with that last hop.
+//!
 //! The dangerous principals are the administrators and those an escalation
 //! rule fires on. Reachability is computed once, by a breadth-first search
 //! backwards from all of them: each principal that can reach one gets the
@@ -57,6 +61,14 @@ pub enum Danger {
     Admin,
     /// The escalation rule of this name fires on it.
     Escalates(String),
+    /// The principal `by` can change its policies (with `action`) and
+    /// become it: it is as powerful as `by` makes it.
+    Empowered {
+        /// Who changes its policies.
+        by: String,
+        /// How, e.g. `iam:AttachRolePolicy`.
+        action: String,
+    },
 }
 
 impl Danger {
@@ -65,6 +77,9 @@ impl Danger {
         match self {
             Danger::Admin => "an administrator (full-admin-access)".to_owned(),
             Danger::Escalates(rule) => format!("able to escalate its privileges ({rule})"),
+            Danger::Empowered { by, action } => {
+                format!("a principal {by} can give any permission ({action})")
+            }
         }
     }
 }
@@ -110,6 +125,7 @@ pub(super) struct Holds {
     assume: bool,
     update_trust: bool,
     credentials: bool,
+    modify: bool,
     pass: bool,
 }
 
@@ -148,6 +164,10 @@ pub(super) struct Edges {
     pass: Option<ActionId>,
     update_trust: Option<ActionId>,
     credentials: Vec<ActionId>,
+    /// Changing a role's policies (attach, write inline).
+    modify_role: Vec<ActionId>,
+    /// Changing a user's policies.
+    modify_user: Vec<ActionId>,
     /// The escalation rules that pass a role.
     pub pass_rules: Vec<PassRule>,
 }
@@ -188,6 +208,14 @@ impl Edges {
             assume: catalog.action_id("sts:AssumeRole"),
             pass,
             update_trust: catalog.action_id("iam:UpdateAssumeRolePolicy"),
+            modify_role: ["iam:AttachRolePolicy", "iam:PutRolePolicy"]
+                .into_iter()
+                .filter_map(|name| catalog.action_id(name))
+                .collect(),
+            modify_user: ["iam:AttachUserPolicy", "iam:PutUserPolicy"]
+                .into_iter()
+                .filter_map(|name| catalog.action_id(name))
+                .collect(),
             credentials: [
                 "iam:CreateAccessKey",
                 "iam:CreateLoginProfile",
@@ -208,6 +236,11 @@ impl Edges {
             assume: has(self.assume),
             update_trust: has(self.update_trust),
             credentials: self.credentials.iter().any(|&id| usable.contains(id)),
+            modify: self
+                .modify_role
+                .iter()
+                .chain(&self.modify_user)
+                .any(|&id| usable.contains(id)),
             pass: has(self.pass),
         };
         let rules = if holds.pass {
@@ -331,7 +364,20 @@ pub(super) struct Builder<'a> {
     /// their whole account through one shared node, so that a thousand users
     /// who may assume any role make a thousand edges, not a million.
     profiles: HashMap<Profile, usize>,
+    /// Principals that can change the policies of one they can become, and
+    /// how: they can make it, and so themselves, anything.
+    empowers: HashMap<usize, Empower>,
     checks: usize,
+}
+
+/// How a principal makes another one anything and becomes it.
+struct Empower {
+    /// The hop into the other principal.
+    become_it: Edge,
+    /// The statement that lets it change the other's policies.
+    grant: Grant,
+    /// The action, e.g. iam:AttachRolePolicy.
+    action: ActionId,
 }
 
 /// What decides which roles trusting its account a principal may assume:
@@ -373,6 +419,7 @@ impl<'a> Builder<'a> {
             trust,
             by_key,
             profiles: HashMap::new(),
+            empowers: HashMap::new(),
             checks: 0,
         }
     }
@@ -475,6 +522,9 @@ impl<'a> Builder<'a> {
                 continue;
             }
             self.assume_edges(a, index, &mut edges);
+            if node.holds.modify {
+                self.empower(a, &roles, &users);
+            }
             if node.holds.update_trust
                 && let Some(action) = edges_of.update_trust
             {
@@ -753,6 +803,64 @@ impl<'a> Builder<'a> {
         named
     }
 
+    /// Records how `a` can change the policies of a principal it can become
+    /// (by assuming it, or by creating its credentials), if it can.
+    fn empower(&mut self, a: usize, roles: &[usize], users: &[usize]) {
+        let nodes = self.nodes;
+        let edges_of = self.export.edges;
+        let node = &nodes[a];
+        let kinds = [
+            (&edges_of.modify_role, roles),
+            (&edges_of.modify_user, users),
+        ];
+        for (actions, candidates) in kinds {
+            for &action in actions {
+                for p in self.targets(a, action, candidates) {
+                    if p == a || nodes[p].danger.is_some() {
+                        continue;
+                    }
+                    let Access::Allowed(grant) = self.access(node, action, &nodes[p].entry.arn)
+                    else {
+                        continue;
+                    };
+                    let how = match nodes[p].entry.kind {
+                        PrincipalKind::Role => edges_of
+                            .assume
+                            .and_then(|assume| self.assume(node, p, assume, true)),
+                        PrincipalKind::User => self.credentials(node, p),
+                    };
+                    if let Some(how) = how {
+                        let become_it = Edge {
+                            from: a,
+                            to: p,
+                            how,
+                        };
+                        self.empowers.insert(
+                            a,
+                            Empower {
+                                become_it,
+                                grant,
+                                action,
+                            },
+                        );
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// How `node` creates user `u`'s credentials, if it can.
+    fn credentials(&mut self, node: &Node<'_>, u: usize) -> Option<How> {
+        let nodes = self.nodes;
+        for &action in &self.export.edges.credentials {
+            if let Access::Allowed(grant) = self.access(node, action, &nodes[u].entry.arn) {
+                return Some(How::Credentials { grant, action });
+            }
+        }
+        None
+    }
+
     /// The chain of every principal that can reach a dangerous one, by a
     /// breadth-first search backwards from all dangerous principals at once.
     pub fn chains(mut self) -> Vec<(usize, Chain)> {
@@ -765,7 +873,10 @@ impl<'a> Builder<'a> {
         }
         let mut next: Vec<Option<usize>> = vec![None; all];
         let mut reached: Vec<bool> = (0..all)
-            .map(|i| self.nodes.get(i).is_some_and(|n| n.danger.is_some()))
+            .map(|i| {
+                self.nodes.get(i).is_some_and(|n| n.danger.is_some())
+                    || self.empowers.contains_key(&i)
+            })
             .collect();
         let mut queue: VecDeque<usize> = (0..all).filter(|&i| reached[i]).collect();
         while let Some(v) = queue.pop_front() {
@@ -779,10 +890,8 @@ impl<'a> Builder<'a> {
             }
         }
         (0..self.nodes.len())
-            .filter_map(|u| {
-                next[u]?;
-                self.chain(u, &edges, &next, truncated).map(|c| (u, c))
-            })
+            .filter(|&u| next[u].is_some() || self.empowers.contains_key(&u))
+            .filter_map(|u| self.chain(u, &edges, &next, truncated).map(|c| (u, c)))
             .collect()
     }
 }
