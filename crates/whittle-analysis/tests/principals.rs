@@ -253,3 +253,184 @@ fn pass_role_counts_only_for_the_services_its_condition_admits() {
         assert!(about(&findings, rule, &other).is_empty(), "{rule}");
     }
 }
+
+#[test]
+fn a_two_hop_assume_role_chain_to_an_administrator_is_reported_hop_by_hop() {
+    let findings = lint("assume-role-chain.json");
+    let users = "arn:aws:iam::123456789012:user";
+    let dev = about(&findings, "privesc-chain", &format!("{users}/dev"));
+    assert_eq!(dev.len(), 1, "{findings:#?}");
+    let dev = dev[0];
+    assert_eq!(dev.severity, whittle_analysis::Severity::Error);
+    assert!(
+        dev.message
+            .starts_with("user/dev can become role/admin, which is an administrator"),
+        "{}",
+        dev.message
+    );
+    assert!(dev.message.ends_with("in 2 hops"), "{}", dev.message);
+    assert!(
+        dev.notes
+            .iter()
+            .any(|n| n == "via user/dev → role/ci → role/admin"),
+        "{:?}",
+        dev.notes
+    );
+    // One step per hop, each at the trust policy statement that allows it.
+    let steps: Vec<(&str, Option<&str>)> = dev
+        .flow
+        .iter()
+        .map(|s| {
+            (
+                s.location.subject.as_deref().unwrap(),
+                s.location.sid.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("role/ci trust policy", Some("TrustDev")),
+            ("role/admin trust policy", Some("TrustCi"))
+        ]
+    );
+    assert!(
+        dev.flow[0]
+            .message
+            .starts_with("user/dev can assume role/ci")
+    );
+    assert!(
+        dev.flow[1]
+            .message
+            .contains("role/ci inline policy \"assume-admin\", statement \"AssumeAdmin\" grants sts:AssumeRole"),
+        "{}",
+        dev.flow[1].message
+    );
+    // The policies that make the hops are related places.
+    let related: Vec<&str> = dev.related.iter().map(|r| r.subject.as_str()).collect();
+    for subject in [
+        "role/ci trust policy",
+        "user/dev inline policy \"assume-roles\"",
+        "role/admin trust policy",
+        "role/ci inline policy \"assume-admin\"",
+    ] {
+        assert!(related.contains(&subject), "{related:?}");
+    }
+    // role/ci itself is one hop from the administrator.
+    let ci = about(&findings, "privesc-chain", &format!("{ACCOUNT}/ci"));
+    assert_eq!(ci.len(), 1);
+    assert_eq!(ci[0].flow.len(), 1);
+    // The reader role trusts dev but grants nothing dangerous; break-glass is
+    // an administrator whose trust policy denies dev; administrators are not
+    // reported as reaching themselves.
+    for role in ["reader", "break-glass", "admin"] {
+        assert!(
+            about(&findings, "privesc-chain", &format!("{ACCOUNT}/{role}")).is_empty(),
+            "{role}"
+        );
+    }
+    assert!(
+        !dev.flow
+            .iter()
+            .any(|s| s.message.contains("break-glass") || s.message.contains("reader"))
+    );
+}
+
+#[test]
+fn a_managed_policy_finding_names_its_holders_and_marks_those_denied() {
+    let findings = lint("managed-policy-holders.json");
+    let admin: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule.name == "full-admin-access")
+        .filter(|f| {
+            f.location.logical.as_ref().is_some_and(|l| {
+                l.kind == LogicalKind::Policy && l.arn.ends_with(":policy/operators")
+            })
+        })
+        .collect();
+    assert_eq!(admin.len(), 1, "{findings:#?}");
+    let notes = &admin[0].notes;
+    // alice holds it through her group; quarantined holds it but denies all.
+    assert!(
+        notes.iter().any(|n| n
+            == "held by user arn:aws:iam::123456789012:user/alice, role arn:aws:iam::123456789012:role/ops"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with(
+            "held by role arn:aws:iam::123456789012:role/quarantined, whose other policies deny this access"
+        )),
+        "{notes:?}"
+    );
+}
+
+/// An account of `users` members of a group that may assume any role, and
+/// `roles` roles trusting the account (the last of them an administrator).
+fn wide_account(users: usize, roles: usize) -> String {
+    let account = "arn:aws:iam::123456789012";
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": format!("{account}:root")}, "Action": "sts:AssumeRole"}]});
+    let policy = |action: &str| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": action, "Resource": "*"}]})
+    };
+    let users: Vec<_> = (0..users)
+        .map(|i| {
+            serde_json::json!({"UserName": format!("u{i}"), "Arn": format!("{account}:user/u{i}"),
+            "UserPolicyList": [], "GroupList": ["everyone"], "AttachedManagedPolicies": []})
+        })
+        .collect();
+    let roles: Vec<_> = (0..roles)
+        .map(|i| {
+            let action = if i + 1 == roles { "*" } else { "s3:GetObject" };
+            serde_json::json!({"RoleName": format!("r{i}"), "Arn": format!("{account}:role/r{i}"),
+                "AssumeRolePolicyDocument": trust,
+                "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": policy(action)}],
+                "AttachedManagedPolicies": []})
+        })
+        .collect();
+    serde_json::json!({
+        "UserDetailList": users,
+        "GroupDetailList": [{"GroupName": "everyone", "GroupPolicyList": [
+            {"PolicyName": "assume", "PolicyDocument": policy("sts:AssumeRole")}],
+            "AttachedManagedPolicies": []}],
+        "RoleDetailList": roles,
+        "Policies": []
+    })
+    .to_string()
+}
+
+#[test]
+fn members_of_one_group_share_their_way_into_roles_trusting_the_account() {
+    // 1,500 users × 1,500 roles would be 2.25 million assume edges; through
+    // the group's shared node they are 1,500 + 1,500, within the budget.
+    let (users, roles) = (1_500, 1_500);
+    let rules = RuleSet::embedded().unwrap();
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
+    let file = SourceFile::new("wide.json", wide_account(users, roles));
+    let FileOutcome::Linted { findings, .. } = linter.lint_file(&file) else {
+        panic!("linted");
+    };
+    let chains: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule.name == "privesc-chain")
+        .collect();
+    // Every user reaches the administrator in one hop; the other roles may
+    // assume nothing.
+    assert_eq!(chains.len(), users, "{:?}", chains.first());
+    let last = format!("role/r{}", roles - 1);
+    for chain in &chains {
+        assert_eq!(chain.flow.len(), 1);
+        assert!(chain.message.contains(&last), "{}", chain.message);
+        assert!(
+            !chain.notes.iter().any(|n| n.contains("stopped early")),
+            "{:?}",
+            chain.notes
+        );
+        assert!(
+            chain.flow[0]
+                .message
+                .contains("group/everyone inline policy \"assume\"")
+        );
+    }
+}

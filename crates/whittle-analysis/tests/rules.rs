@@ -257,6 +257,9 @@ fn render_finding(out: &mut String, finding: &Finding) -> std::fmt::Result {
     for related in &finding.related {
         writeln!(out, "    related: {}: {}", related.subject, related.message)?;
     }
+    for step in &finding.flow {
+        writeln!(out, "    step at {}: {}", step.location.start, step.message)?;
+    }
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use whittle_analysis::diagnostics::Logical;
-use whittle_analysis::{Finding, InputFailure, Severity};
+use whittle_analysis::{Finding, InputFailure, Location, Severity};
 use whittle_policy::CatalogSource;
 
 use crate::LintReport;
@@ -77,6 +77,9 @@ struct JsonFinding<'a> {
     /// Other places that explain the finding (the policies behind a
     /// cross-policy escalation); empty for most findings.
     related: Vec<JsonRelated<'a>>,
+    /// The chain the finding describes, hop by hop (who can become whom in
+    /// an account export); empty for most findings.
+    flow: Vec<JsonStep<'a>>,
     /// The finding's identity across runs (64 hex digits).
     fingerprint: Option<&'a str>,
 }
@@ -126,6 +129,15 @@ struct JsonRelated<'a> {
     resource: Option<JsonResource<'a>>,
     /// What the place contributes, e.g. `grants iam:PassRole`.
     message: &'a str,
+}
+
+/// One hop of a chain: the statement that makes it, and what it is.
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    /// The hop, e.g. `role/ci can assume role/admin (…)`.
+    message: &'a str,
+    /// The statement that makes it possible.
+    location: JsonLocation<'a>,
 }
 
 /// An input that could not be read.
@@ -215,16 +227,7 @@ fn finding<'a>(f: &'a Finding, fingerprint: Option<&'a str>) -> JsonFinding<'a> 
         severity: f.severity,
         tags: &f.rule.tags,
         message: &f.message,
-        location: JsonLocation {
-            path: &f.location.path,
-            line: f.location.start.line,
-            column: f.location.start.column,
-            end_line: f.location.end.line,
-            end_column: f.location.end.column,
-            subject: f.location.subject.as_deref(),
-            sid: f.location.sid.as_deref(),
-            resource: f.location.logical.as_ref().map(resource),
-        },
+        location: location(&f.location),
         notes: &f.notes,
         related: f
             .related
@@ -235,7 +238,28 @@ fn finding<'a>(f: &'a Finding, fingerprint: Option<&'a str>) -> JsonFinding<'a> 
                 message: &r.message,
             })
             .collect(),
+        flow: f
+            .flow
+            .iter()
+            .map(|step| JsonStep {
+                message: &step.message,
+                location: location(&step.location),
+            })
+            .collect(),
         fingerprint,
+    }
+}
+
+fn location(l: &Location) -> JsonLocation<'_> {
+    JsonLocation {
+        path: &l.path,
+        line: l.start.line,
+        column: l.start.column,
+        end_line: l.end.line,
+        end_column: l.end.column,
+        subject: l.subject.as_deref(),
+        sid: l.sid.as_deref(),
+        resource: l.logical.as_ref().map(resource),
     }
 }
 

@@ -9,11 +9,12 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
-    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    ArtifactLocation, CodeFlow, Invocation, Location, LogicalLocation, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
 };
-use whittle_analysis::diagnostics::{Logical, LogicalKind, Related};
+use whittle_analysis::diagnostics::{FlowStep, Logical, LogicalKind, Related};
 use whittle_analysis::{Finding, InputFailure, Rule, Severity};
 
 use crate::json::CatalogEntry;
@@ -109,7 +110,9 @@ fn log(report: &FindingsReport<'_>, base: &Path, summary: Option<RunSummary>) ->
         .map(|(finding, fingerprint)| {
             let artifact = artifact_location(&finding.location.path, base);
             let index = rule_indices.get(finding.rule.id.as_str()).copied();
-            result(finding, artifact, index, fingerprint)
+            let mut result = result(finding, artifact, index, fingerprint);
+            result.code_flows = code_flows(&finding.flow, base);
+            result
         })
         .collect();
     let run = Run::builder()
@@ -241,13 +244,7 @@ fn result(
     fingerprint: String,
 ) -> SarifResult {
     let l = &finding.location;
-    let region = Region::builder()
-        .start_line(count(l.start.line))
-        .start_column(count(l.start.column))
-        .end_line(count(l.end.line))
-        .end_column(count(l.end.column))
-        .build();
-    let mut location = physical_location(artifact, Some(region));
+    let mut location = physical_location(artifact, Some(region(l)));
     let mut properties = BTreeMap::new();
     if let Some(subject) = &l.subject {
         properties.insert("subject".to_owned(), json!(subject));
@@ -284,6 +281,62 @@ fn result(
         );
     }
     result
+}
+
+/// The region of a finding's or a step's location.
+fn region(l: &whittle_analysis::Location) -> Region {
+    Region::builder()
+        .start_line(count(l.start.line))
+        .start_column(count(l.start.column))
+        .end_line(count(l.end.line))
+        .end_column(count(l.end.column))
+        .build()
+}
+
+/// The chain a finding describes (who can become whom, hop by hop) as one
+/// code flow of one thread flow: each hop at the statement that makes it,
+/// with the hop as its message and the IAM resource as a logical location.
+fn code_flows(flow: &[FlowStep], base: &Path) -> Option<Vec<CodeFlow>> {
+    if flow.is_empty() {
+        return None;
+    }
+    let locations = flow
+        .iter()
+        .enumerate()
+        .map(|(order, step)| {
+            let l = &step.location;
+            let mut location = physical_location(artifact_location(&l.path, base), Some(region(l)));
+            location.message = Some(Message::builder().text(&step.message).build());
+            location.logical_locations = l
+                .logical
+                .as_ref()
+                .map(|logical| vec![logical_location(logical)]);
+            if let Some(subject) = &l.subject {
+                location.properties = Some(
+                    PropertyBag::builder()
+                        .additional_properties(BTreeMap::from([(
+                            "subject".to_owned(),
+                            json!(subject),
+                        )]))
+                        .build(),
+                );
+            }
+            ThreadFlowLocation::builder()
+                .location(location)
+                .execution_order(count(order + 1))
+                .build()
+        })
+        .collect::<Vec<_>>();
+    Some(vec![
+        CodeFlow::builder()
+            .message(
+                Message::builder()
+                    .text(format!("{} hops", flow.len()))
+                    .build(),
+            )
+            .thread_flows(vec![ThreadFlow::builder().locations(locations).build()])
+            .build(),
+    ])
 }
 
 /// A place that explains a finding (a policy behind a cross-policy

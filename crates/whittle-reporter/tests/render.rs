@@ -79,6 +79,33 @@ fn json_of_a_cross_policy_escalation_names_the_policies_behind_it() {
     insta::assert_snapshot!(json);
 }
 
+/// A chain of roles: each hop is a step of `flow`, at the trust policy's
+/// statement that makes it.
+#[test]
+fn json_of_a_chain_lists_its_hops() {
+    let path = "testdata/accounts/assume-role-chain.json";
+    let text =
+        std::fs::read_to_string(support::testdata("accounts").join("assume-role-chain.json"))
+            .expect("fixture");
+    let findings: Vec<_> = support::lint(path, &text)
+        .into_iter()
+        .filter(|f| !f.flow.is_empty())
+        .collect();
+    let rules = support::rules_of(&findings);
+    let json = support::with_report(&findings, &rules, &[], lint_json);
+    let document = support::valid_against(&schema(), &json);
+    let lengths: Vec<usize> = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["flow"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(lengths, [2, 1], "{json}");
+    let step = &document["findings"][0]["flow"][1];
+    assert_eq!(step["location"]["resource"]["kind"], "trust-policy");
+    assert_eq!(step["location"]["sid"], "TrustCi");
+}
+
 #[test]
 fn the_schema_catches_drift() {
     let mut document: serde_json::Value = serde_json::from_str(&render(lint_json)).unwrap();

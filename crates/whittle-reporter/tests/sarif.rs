@@ -393,3 +393,50 @@ fn a_cross_policy_escalation_relates_the_policies_behind_it() {
     );
     insta::assert_snapshot!(serde_json::to_string_pretty(&escalation["relatedLocations"]).unwrap());
 }
+
+#[test]
+fn a_chain_of_roles_is_a_code_flow_hop_by_hop() {
+    let path = "testdata/accounts/assume-role-chain.json";
+    let text = std::fs::read_to_string(
+        support::account_export_path().with_file_name("assume-role-chain.json"),
+    )
+    .expect("fixture");
+    let findings = support::lint(path, &text);
+    let log = sarif(&findings, &support::all_rules());
+    let chain = results(&log)
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "WH290" && r["locations"][0]["logicalLocations"][0]["name"] == "dev"
+        })
+        .expect("a privesc-chain result on user/dev");
+    let flows = chain["codeFlows"].as_array().expect("codeFlows");
+    assert_eq!(flows.len(), 1);
+    let hops = flows[0]["threadFlows"][0]["locations"].as_array().unwrap();
+    assert_eq!(hops.len(), 2);
+    assert_eq!(hops[0]["executionOrder"], 1);
+    let first = &hops[0]["location"];
+    assert!(
+        first["message"]["text"].as_str().unwrap().starts_with(
+            "user/dev can assume role/ci (trust policy of role/ci, statement \"TrustDev\""
+        ),
+        "{first}"
+    );
+    assert_eq!(
+        first["logicalLocations"][0]["fullyQualifiedName"],
+        "arn:aws:iam::123456789012:role/ci#trust-policy"
+    );
+    assert_eq!(
+        first["physicalLocation"]["artifactLocation"]["uri"],
+        "testdata/accounts/assume-role-chain.json"
+    );
+    // The policies behind the hops are related locations.
+    assert!(chain["relatedLocations"].as_array().unwrap().len() >= 3);
+    // Results without a chain have no code flow.
+    assert!(
+        results(&log)
+            .iter()
+            .filter(|r| r["ruleId"] != "WH290")
+            .all(|r| r.get("codeFlows").is_none())
+    );
+    insta::assert_snapshot!(serde_json::to_string_pretty(&chain["codeFlows"]).unwrap());
+}

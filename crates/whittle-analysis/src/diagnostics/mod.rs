@@ -104,6 +104,9 @@ pub struct Finding {
     /// Other places that explain the finding: the policies that together grant a
     /// cross-policy escalation, say.
     pub related: Vec<Related>,
+    /// The steps of a chain the finding describes, in order (who can become
+    /// whom, hop by hop); empty for most findings.
+    pub flow: Vec<FlowStep>,
     /// The source text of the element the finding points at (at most 200 bytes):
     /// with the rule and location it identifies the finding across runs even when
     /// lines move, for fingerprints and baselines.
@@ -125,6 +128,18 @@ pub struct Related {
     pub message: String,
 }
 
+/// One step of a chain a finding describes: a hop from one principal to
+/// another, at the statement that makes it possible.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FlowStep {
+    /// The statement that makes the hop (e.g. the trust policy's statement that
+    /// lets the principal assume the role).
+    pub location: Location,
+    /// The hop, e.g. `role/ci can assume role/admin (trust policy of role/admin,
+    /// statement "TrustCi")`.
+    pub message: String,
+}
+
 impl Finding {
     /// Starts a finding of `rule`, at the rule's default severity.
     pub fn builder(rule: &Arc<Rule>) -> FindingBuilder {
@@ -133,6 +148,7 @@ impl Finding {
             severity: rule.severity,
             notes: Vec::new(),
             related: Vec::new(),
+            flow: Vec::new(),
             anchor: None,
         }
     }
@@ -147,6 +163,7 @@ pub struct FindingBuilder {
     severity: Severity,
     notes: Vec<String>,
     related: Vec<Related>,
+    flow: Vec<FlowStep>,
     anchor: Option<String>,
 }
 
@@ -166,6 +183,12 @@ impl FindingBuilder {
     /// Adds a place that explains the finding.
     pub fn related(mut self, related: Related) -> Self {
         self.related.push(related);
+        self
+    }
+
+    /// Appends a step to the chain the finding describes.
+    pub fn step(mut self, step: FlowStep) -> Self {
+        self.flow.push(step);
         self
     }
 
@@ -200,6 +223,7 @@ impl FindingBuilder {
             location,
             notes: self.notes.into_iter().map(shown).collect(),
             related: self.related,
+            flow: self.flow,
         }
     }
 }

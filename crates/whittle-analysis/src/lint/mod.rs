@@ -4,6 +4,7 @@
 
 pub(crate) mod action_rules;
 pub mod checks;
+pub mod graph;
 mod key_policy;
 mod principals;
 mod work;
@@ -15,7 +16,7 @@ use jiff::Timestamp;
 pub use action_rules::{ActionRule, Verdict};
 
 use crate::diagnostics::{
-    Finding, FindingBuilder, InputFailure, Location, Logical, LogicalKind, Related,
+    Finding, FindingBuilder, FlowStep, InputFailure, Location, Logical, LogicalKind, Related,
 };
 use crate::input::{self, DocumentKind, InputError, InputKind, PrincipalKind};
 use crate::rules::{Rule, RuleCommand, RuleError, RuleSet, Severity};
@@ -35,6 +36,9 @@ pub trait Check: Send + Sync {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>);
     /// Inspects one principal's effective permissions (account exports only).
     fn check_principal(&self, _cx: &PrincipalContext<'_>, _out: &mut Emitter<'_>) {}
+    /// Inspects the chain by which a principal of an account export reaches
+    /// an administrator or an escalating principal ([`graph`]).
+    fn check_chain(&self, _cx: &ChainContext<'_>, _out: &mut Emitter<'_>) {}
 }
 
 /// What a check sees of one policy document.
@@ -100,6 +104,16 @@ pub struct PrincipalContext<'a> {
     pub catalog: &'a Catalog,
 }
 
+/// What a check sees of a principal that can become a dangerous one.
+pub struct ChainContext<'a> {
+    /// The principal's ARN.
+    pub arn: &'a str,
+    /// Where the principal's entry is in the file.
+    pub span: Span,
+    /// The shortest chain from it to an administrator or escalating principal.
+    pub chain: &'a graph::Chain,
+}
+
 /// Collects the findings of one rule on one document or principal.
 pub struct Emitter<'a> {
     rule: &'a Arc<Rule>,
@@ -153,6 +167,12 @@ impl SpanFinding<'_, '_> {
     /// Adds a place that explains the finding.
     pub fn related(mut self, related: Related) -> Self {
         self.builder = self.builder.related(related);
+        self
+    }
+
+    /// Appends a step to the chain the finding describes.
+    pub fn step(mut self, step: FlowStep) -> Self {
+        self.builder = self.builder.step(step);
         self
     }
 
@@ -334,6 +354,7 @@ impl<'c> Linter<'c> {
         // loose policies does not, and keeps none.
         let mut permissions = Vec::new();
         let from_iam = contents.kind.is_from_iam();
+        let mut parsed = Vec::new();
         for document in &contents.documents {
             let mut policy = if document.kind == DocumentKind::Trust {
                 Policy::parse_trust(&document.node)
@@ -381,6 +402,7 @@ impl<'c> Linter<'c> {
             }
             if contents.account.is_some() {
                 permissions.push(granted);
+                parsed.push(graph::Parsed { policy, scope });
             }
         }
         let principals = match &contents.account {
@@ -390,6 +412,7 @@ impl<'c> Linter<'c> {
                 &contents,
                 account,
                 &permissions,
+                &parsed,
                 &mut findings,
             ),
             None => 0,

@@ -8,10 +8,18 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Finding, Logical, LogicalKind, Related};
 use crate::input::{Account, Contents, PrincipalEntry};
-use crate::lint::{Linter, PrincipalContext, Target};
+use crate::lint::graph::{Builder, Danger, Edges, Export, Node, Parsed};
+use crate::lint::{ChainContext, Linter, PrincipalContext, Target};
 use whittle_policy::ActionSet;
 use whittle_policy::permissions::Permissions;
 use whittle_syntax::SourceFile;
+
+/// The rule that reports administrator access.
+const FULL_ADMIN: &str = "full-admin-access";
+/// The tag of the rules that find a way to escalate privileges.
+const ESCALATION: &str = "privilege-escalation";
+/// How many holders of a managed policy a note names.
+const NAMED_HOLDERS: usize = 10;
 
 /// A principal's permissions together with where each piece came from.
 struct Holdings<'a> {
@@ -22,6 +30,8 @@ struct Holdings<'a> {
     missing: Vec<&'a str>,
     /// The boundary's description, when one limits the principal.
     boundary: Option<&'a str>,
+    /// The boundary's document.
+    boundary_index: Option<usize>,
 }
 
 /// Lints every user and role of `account`; returns how many were judged.
@@ -31,6 +41,7 @@ pub(super) fn lint_account(
     contents: &Contents,
     account: &Account,
     documents: &[Permissions],
+    parsed: &[Parsed],
     findings: &mut Vec<Finding>,
 ) -> usize {
     let cx = AccountContext {
@@ -56,7 +67,10 @@ pub(super) fn lint_account(
                 managed.entry(index).or_default().push(arn.as_str());
                 managed
             });
-    let mut holders: HashMap<&str, Vec<String>> = HashMap::new();
+    let judged = policy_findings(findings);
+    let edges = Edges::of(linter.expander.catalog(), &linter.action_rules);
+    let mut holders: HashMap<&str, Vec<Holder>> = HashMap::new();
+    let mut nodes = Vec::with_capacity(account.principals.len());
     for principal in &account.principals {
         let holdings = cx.holdings(principal);
         let subject = format!("{} {}", principal.kind.as_str(), principal.arn);
@@ -66,7 +80,17 @@ pub(super) fn lint_account(
             .filter_map(|i| managed.get(i))
             .flatten()
         {
-            holders.entry(arn).or_default().push(subject.clone());
+            let denies = judged
+                .get(*arn)
+                .into_iter()
+                .flatten()
+                .filter(|rule| !cx.carries(&holdings.permissions, rule))
+                .cloned()
+                .collect();
+            holders.entry(arn).or_default().push(Holder {
+                subject: subject.clone(),
+                denies,
+            });
         }
         let before = findings.len();
         cx.lint_principal(principal, &holdings, &subject, findings);
@@ -74,9 +98,44 @@ pub(super) fn lint_account(
         for finding in &mut findings[before..] {
             finding.notes.extend(notes.iter().cloned());
         }
+        let (holds, pass_rules) = edges.held(&holdings.permissions);
+        nodes.push(Node {
+            entry: principal,
+            danger: cx.danger(&holdings.permissions),
+            sources: holdings.sources,
+            boundary: holdings.boundary_index,
+            pass_rules,
+            holds,
+        });
     }
     note_holders(findings, &holders);
+    cx.report_chains(parsed, &edges, &nodes, findings);
     account.principals.len()
+}
+
+/// One holder of a managed policy, and the rules of the policy's findings
+/// that its other policies cancel (an explicit Deny, a boundary).
+struct Holder {
+    subject: String,
+    denies: Vec<String>,
+}
+
+/// The rules of the findings on each managed policy (by ARN).
+fn policy_findings(findings: &[Finding]) -> HashMap<String, Vec<String>> {
+    let mut judged: HashMap<String, Vec<String>> = HashMap::new();
+    for finding in findings {
+        let Some(logical) = &finding.location.logical else {
+            continue;
+        };
+        if logical.kind != LogicalKind::Policy || logical.name.is_some() {
+            continue;
+        }
+        let rules = judged.entry(logical.arn.clone()).or_default();
+        if !rules.contains(&finding.rule.name) {
+            rules.push(finding.rule.name.clone());
+        }
+    }
+    judged
 }
 
 /// What each document triggers on its own: the principal-level pass reports
@@ -122,6 +181,84 @@ struct AccountContext<'a> {
 }
 
 impl<'a> AccountContext<'a> {
+    /// Whether a principal with `permissions` still has what the finding of
+    /// `rule` on one of its policies reports; rules whose verdict cannot be
+    /// recomputed on a principal count as carried.
+    fn carries(&self, permissions: &Permissions, rule: &str) -> bool {
+        if rule == FULL_ADMIN {
+            return permissions.effective_on_any_resource().is_full();
+        }
+        match self
+            .linter
+            .action_rules
+            .iter()
+            .find(|(r, _)| r.name == rule)
+        {
+            Some((_, action_rule)) => action_rule.evaluate(permissions).is_some(),
+            None => true,
+        }
+    }
+
+    /// Why a principal with `permissions` is dangerous to become: it is an
+    /// administrator, or an escalation rule fires on it (on every resource of
+    /// the kind it needs, not only on named ones).
+    fn danger(&self, permissions: &Permissions) -> Option<Danger> {
+        if permissions.effective_on_any_resource().is_full() {
+            return Some(Danger::Admin);
+        }
+        self.linter
+            .action_rules
+            .iter()
+            .filter(|(rule, _)| rule.tags.iter().any(|t| t == ESCALATION))
+            .find(|(_, action_rule)| {
+                action_rule
+                    .evaluate(permissions)
+                    .is_some_and(|verdict| !verdict.scoped)
+            })
+            .map(|(rule, _)| Danger::Escalates(rule.name.clone()))
+    }
+
+    /// Builds the graph of who can become whom and lets each check see the
+    /// chain of every principal that reaches a dangerous one.
+    fn report_chains(
+        &self,
+        parsed: &[Parsed],
+        edges: &Edges,
+        nodes: &[Node<'_>],
+        findings: &mut Vec<Finding>,
+    ) {
+        let export = Export {
+            file: self.file,
+            contents: self.contents,
+            parsed,
+            catalog: self.linter.expander.catalog(),
+            edges,
+        };
+        for (i, chain) in Builder::new(&export, nodes).chains() {
+            let entry = nodes[i].entry;
+            let subject = format!("{} {}", entry.kind.as_str(), entry.arn);
+            let logical = Logical {
+                kind: LogicalKind::Principal,
+                arn: entry.arn.clone(),
+                name: None,
+            };
+            let target = Target {
+                file: self.file,
+                subject: Some(&subject),
+                logical: Some(&logical),
+                statements: None,
+            };
+            let cx = ChainContext {
+                arn: &entry.arn,
+                span: entry.span,
+                chain: &chain,
+            };
+            for (rule, check) in &self.linter.checks {
+                check.check_chain(&cx, &mut target.emitter(rule, findings));
+            }
+        }
+    }
+
     fn holdings(&self, principal: &'a PrincipalEntry) -> Holdings<'a> {
         holdings(
             principal,
@@ -212,8 +349,9 @@ impl<'a> AccountContext<'a> {
     }
 }
 
-/// Says who holds each managed policy a finding is about, or that nobody does.
-fn note_holders(findings: &mut [Finding], holders: &HashMap<&str, Vec<String>>) {
+/// Says who holds each managed policy a finding is about, or that nobody does,
+/// and marks the holders whose other policies deny what the finding reports.
+fn note_holders(findings: &mut [Finding], holders: &HashMap<&str, Vec<Holder>>) {
     for finding in findings.iter_mut() {
         let Some(logical) = &finding.location.logical else {
             continue;
@@ -221,12 +359,48 @@ fn note_holders(findings: &mut [Finding], holders: &HashMap<&str, Vec<String>>) 
         if logical.kind != LogicalKind::Policy || logical.name.is_some() {
             continue;
         }
-        match holders.get(logical.arn.as_str()) {
-            Some(names) => finding.notes.push(format!("held by {}", names.join(", "))),
-            None => finding
+        let Some(all) = holders.get(logical.arn.as_str()) else {
+            finding
                 .notes
-                .push("attached to no user or role in the export".to_owned()),
+                .push("attached to no user or role in the export".to_owned());
+            continue;
+        };
+        let (denied, using): (Vec<&Holder>, Vec<&Holder>) = all
+            .iter()
+            .partition(|h| h.denies.contains(&finding.rule.name));
+        if !using.is_empty() {
+            finding.notes.push(format!("held by {}", named(&using)));
         }
+        if !denied.is_empty() {
+            finding.notes.push(format!(
+                "held by {}, whose other policies deny this access (an explicit Deny or a permissions boundary){}",
+                named(&denied),
+                if using.is_empty() {
+                    ": no holder can use it"
+                } else {
+                    ""
+                }
+            ));
+        }
+    }
+}
+
+/// Up to [`NAMED_HOLDERS`] holders by name, and how many more.
+fn named(holders: &[&Holder]) -> String {
+    let names: Vec<&str> = holders
+        .iter()
+        .take(NAMED_HOLDERS)
+        .map(|h| h.subject.as_str())
+        .collect();
+    let more = holders.len().saturating_sub(NAMED_HOLDERS);
+    if more == 0 {
+        names.join(", ")
+    } else {
+        format!(
+            "{} principals: {} and {more} more",
+            holders.len(),
+            names.join(", ")
+        )
     }
 }
 
@@ -268,12 +442,14 @@ fn holdings<'a>(
         sources,
         missing,
         boundary: None,
+        boundary_index: None,
     };
     if let Some(boundary) = &principal.boundary {
         match account.managed.get(boundary) {
             Some(&index) => {
                 holdings.permissions.limit_to(&documents[index]);
                 holdings.boundary = Some(boundary);
+                holdings.boundary_index = Some(index);
             }
             None => holdings.missing.push(boundary),
         }

@@ -59,6 +59,7 @@ mod policy_size_exceeded;
 mod principal_in_identity_policy;
 mod principal_unique_id;
 mod private_ip_in_source_ip;
+mod privesc_chain;
 mod public_resource_policy;
 mod redundant_action;
 mod redundant_condition_value;
