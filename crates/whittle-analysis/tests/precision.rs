@@ -142,6 +142,9 @@ fn unresolved_values_are_some_specific_value_not_every_one() {
         "invalid-sid",
         "malformed-arn",
         "wildcard-permissions-management-on-any-resource",
+        "invalid-arn-account",
+        "invalid-region",
+        "invalid-service-principal",
     ] {
         let wrong: Vec<_> = rules
             .iter()
@@ -149,6 +152,12 @@ fn unresolved_values_are_some_specific_value_not_every_one() {
             .collect();
         assert!(wrong.is_empty(), "{rule}: {findings:#?}");
     }
+    // No grammar or format error on what a template leaves to deployment.
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     // A literal "*" is still every resource, and says nothing of unknowns.
     let everything = findings
         .iter()

@@ -37,12 +37,14 @@ impl<'a> ArnParts<'a> {
     }
 }
 
-/// True for a part written out in full: no wildcard, no policy variable and
-/// no placeholder of another templating tool, so that what it names is known.
-/// A value that an unresolved template parameter turned into `*` is never
-/// literal.
+/// True for a part written out in full: no wildcard, no policy variable, no
+/// unresolved template value ([`whittle_policy::unknown`]) and no placeholder
+/// of another templating tool, so that what it names is known.
 pub(in crate::lint::checks) fn is_literal(part: &str) -> bool {
-    !part.contains(['*', '?']) && !part.contains("${") && !is_placeholder(part)
+    !part.contains(['*', '?'])
+        && !part.contains("${")
+        && !whittle_policy::unknown::contains(part)
+        && !is_placeholder(part)
 }
 
 /// True for text that stands for a value an example or a script fills in:
