@@ -1,7 +1,7 @@
 //! `invalid-arn-account`: a Resource ARN whose account is neither a 12-digit
 //! account ID nor empty (Access Analyzer's "Invalid ARN account").
 
-use super::helpers::arn_parts::{ArnParts, is_account, is_literal};
+use super::helpers::arn_parts::{is_account, is_literal, resource_arns};
 use crate::lint::{Check, Emitter, PolicyContext};
 
 /// Flags Resource and NotResource ARNs whose account part is written out and
@@ -10,25 +10,17 @@ pub struct InvalidArnAccount;
 
 impl Check for InvalidArnAccount {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        for statement in &cx.policy.statements {
-            let Some(resource) = &statement.resource else {
+        for (value, parts) in resource_arns(cx.policy) {
+            let account = parts.account;
+            if account.is_empty() || !is_literal(account) || is_account(account) {
                 continue;
-            };
-            for value in &resource.values {
-                let Some(parts) = ArnParts::of(&value.value) else {
-                    continue;
-                };
-                let account = parts.account;
-                if account.is_empty() || !is_literal(account) || is_account(account) {
-                    continue;
-                }
-                out.at(value.span)
-                    .note("write the 12-digit ID of the account (\"123456789012\"), \"*\", or nothing where the service's ARNs have no account")
-                    .emit(format!(
-                        "the account \"{account}\" in \"{}\" is not an account ID: an account ID has 12 digits",
-                        value.value
-                    ));
             }
+            out.at(value.span)
+            .note("write the 12-digit ID of the account (\"123456789012\"), \"*\", or nothing where the service's ARNs have no account")
+            .emit(format!(
+                "the account \"{account}\" in \"{}\" is not an account ID: an account ID has 12 digits",
+                value.value
+            ));
         }
     }
 }

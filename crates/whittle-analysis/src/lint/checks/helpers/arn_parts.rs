@@ -5,6 +5,8 @@
 use whittle_policy::arn::{parse_arn, split_parts};
 use whittle_policy::catalog::Catalog;
 use whittle_policy::pattern::Pattern;
+use whittle_policy::policy::Policy;
+use whittle_syntax::Spanned;
 
 /// An ARN split into its parts (a `*` Resource is no ARN).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +19,19 @@ pub(in crate::lint::checks) struct ArnParts<'a> {
     pub account: &'a str,
     /// Everything after the fifth colon.
     pub resource: &'a str,
+}
+
+/// Every Resource and NotResource value of `policy` that is an ARN, with its
+/// parts: what the checks of ARN Regions and accounts go through.
+pub(in crate::lint::checks) fn resource_arns(
+    policy: &Policy,
+) -> impl Iterator<Item = (&Spanned<String>, ArnParts<'_>)> {
+    policy
+        .statements
+        .iter()
+        .filter_map(|statement| statement.resource.as_ref())
+        .flat_map(|resource| &resource.values)
+        .filter_map(|value| Some((value, ArnParts::of(&value.value)?)))
 }
 
 impl<'a> ArnParts<'a> {
