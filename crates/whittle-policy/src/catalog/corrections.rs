@@ -3,7 +3,7 @@
 //! services known under two ARN prefixes, resource types AWS's data omits, and
 //! the prefixes of retired services. Every row records its source and reason.
 //!
-//! [`apply`] corrects catalog records as a catalog is built, so every rule
+//! `apply` corrects catalog records as a catalog is built, so every rule
 //! reads corrected data; rows that no longer match the data (AWS fixed it, or
 //! an overlay catalog lacks the action) are skipped.
 

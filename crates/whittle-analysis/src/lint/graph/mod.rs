@@ -44,7 +44,7 @@ use whittle_syntax::SourceFile;
 use trust::{Admits, TrustIndex, account_of, principal_key};
 
 /// The most resource checks building the graph may make.
-pub(super) const BUDGET: usize = 2_000_000;
+pub const BUDGET: usize = 2_000_000;
 
 /// A document of the export, parsed, with its statements resolved.
 pub(crate) struct Parsed {
