@@ -1,7 +1,7 @@
 //! `inverted-secure-transport`: an `aws:SecureTransport` condition the wrong
 //! way round — a Deny of requests made over TLS, an Allow of plain HTTP only.
 
-use super::helpers::conditions::bool_value;
+use super::helpers::conditions::bool_conditions;
 use crate::lint::{Check, Emitter, PolicyContext};
 use whittle_policy::policy::Effect;
 
@@ -12,20 +12,7 @@ pub struct InvertedSecureTransport;
 impl Check for InvertedSecureTransport {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
-            for condition in &statement.conditions {
-                if condition.operator.value.base != "Bool"
-                    || !condition
-                        .key
-                        .value
-                        .eq_ignore_ascii_case("aws:SecureTransport")
-                {
-                    continue;
-                }
-                let values: Vec<bool> = condition
-                    .values
-                    .iter()
-                    .filter_map(|v| bool_value(&v.value))
-                    .collect();
+            for (condition, values) in bool_conditions(statement, "aws:SecureTransport") {
                 match statement.effect.value {
                     Effect::Deny if values == [true] => {
                         out.at(condition.key.span)

@@ -2,7 +2,7 @@
 //! that requests signed with long-term access keys (which carry no such key)
 //! get past.
 
-use super::helpers::conditions::bool_value;
+use super::helpers::conditions::bool_conditions;
 use crate::lint::{Check, Emitter, PolicyContext};
 use whittle_policy::policy::Effect;
 
@@ -13,22 +13,11 @@ pub struct WeakMfaCondition;
 impl Check for WeakMfaCondition {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
         for statement in &cx.policy.statements {
-            for condition in &statement.conditions {
+            for (condition, values) in bool_conditions(statement, "aws:MultiFactorAuthPresent") {
                 let operator = &condition.operator.value;
-                if operator.base != "Bool"
-                    || operator.qualifier.is_some()
-                    || !condition
-                        .key
-                        .value
-                        .eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
-                {
+                if operator.qualifier.is_some() {
                     continue;
                 }
-                let values: Vec<bool> = condition
-                    .values
-                    .iter()
-                    .filter_map(|v| bool_value(&v.value))
-                    .collect();
                 match statement.effect.value {
                     Effect::Deny if !operator.if_exists && values == [false] => {
                         out.at(condition.operator.span)

@@ -2,7 +2,9 @@
 //! that lack a key: shared by the rules on public access, service principals,
 //! tag keys and MFA.
 
-use whittle_policy::policy::{Condition, ConditionOperator, ConditionValue, SetQualifier};
+use whittle_policy::policy::{
+    Condition, ConditionOperator, ConditionValue, SetQualifier, Statement,
+};
 
 /// Condition keys that narrow *who* may use a statement whose principal is
 /// everyone: the caller's organisation, account or ARN, the calling service's
@@ -117,6 +119,27 @@ pub(in crate::lint::checks) fn bool_value(value: &ConditionValue) -> Option<bool
         ConditionValue::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
         _ => None,
     }
+}
+
+/// The `Bool` conditions (with or without `IfExists`) of `statement` on
+/// `key`, each with the booleans it compares against.
+pub(in crate::lint::checks) fn bool_conditions<'s>(
+    statement: &'s Statement,
+    key: &'s str,
+) -> impl Iterator<Item = (&'s Condition, Vec<bool>)> {
+    statement
+        .conditions
+        .iter()
+        .filter(move |c| c.operator.value.base == "Bool" && c.key.value.eq_ignore_ascii_case(key))
+        .map(|c| {
+            (
+                c,
+                c.values
+                    .iter()
+                    .filter_map(|v| bool_value(&v.value))
+                    .collect(),
+            )
+        })
 }
 
 /// The text of a string or number value; `None` for a JSON boolean.

@@ -9,6 +9,7 @@ use whittle_policy::catalog::{Action, Catalog};
 use whittle_policy::policy::Condition;
 
 use super::conditions::is_key_required;
+use crate::lint::PolicyContext;
 
 /// The catalog's name for the tag key family `key` belongs to, if it is one
 /// this module judges.
@@ -105,4 +106,42 @@ pub(in crate::lint::checks) fn unsupported(
         text.push_str(&format!("; by service {}", named.join(", ")));
     }
     Some((total, text))
+}
+
+/// A tag condition of a statement that some of the statement's actions never
+/// carry the key of: the statement does not apply to those actions.
+pub(in crate::lint::checks) struct UnsupportedTagCondition<'p> {
+    /// The condition.
+    pub condition: &'p Condition,
+    /// True when the statement names its actions with NotAction.
+    pub negated: bool,
+    /// How many actions never carry the key.
+    pub count: usize,
+    /// A few of their services, for the message.
+    pub services: String,
+}
+
+/// The unsupported tag conditions of the Allow (`allow`) or Deny statements
+/// of a policy.
+pub(in crate::lint::checks) fn unsupported_tag_conditions<'p>(
+    cx: &'p PolicyContext<'_>,
+    allow: bool,
+) -> impl Iterator<Item = UnsupportedTagCondition<'p>> {
+    cx.policy
+        .statements
+        .iter()
+        .filter(move |s| s.is_allow() == allow)
+        .filter_map(|statement| Some((statement, cx.matched_actions(statement)?)))
+        .flat_map(move |(statement, actions)| {
+            let negated = statement.action.as_ref().is_some_and(|a| a.negated);
+            required_tag_conditions(&statement.conditions).filter_map(move |(condition, family)| {
+                let (count, services) = unsupported(cx.catalog(), actions, family, 3)?;
+                Some(UnsupportedTagCondition {
+                    condition,
+                    negated,
+                    count,
+                    services,
+                })
+            })
+        })
 }
