@@ -25,7 +25,7 @@ use whittle_policy::catalog::Catalog;
 use whittle_policy::condition_keys::CatalogKeys;
 use whittle_policy::expand::Expander;
 use whittle_policy::permissions::{Permissions, PolicyScope};
-use whittle_policy::policy::{ConditionValue, Policy, Principal, PrincipalElement, Statement};
+use whittle_policy::policy::{ConditionValue, Policy, Statement};
 use whittle_policy::unknown;
 use whittle_syntax::{Node, Position, SourceFile, Span};
 
@@ -611,14 +611,8 @@ impl UnknownValues {
             for value in statement.resource.iter().flat_map(|r| &r.values) {
                 push(&value.value, value.span, true);
             }
-            if let Some(PrincipalElement {
-                value: Principal::Typed(kinds),
-                ..
-            }) = &statement.principal
-            {
-                for value in kinds.iter().flat_map(|(_, values)| values) {
-                    push(&value.value, value.span, false);
-                }
+            for (_, value) in statement.principal.iter().flat_map(|p| p.typed_values()) {
+                push(&value.value, value.span, false);
             }
             for condition in &statement.conditions {
                 for value in &condition.values {

@@ -146,6 +146,20 @@ pub struct PrincipalElement {
     pub value: Principal,
 }
 
+impl PrincipalElement {
+    /// Each principal named with its type (`AWS`, `Service`, `Federated`,
+    /// `CanonicalUser`); none for `"*"`.
+    pub fn typed_values(&self) -> impl Iterator<Item = (&Spanned<String>, &Spanned<String>)> {
+        let kinds = match &self.value {
+            Principal::Any => &[][..],
+            Principal::Typed(kinds) => &kinds[..],
+        };
+        kinds
+            .iter()
+            .flat_map(|(kind, values)| values.iter().map(move |value| (kind, value)))
+    }
+}
+
 /// The principals of a `Principal` element.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Principal {

@@ -5,7 +5,6 @@
 
 use super::helpers::arn_parts::is_literal;
 use crate::lint::{Check, Emitter, PolicyContext};
-use whittle_policy::policy::Principal;
 
 /// Flags `Federated` values written out in full that are not
 /// `arn:…:iam::<account>:saml-provider/…` or `…:oidc-provider/…`, nor a host
@@ -14,26 +13,23 @@ pub struct InvalidFederatedPrincipal;
 
 impl Check for InvalidFederatedPrincipal {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        for statement in &cx.policy.statements {
-            let Some(principal) = &statement.principal else {
+        let providers = cx
+            .policy
+            .statements
+            .iter()
+            .filter_map(|s| s.principal.as_ref())
+            .flat_map(|p| p.typed_values())
+            .filter(|(kind, _)| kind.value == "Federated");
+        for (_, value) in providers {
+            let text = value.value.as_str();
+            if !is_literal(text) || is_provider(text) {
                 continue;
-            };
-            let Principal::Typed(kinds) = &principal.value else {
-                continue;
-            };
-            for (_, values) in kinds.iter().filter(|(k, _)| k.value == "Federated") {
-                for value in values {
-                    let text = value.value.as_str();
-                    if !is_literal(text) || is_provider(text) {
-                        continue;
-                    }
-                    out.at(value.span)
-                        .note("write the provider's ARN, \"arn:aws:iam::123456789012:saml-provider/Name\" or \"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\", or the domain of a web identity provider such as \"cognito-identity.amazonaws.com\"")
-                        .emit(format!(
-                            "\"{text}\" is neither the ARN of a SAML or OIDC provider nor an identity provider's domain"
-                        ));
-                }
             }
+            out.at(value.span)
+                .note("write the provider's ARN, \"arn:aws:iam::123456789012:saml-provider/Name\" or \"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\", or the domain of a web identity provider such as \"cognito-identity.amazonaws.com\"")
+                .emit(format!(
+                    "\"{text}\" is neither the ARN of a SAML or OIDC provider nor an identity provider's domain"
+                ));
         }
     }
 }

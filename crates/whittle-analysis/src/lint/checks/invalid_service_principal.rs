@@ -4,7 +4,6 @@
 
 use super::helpers::arn_parts::is_literal;
 use crate::lint::{Check, Emitter, PolicyContext};
-use whittle_policy::policy::Principal;
 
 /// The domains AWS's service principals end in: the commercial partition, the
 /// China partition, Alexa's principals, the ISO partitions and the European
@@ -25,34 +24,28 @@ pub struct InvalidServicePrincipal;
 
 impl Check for InvalidServicePrincipal {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        for statement in &cx.policy.statements {
-            let Some(principal) = &statement.principal else {
+        let services = cx
+            .policy
+            .statements
+            .iter()
+            .filter_map(|s| s.principal.as_ref())
+            .flat_map(|p| p.typed_values())
+            .filter(|(kind, _)| kind.value == "Service");
+        for (_, value) in services {
+            let text = value.value.as_str();
+            if !is_literal(text) || is_service_principal(text) {
                 continue;
-            };
-            let Principal::Typed(kinds) = &principal.value else {
-                continue;
-            };
-            for (kind, values) in kinds {
-                if kind.value != "Service" {
-                    continue;
-                }
-                for value in values {
-                    let text = value.value.as_str();
-                    if !is_literal(text) || is_service_principal(text) {
-                        continue;
-                    }
-                    let hint = suggestion(text)
-                        .map(|s| format!("did you mean \"{s}\"? "))
-                        .unwrap_or_default();
-                    out.at(value.span)
-                        .note(format!(
-                            "{hint}a service principal is the service's host name in lowercase, such as \"lambda.amazonaws.com\""
-                        ))
-                        .emit(format!(
-                            "\"{text}\" is not a service principal: IAM rejects the policy, or the statement matches no service"
-                        ));
-                }
             }
+            let hint = suggestion(text)
+                .map(|s| format!("did you mean \"{s}\"? "))
+                .unwrap_or_default();
+            out.at(value.span)
+                .note(format!(
+                    "{hint}a service principal is the service's host name in lowercase, such as \"lambda.amazonaws.com\""
+                ))
+                .emit(format!(
+                    "\"{text}\" is not a service principal: IAM rejects the policy, or the statement matches no service"
+                ));
         }
     }
 }

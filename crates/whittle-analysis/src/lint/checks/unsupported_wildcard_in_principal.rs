@@ -4,7 +4,6 @@
 
 use super::helpers::written::as_written;
 use crate::lint::{Check, Emitter, PolicyContext};
-use whittle_policy::policy::Principal;
 
 /// Flags principal values with `*` or `?` other than `{"AWS": "*"}`, the one
 /// wildcard IAM reads in a principal: IAM matches principals exactly, so a
@@ -14,30 +13,26 @@ pub struct UnsupportedWildcardInPrincipal;
 
 impl Check for UnsupportedWildcardInPrincipal {
     fn check(&self, cx: &PolicyContext<'_>, out: &mut Emitter<'_>) {
-        for statement in &cx.policy.statements {
-            let Some(principal) = &statement.principal else {
+        let principals = cx
+            .policy
+            .statements
+            .iter()
+            .filter_map(|s| s.principal.as_ref())
+            .flat_map(|p| p.typed_values());
+        for (kind, value) in principals {
+            let text = value.value.as_str();
+            if !text.contains(['*', '?'])
+                || (kind.value == "AWS" && text == "*")
+                || !as_written(out, value.span, text)
+            {
                 continue;
-            };
-            let Principal::Typed(kinds) = &principal.value else {
-                continue;
-            };
-            for (kind, values) in kinds {
-                for value in values {
-                    let text = value.value.as_str();
-                    if !text.contains(['*', '?'])
-                        || (kind.value == "AWS" && text == "*")
-                        || !as_written(out, value.span, text)
-                    {
-                        continue;
-                    }
-                    out.at(value.span)
-                        .note("name the principals in full, and narrow a broad principal with a condition such as aws:PrincipalArn with ArnLike, or aws:PrincipalOrgID")
-                        .emit(format!(
-                            "\"{text}\" has a wildcard, which \"{}\" principals do not support: it matches no principal",
-                            kind.value
-                        ));
-                }
             }
+            out.at(value.span)
+                .note("name the principals in full, and narrow a broad principal with a condition such as aws:PrincipalArn with ArnLike, or aws:PrincipalOrgID")
+                .emit(format!(
+                    "\"{text}\" has a wildcard, which \"{}\" principals do not support: it matches no principal",
+                    kind.value
+                ));
         }
     }
 }
