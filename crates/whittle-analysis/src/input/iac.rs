@@ -15,11 +15,11 @@
 
 use super::conditions::{Expansion, drop_conditional_denies, expand};
 use super::{
-    Contents, DocumentError, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, items,
-    objects,
+    Contents, Definition, DocumentError, DocumentKind, EmbeddedDocument, InputKind,
+    decode_embedded, items, objects,
 };
 use whittle_policy::unknown;
-use whittle_syntax::{Member, Node, Value};
+use whittle_syntax::{Member, Node, Span, Value};
 
 /// CloudFormation resources with policies: the property holding the document
 /// (`Policies` for a list of named policies) and what sort of policy it is.
@@ -110,10 +110,14 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
         let Some(properties) = expand(properties, None, &mut expansion) else {
             continue;
         };
+        let definition = Definition {
+            id: resource.key.clone(),
+            span: Span::new(resource.key_span.start, resource.value.span.end),
+        };
         for &(_, property, document_kind) in CFN_POLICIES.iter().filter(|(t, ..)| *t == kind) {
             push_resource(
                 &mut contents,
-                &resource.key,
+                &definition,
                 kind,
                 &properties,
                 property,
@@ -128,13 +132,14 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
 /// Adds the documents of one property of a CloudFormation resource.
 fn push_resource(
     contents: &mut Contents,
-    id: &str,
+    definition: &Definition,
     kind: &str,
     properties: &Node,
     property: &str,
     document_kind: DocumentKind,
     expansion: &Expansion,
 ) {
+    let id = &definition.id;
     let policies: Vec<(String, &Node)> = if property == "Policies" {
         items(properties.get("Policies"))
             .into_iter()
@@ -171,6 +176,7 @@ fn push_resource(
             node,
             Some(document_kind),
             Some(expansion),
+            Some(definition.clone()),
         );
     }
 }
@@ -232,8 +238,20 @@ pub fn terraform(root: &Node) -> Option<Contents> {
             let Some(values) = resource.get("values") else {
                 continue;
             };
+            let definition = Definition {
+                id: address.to_owned(),
+                span: resource.span,
+            };
             for (subject, node, document_kind) in tf_documents(kind, address, values) {
-                push(&mut contents, subject, node, document_kind, None);
+                let definition = Some(definition.clone());
+                push(
+                    &mut contents,
+                    subject,
+                    node,
+                    document_kind,
+                    None,
+                    definition,
+                );
             }
         }
     }
@@ -281,6 +299,7 @@ fn push(
     node: &Node,
     kind: Option<DocumentKind>,
     expansion: Option<&Expansion>,
+    definition: Option<Definition>,
 ) {
     let mut node = match &node.value {
         Value::String(text) => match decode_embedded(text, node.span) {
@@ -312,6 +331,7 @@ fn push(
         node,
         assumption: (!notes.is_empty()).then(|| notes.join("; ")),
         conditions,
+        definition,
     });
 }
 

@@ -123,6 +123,21 @@ pub struct EmbeddedDocument {
     /// The parts of the document that hold only under a CloudFormation
     /// condition (branches of `Fn::If`), to name on the findings there.
     pub conditions: Vec<Conditional>,
+    /// The infrastructure-as-code resource that defines the document, when
+    /// it came from a template or configuration.
+    pub definition: Option<Definition>,
+}
+
+/// The infrastructure-as-code resource a document is written in: what
+/// suppressions and `recommend --source` select it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    /// The CloudFormation logical id (`BuilderRole`) or the Terraform resource
+    /// address (`aws_iam_role.builder`, `data.aws_iam_policy_document.trust`,
+    /// `module.m.aws_iam_policy.p` in a plan).
+    pub id: String,
+    /// The whole resource: from its logical id or block label to its end.
+    pub span: Span,
 }
 
 /// Everything an input holds.
@@ -252,6 +267,7 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
             node: root.clone(),
             assumption: None,
             conditions: Vec::new(),
+            definition: None,
         };
         return single(InputKind::Policy, Ok(document));
     }
@@ -611,6 +627,7 @@ fn required(
         node,
         assumption: None,
         conditions: Vec::new(),
+        definition: None,
     })
 }
 

@@ -10,7 +10,9 @@
 //! plan (`terraform show -json`) has it rendered.
 
 use super::iac::tf_documents;
-use super::{Contents, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, objects};
+use super::{
+    Contents, Definition, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, objects,
+};
 use whittle_policy::unknown;
 use whittle_syntax::{Member, Node, Span, Value};
 
@@ -32,11 +34,16 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
         account: None,
     };
     for (kind, _, instances) in resources {
-        for (name, _, args) in entries(Some(instances)) {
+        for (name, name_span, args) in entries(Some(instances)) {
             let address = format!("{kind}.{name}");
+            let definition = Definition {
+                id: address.clone(),
+                span: Span::new(name_span.start, args.span.end),
+            };
             for args in objects(Some(args)) {
                 for (subject, node, document_kind) in tf_documents(kind, &address, args) {
-                    push_string(&mut contents, subject, node, document_kind);
+                    let document = (subject, node, document_kind);
+                    push_string(&mut contents, document, definition.clone());
                 }
             }
         }
@@ -45,16 +52,21 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
         if kind != "aws_iam_policy_document" {
             continue;
         }
-        for (name, _, args) in entries(Some(instances)) {
+        for (name, name_span, args) in entries(Some(instances)) {
+            let address = format!("data.{kind}.{name}");
             for args in objects(Some(args)) {
                 let node = policy_document(args);
                 contents.documents.push(EmbeddedDocument {
                     kind: DocumentKind::infer(&node),
-                    subject: Some(format!("data.{kind}.{name}")),
+                    subject: Some(address.clone()),
                     owner: None,
                     node,
                     assumption: None,
                     conditions: Vec::new(),
+                    definition: Some(Definition {
+                        id: address.clone(),
+                        span: Span::new(name_span.start, args.span.end),
+                    }),
                 });
             }
         }
@@ -75,7 +87,11 @@ fn entries(node: Option<&Node>) -> Vec<(&str, Span, &Node)> {
 
 /// Adds a document written as a JSON string, with its interpolations as
 /// placeholders; of sort `kind`, or (`None`) the sort its statements tell. A string that is one whole expression is skipped: only a plan knows it.
-fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: Option<DocumentKind>) {
+fn push_string(
+    contents: &mut Contents,
+    (subject, node, kind): (String, &Node, Option<DocumentKind>),
+    definition: Definition,
+) {
     let Some(text) = node.as_str() else { return };
     if whole_expression(text) {
         return;
@@ -89,6 +105,7 @@ fn push_string(contents: &mut Contents, subject: String, node: &Node, kind: Opti
             node: document,
             assumption: None,
             conditions: Vec::new(),
+            definition: Some(definition),
         }),
         Err(error) => contents.errors.push(super::DocumentError {
             message: format!("{subject}: {}", error.message),
