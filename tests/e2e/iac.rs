@@ -75,9 +75,42 @@ fn the_same_policy_has_the_same_findings_in_every_form() {
         "template.yaml",
         "plan.json",
         "main.tf.json",
+        // Terraform's native syntax: jsonencode, a heredoc, a rendered
+        // aws_iam_policy_document, a quoted JSON string.
+        "main.tf",
+        "tf/heredoc.tf",
+        "tf/document.tf",
+        "tf/quoted.tf",
     ] {
         assert_eq!(deploy_findings(&lint(&iac(form))), bare, "{form}");
     }
+}
+
+#[test]
+fn findings_in_terraform_files_point_at_the_element_in_the_tf_file() {
+    // The offending action, at its quote, in every form that writes the
+    // document in the .tf file; a quoted JSON string is one value: its start.
+    for (form, needle) in [
+        ("main.tf", "\"s3:GetObjct\""),
+        ("tf/heredoc.tf", "\"s3:GetObjct\""),
+        ("tf/document.tf", "\"s3:GetObjct\""),
+        ("tf/quoted.tf", "\"{\\\"Version"),
+    ] {
+        let path = iac(form);
+        let report = lint(&path);
+        let unknown = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "unknown-action")
+            .unwrap_or_else(|| panic!("{form}: {report}"));
+        let (line, column) = position(&path, needle);
+        assert_eq!(unknown["location"]["line"], line, "{form}");
+        assert_eq!(unknown["location"]["column"], column, "{form}");
+    }
+    // A directory walk reads .tf files.
+    let report = lint(&iac("tf"));
+    assert_eq!(report["summary"]["files"], 3, "{report}");
 }
 
 /// (rule, message, whether it points at the Federated principal's value) of
@@ -111,7 +144,7 @@ fn trust_policies_are_linted_by_their_own_grammar_in_every_form() {
     assert!(bare[0].2, "{bare:?}");
     // A .tf.json configuration renders the data source's statement blocks:
     // the finding points at the identifier inside them.
-    for form in ["template.json", "template.yaml", "main.tf.json"] {
+    for form in ["template.json", "template.yaml", "main.tf.json", "main.tf"] {
         assert_eq!(trust_findings(&iac(form)), bare, "{form}");
     }
     // In a plan the document is a JSON string: same finding, at that string.
@@ -154,7 +187,7 @@ fn findings_point_into_the_containing_file() {
 #[test]
 fn unresolved_values_are_unknown_and_only_the_findings_that_depend_on_one_say_so() {
     let depends = |finding: &Value| finding["notes"].to_string().contains("leaves unresolved");
-    for form in ["template.yaml", "template.json", "main.tf.json"] {
+    for form in ["template.yaml", "template.json", "main.tf.json", "main.tf"] {
         let report = lint(&iac(form));
         let findings = report["findings"].as_array().unwrap();
         let wildcard = findings
@@ -759,4 +792,36 @@ fn with_rule<'r>(report: &'r Value, rule: &str) -> Vec<&'r Value> {
         .iter()
         .filter(|f| f["rule"] == rule)
         .collect()
+}
+
+#[test]
+fn diff_against_a_commit_pairs_terraform_policies_by_resource_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q", "-b", "main"]);
+    let main = repo.join("main.tf");
+    let text = std::fs::read_to_string(iac("main.tf")).unwrap();
+    std::fs::write(&main, &text).unwrap();
+    git(repo, &["add", "."]);
+    git(repo, &["commit", "-q", "-m", "v1"]);
+    // The deploy policy gains iam:CreateAccessKey; nothing else changes.
+    let changed = text.replace(
+        "\"ec2:RunInstances\"]",
+        "\"ec2:RunInstances\", \"iam:CreateAccessKey\"]",
+    );
+    assert_ne!(changed, text);
+    std::fs::write(&main, changed).unwrap();
+    git(repo, &["commit", "-q", "-am", "v2"]);
+
+    let (code, out) = diff(repo, &["--base", "HEAD~1", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{out}");
+    assert_eq!(changes[0]["path"], "main.tf");
+    assert_eq!(changes[0]["subject"], "aws_iam_role_policy.deploy", "{out}");
+    assert_eq!(
+        changes[0]["added"],
+        serde_json::json!(["iam:CreateAccessKey"])
+    );
 }

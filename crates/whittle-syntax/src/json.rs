@@ -118,6 +118,23 @@ impl Node {
         }
     }
 
+    /// Moves every span in the tree `by` bytes later: used for a document
+    /// parsed out of a larger file (a Terraform heredoc).
+    pub fn shift_spans(&mut self, by: usize) {
+        self.span = Span::new(self.span.start + by, self.span.end + by);
+        match &mut self.value {
+            Value::Array(items) => items.iter_mut().for_each(|n| n.shift_spans(by)),
+            Value::Object(members) => {
+                for member in members {
+                    member.key_span =
+                        Span::new(member.key_span.start + by, member.key_span.end + by);
+                    member.value.shift_spans(by);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Moves every span in the tree onto `span`: used for a document that was
     /// embedded as a string, whose inner positions do not exist in the file.
     pub fn collapse_spans(&mut self, span: Span) {

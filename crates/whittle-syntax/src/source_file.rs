@@ -86,9 +86,22 @@ impl SourceFile {
         !(trimmed.starts_with('{') || trimmed.starts_with('['))
     }
 
-    /// Parses the file as JSON or, when it does not start like JSON, as YAML
-    /// (CloudFormation templates).
+    /// True for a Terraform file in its native syntax (`.tf`, OpenTofu's
+    /// `.tofu`), read as HCL whatever it starts with.
+    pub fn is_hcl(&self) -> bool {
+        is_hcl_path(&self.path)
+    }
+
+    /// Parses the file as HCL (by its name, see [`SourceFile::is_hcl`]), as
+    /// JSON, or, when it does not start like JSON, as YAML (CloudFormation
+    /// templates).
     pub fn parse(&self) -> Result<Node, JsonError> {
+        if self.is_hcl() {
+            return crate::hcl::parse_hcl(&self.text).map_err(|error| JsonError {
+                position: self.position(error.offset.min(self.text.len())),
+                message: format!("invalid HCL: {}", error.message),
+            });
+        }
         if !self.is_yaml() {
             return self.parse_json().map_err(|error| JsonError {
                 message: format!("invalid JSON: {}", error.message),
@@ -108,6 +121,13 @@ impl SourceFile {
             message: error.message,
         })
     }
+}
+
+/// Whether a file name is a Terraform file in native syntax: `.tf` or
+/// `.tofu`, compared without case.
+pub fn is_hcl_path(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("tf") || ext.eq_ignore_ascii_case("tofu"))
 }
 
 /// A JSON syntax error with the position where it was found.

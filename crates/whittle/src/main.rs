@@ -456,7 +456,8 @@ struct RuleArgs {
 
 #[derive(Debug, Args)]
 struct LintArgs {
-    /// Files or directories to lint (directories are walked for *.json; `-` reads stdin).
+    /// Files or directories to lint (directories are walked for *.json, *.yaml, *.yml,
+    /// *.template, *.tf and *.tofu; `-` reads stdin).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output format.

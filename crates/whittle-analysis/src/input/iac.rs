@@ -208,6 +208,41 @@ const TF_POLICIES: &[(&str, &str, Option<DocumentKind>)] = &[
         "assume_role_policy",
         Some(DocumentKind::Trust),
     ),
+    (
+        "aws_s3_bucket_policy",
+        "policy",
+        Some(DocumentKind::Resource),
+    ),
+    (
+        "aws_sqs_queue_policy",
+        "policy",
+        Some(DocumentKind::Resource),
+    ),
+    (
+        "aws_sns_topic_policy",
+        "policy",
+        Some(DocumentKind::Resource),
+    ),
+    ("aws_kms_key", "policy", Some(DocumentKind::Resource)),
+    (
+        "aws_ecr_repository_policy",
+        "policy",
+        Some(DocumentKind::Resource),
+    ),
+    (
+        "aws_secretsmanager_secret_policy",
+        "policy",
+        Some(DocumentKind::Resource),
+    ),
+    // The resources' own (older) policy arguments.
+    ("aws_s3_bucket", "policy", Some(DocumentKind::Resource)),
+    ("aws_sqs_queue", "policy", Some(DocumentKind::Resource)),
+    ("aws_sns_topic", "policy", Some(DocumentKind::Resource)),
+    (
+        "aws_secretsmanager_secret",
+        "policy",
+        Some(DocumentKind::Resource),
+    ),
 ];
 
 /// The identity policies of a Terraform plan (`terraform show -json`), if `root`

@@ -236,8 +236,9 @@ pub enum InputError {
 }
 
 /// The file extensions directory walks read, compared without case: JSON
-/// (`.tf.json` and CLI exports included), YAML and CloudFormation's `.template`.
-pub const EXTENSIONS: [&str; 4] = ["json", "yaml", "yml", "template"];
+/// (`.tf.json` and CLI exports included), YAML, CloudFormation's `.template`,
+/// and Terraform's native syntax (`.tf`, OpenTofu's `.tofu`).
+pub const EXTENSIONS: [&str; 6] = ["json", "yaml", "yml", "template", "tf", "tofu"];
 
 /// Whether a file name ends in one of the [`EXTENSIONS`].
 pub fn has_input_extension(name: &str) -> bool {

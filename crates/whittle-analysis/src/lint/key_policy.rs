@@ -53,10 +53,15 @@ fn is_key_policy(document: &EmbeddedDocument, policy: &Policy) -> bool {
     if document.kind != DocumentKind::Resource {
         return false;
     }
-    if document
-        .subject
-        .as_deref()
-        .is_some_and(|s| s.contains("(AWS::KMS::Key)"))
+    let terraform_key = document
+        .definition
+        .as_ref()
+        .is_some_and(|d| d.id.starts_with("aws_kms_key.") || d.id.contains(".aws_kms_key."));
+    if terraform_key
+        || document
+            .subject
+            .as_deref()
+            .is_some_and(|s| s.contains("(AWS::KMS::Key)"))
     {
         return true;
     }

@@ -219,6 +219,11 @@ impl Parser {
         match effect.value.as_str() {
             "Allow" => Some(Spanned::new(Effect::Allow, effect.span)),
             "Deny" => Some(Spanned::new(Effect::Deny, effect.span)),
+            // An Effect the input leaves unresolved (a Terraform `dynamic`
+            // block's item) is read as what it could grant: Allow.
+            other if crate::unknown::contains(other) => {
+                Some(Spanned::new(Effect::Allow, effect.span))
+            }
             other => {
                 self.problem(
                     effect.span,
@@ -368,6 +373,12 @@ impl Parser {
         for operator in operators {
             let parsed = match ConditionOperator::parse(&operator.key) {
                 Ok(op) => Spanned::new(op, operator.key_span),
+                // An operator the input leaves unresolved still restricts the
+                // statement: read it as an exact match on unknown terms.
+                Err(_) if crate::unknown::contains(&operator.key) => Spanned::new(
+                    ConditionOperator::parse("StringEquals").expect("a known operator"),
+                    operator.key_span,
+                ),
                 Err(message) => {
                     self.problem(operator.key_span, message);
                     continue;

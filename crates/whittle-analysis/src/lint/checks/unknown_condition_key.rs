@@ -11,6 +11,7 @@ use crate::lint::{Check, Emitter, PolicyContext};
 use whittle_policy::catalog::{Catalog, Service};
 use whittle_policy::expand::has_wildcard;
 use whittle_policy::policy::{Condition, Statement};
+use whittle_policy::unknown;
 
 use crate::rules::Severity;
 use whittle_policy::condition_keys::{CatalogKeys, global_key, global_keys};
@@ -32,7 +33,8 @@ impl Check for UnknownConditionKey {
             let services = statement_services(catalog, statement);
             for condition in &statement.conditions {
                 let key = condition.key.value.as_str();
-                let Some(services) = &services else {
+                // A key the input leaves unresolved may be any key.
+                let Some(services) = services.as_ref().filter(|_| !unknown::contains(key)) else {
                     continue;
                 };
                 if judged(key) && !is_known(cx.condition_keys(), services, key) {
