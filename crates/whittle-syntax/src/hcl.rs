@@ -314,4 +314,49 @@ resource "aws_iam_policy" "p" {
         let error = parse_hcl("resource \"a\" {\n  x = \n}").unwrap_err();
         assert!(error.offset > 0, "{error:?}");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// Any text, and any cut of a real configuration, parses or fails
+        /// with an offset inside the text: never a panic, and every span of
+        /// the tree lies inside the text.
+        #[test]
+        fn hostile_text_never_panics(
+            text in "[a-z\"{}\\[\\]=<>$#/\n .,:*()-]{0,200}",
+            cut in 0usize..600,
+        ) {
+            let real = include_str!("../../../testdata/iac/main.tf");
+            for input in [text.as_str(), &real[..floor(real, cut)]] {
+                match parse_hcl(input) {
+                    Ok(root) => check_spans(&root, input.len()),
+                    Err(error) => proptest::prop_assert!(error.offset <= input.len()),
+                }
+            }
+        }
+    }
+
+    fn floor(text: &str, at: usize) -> usize {
+        (0..=at.min(text.len()))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0)
+    }
+
+    fn check_spans(node: &Node, len: usize) {
+        assert!(
+            node.span.start <= node.span.end && node.span.end <= len,
+            "{node:?}"
+        );
+        match &node.value {
+            Value::Array(items) => items.iter().for_each(|n| check_spans(n, len)),
+            Value::Object(members) => {
+                for member in members {
+                    assert!(member.key_span.end <= len);
+                    check_spans(&member.value, len);
+                }
+            }
+            _ => {}
+        }
+    }
 }
