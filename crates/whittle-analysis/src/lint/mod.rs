@@ -7,6 +7,7 @@ pub mod checks;
 pub mod graph;
 mod key_policy;
 mod principals;
+pub mod suppress;
 mod work;
 
 use std::sync::{Arc, OnceLock};
@@ -262,8 +263,11 @@ pub enum FileOutcome {
         principals: usize,
         /// The findings, sorted by position.
         findings: Vec<Finding>,
-        /// Documents inside the file that could not be read (the rest was linted).
+        /// Documents inside the file that could not be read (the rest was
+        /// linted), and malformed inline suppressions.
         failures: Vec<InputFailure>,
+        /// Findings silenced by inline suppressions ([`suppress`]), with reasons.
+        suppressed: Vec<suppress::Suppressed>,
     },
     /// The file is valid JSON but none of the recognised shapes.
     Unrecognised,
@@ -340,8 +344,8 @@ impl<'c> Linter<'c> {
     /// Lints every policy document of one file and, for account exports, every
     /// user's and role's effective permissions.
     pub fn lint_file(&self, file: &SourceFile) -> FileOutcome {
-        let contents = match read_contents(file) {
-            Ok(contents) => contents,
+        let (root, contents) = match read_parsed(file) {
+            Ok(read) => read,
             Err(outcome) => return outcome,
         };
         let failure = |position, message| InputFailure {
@@ -418,17 +422,106 @@ impl<'c> Linter<'c> {
             None => 0,
         };
         findings.sort_by(|a, b| (&a.location, &a.rule.name).cmp(&(&b.location, &b.rule.name)));
+        let mut failures: Vec<InputFailure> = contents
+            .errors
+            .iter()
+            .map(|e| failure(Some(file.position(e.span.start)), e.message.clone()))
+            .collect();
+        let (findings, suppressed) = self.suppress(file, &root, &contents, findings, &mut failures);
         FileOutcome::Linted {
             kind: contents.kind,
             documents: contents.documents.len(),
             principals,
             findings,
-            failures: contents
-                .errors
-                .into_iter()
-                .map(|e| failure(Some(file.position(e.span.start)), e.message))
-                .collect(),
+            failures,
+            suppressed,
         }
+    }
+
+    /// Reads the file's inline suppressions and splits `findings` by them; a
+    /// malformed suppression, or one naming no rule this linter runs, becomes
+    /// a failure at its line.
+    fn suppress(
+        &self,
+        file: &SourceFile,
+        root: &whittle_syntax::Node,
+        contents: &input::Contents,
+        findings: Vec<Finding>,
+        failures: &mut Vec<InputFailure>,
+    ) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
+        let mut errors = Vec::new();
+        let mut suppressions = Vec::new();
+        let syntax = if file.is_yaml() {
+            Some(suppress::Syntax::Yaml)
+        } else if file.path().ends_with(".tf") {
+            Some(suppress::Syntax::Hcl)
+        } else {
+            None
+        };
+        if let Some(syntax) = syntax {
+            let (found, bad) = suppress::comments(file, Some(root), syntax);
+            suppressions.extend(found);
+            errors.extend(bad);
+        }
+        let resources = root.get("Resources");
+        for document in &contents.documents {
+            let Some(definition) = &document.definition else {
+                continue;
+            };
+            let Some(resource) = resources.and_then(|r| r.get(&definition.id)) else {
+                continue;
+            };
+            match suppress::metadata(file, resource, definition.span) {
+                Some(Ok(s)) if !suppressions.contains(&s) => suppressions.push(s),
+                Some(Err(e)) if !errors.contains(&e) => errors.push(e),
+                _ => {}
+            }
+        }
+        let names: Vec<&str> = self
+            .checks
+            .iter()
+            .map(|(r, _)| r)
+            .chain(self.action_rules.iter().map(|(r, _)| r))
+            .flat_map(|r| [r.name.as_str(), r.id.as_str()])
+            .collect();
+        let mut messages = Vec::new();
+        for s in &suppressions {
+            for rule in &s.rules {
+                if !names.iter().any(|n| n.eq_ignore_ascii_case(rule)) {
+                    let hint = suppress::closest(rule, &names)
+                        .map(|n| format!("; did you mean \"{n}\"?"))
+                        .unwrap_or_default();
+                    messages.push((
+                        s.lines.0,
+                        format!("whittle: ignore: no rule is called \"{rule}\"{hint}"),
+                    ));
+                }
+            }
+            if s.reason.is_none() {
+                messages.push((
+                    s.lines.0,
+                    format!(
+                        "whittle: ignore[{}] gives no reason (the findings are still suppressed)",
+                        s.rules.join(",")
+                    ),
+                ));
+            }
+        }
+        for e in errors {
+            failures.push(InputFailure {
+                path: Arc::clone(file.path()),
+                position: Some(file.position(e.offset)),
+                message: e.message,
+            });
+        }
+        for (line, message) in messages {
+            failures.push(InputFailure {
+                path: Arc::clone(file.path()),
+                position: Some(whittle_syntax::Position { line, column: 1 }),
+                message,
+            });
+        }
+        suppress::apply(findings, &suppressions)
     }
 
     /// Runs every rule over one parsed policy; returns what the policy grants.
@@ -479,6 +572,11 @@ impl<'c> Linter<'c> {
 /// policy documents it holds. The error is the outcome to report: invalid, or
 /// not an input whittle knows.
 pub fn read_contents(file: &SourceFile) -> Result<input::Contents, FileOutcome> {
+    read_parsed(file).map(|(_, contents)| contents)
+}
+
+/// [`read_contents`], keeping the file's tree (for inline suppressions).
+fn read_parsed(file: &SourceFile) -> Result<(whittle_syntax::Node, input::Contents), FileOutcome> {
     let failure = |position, message| InputFailure {
         path: Arc::clone(file.path()),
         position,
@@ -502,7 +600,7 @@ pub fn read_contents(file: &SourceFile) -> Result<input::Contents, FileOutcome> 
         }
     };
     match input::read(&root) {
-        Ok(contents) => Ok(contents),
+        Ok(contents) => Ok((root, contents)),
         Err(InputError::Unrecognised) => Err(FileOutcome::Unrecognised),
         Err(InputError::Document(error)) => Err(FileOutcome::Failed(failure(
             Some(file.position(error.span.start)),
