@@ -825,3 +825,72 @@ fn diff_against_a_commit_pairs_terraform_policies_by_resource_address() {
         serde_json::json!(["iam:CreateAccessKey"])
     );
 }
+
+#[test]
+fn an_inline_suppression_silences_exactly_its_finding_and_is_counted() {
+    let path = testdata("suppress").join("main.tf");
+    let run = |extra: &[&str]| {
+        let output = Command::cargo_bin("whittle")
+            .unwrap()
+            .args(["lint", "--format", "json"])
+            .args(extra)
+            .arg(&path)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (output.status.code(), report)
+    };
+    // The builder's administrator policy stays; the break-glass one, under
+    // its comment, is suppressed and counted.
+    let (code, report) = run(&[]);
+    assert_eq!(code, Some(1), "{report}");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["location"]["subject"], "aws_iam_policy.builder");
+    assert_eq!(report["summary"]["suppressed"], 1);
+    // --show-suppressed lists it with its reason; the exit code is the same.
+    let (code, report) = run(&["--show-suppressed"]);
+    assert_eq!(code, Some(1));
+    let shown: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["notes"].to_string().contains("reviewed in SEC-123"))
+        .collect();
+    assert_eq!(shown.len(), 1, "{report}");
+    assert_eq!(
+        shown[0]["location"]["subject"],
+        "aws_iam_policy.break_glass"
+    );
+    // The table's summary says how many were suppressed.
+    let table = Command::cargo_bin("whittle")
+        .unwrap()
+        .arg("lint")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains("1 suppressed inline"),
+        "{}",
+        String::from_utf8_lossy(&table.stdout)
+    );
+    // A suppression naming no rule is an error at its line, with a suggestion.
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("typo.tf");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("ignore[full-admin-access]", "ignore[full-admin-acess]");
+    std::fs::write(&typo, text).unwrap();
+    let output = Command::cargo_bin("whittle")
+        .unwrap()
+        .arg("lint")
+        .arg(&typo)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("typo.tf:4:1:") && stderr.contains("did you mean \"full-admin-access\""),
+        "{stderr}"
+    );
+}

@@ -176,6 +176,8 @@ struct Summary {
     ignored: usize,
     /// Findings accepted by the baseline (not listed).
     baselined: usize,
+    /// Findings suppressed inline (listed only with `--show-suppressed`).
+    suppressed: usize,
 }
 
 /// Renders the report as pretty-printed JSON (schema `whittle.lint/v1`).
@@ -206,6 +208,7 @@ pub fn lint_json(report: &LintReport<'_>) -> String {
             notes: report.run.count(Severity::Note),
             ignored: report.ignored,
             baselined: report.baselined,
+            suppressed: report.suppressed,
         },
     };
     pretty(&document)

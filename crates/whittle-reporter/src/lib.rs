@@ -96,6 +96,10 @@ pub struct LintReport<'a> {
     pub ignored: usize,
     /// Findings accepted by the baseline (not listed).
     pub baselined: usize,
+    /// Findings suppressed where the policy is written (`whittle: ignore`
+    /// comments, CloudFormation `Metadata`); listed only with
+    /// `--show-suppressed`, then among the findings with a note saying so.
+    pub suppressed: usize,
 }
 
 /// The finding's message with each note on a line of its own, as `- note`: the

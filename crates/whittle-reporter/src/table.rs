@@ -107,6 +107,9 @@ pub(crate) fn summary(report: &LintReport<'_>) -> String {
             report.baselined
         ));
     }
+    if report.suppressed > 0 {
+        text.push_str(&format!("; {} suppressed inline", report.suppressed));
+    }
     text.push('.');
     text
 }
@@ -123,11 +126,11 @@ pub fn baseline_written(findings: usize, path: &Path) -> String {
 /// error beside a report that does not say (SARIF, GitHub annotations); empty
 /// when none was.
 pub fn accepted_findings(report: &LintReport<'_>) -> String {
-    if report.ignored + report.baselined == 0 {
+    if report.ignored + report.baselined + report.suppressed == 0 {
         return String::new();
     }
     format!(
-        "{} findings accepted by whittle.toml, {} by the baseline\n",
-        report.ignored, report.baselined
+        "{} findings accepted by whittle.toml, {} by the baseline, {} suppressed inline\n",
+        report.ignored, report.baselined, report.suppressed
     )
 }

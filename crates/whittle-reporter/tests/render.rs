@@ -140,6 +140,7 @@ fn no_findings() -> LintReport<'static> {
         skipped: 1,
         ignored: 0,
         baselined: 0,
+        suppressed: 0,
     }
 }
 
@@ -148,6 +149,7 @@ fn accepted_findings_are_counted_in_the_summary() {
     let report = LintReport {
         ignored: 2,
         baselined: 1,
+        suppressed: 0,
         ..no_findings()
     };
     assert_eq!(
@@ -182,11 +184,12 @@ fn lines_for_standard_error() {
         let accepted = LintReport {
             ignored: 2,
             baselined: 3,
+            suppressed: 1,
             ..*report
         };
         assert_eq!(
             whittle_reporter::accepted_findings(&accepted),
-            "2 findings accepted by whittle.toml, 3 by the baseline\n"
+            "2 findings accepted by whittle.toml, 3 by the baseline, 1 suppressed inline\n"
         );
     });
 }

@@ -478,6 +478,11 @@ struct LintArgs {
     /// Write the fingerprints of the current findings to this baseline file.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Also list the findings suppressed inline (`# whittle: ignore[rule] reason`
+    /// comments, CloudFormation `Metadata: {whittle: {ignore: […]}}`), each with
+    /// its reason; they never change the exit code.
+    #[arg(long)]
+    show_suppressed: bool,
 }
 
 /// Report formats of `whittle lint`.

@@ -451,10 +451,10 @@ impl<'c> Linter<'c> {
     ) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
         let mut errors = Vec::new();
         let mut suppressions = Vec::new();
-        let syntax = if file.is_yaml() {
-            Some(suppress::Syntax::Yaml)
-        } else if file.path().ends_with(".tf") {
+        let syntax = if file.is_hcl() {
             Some(suppress::Syntax::Hcl)
+        } else if file.is_yaml() {
+            Some(suppress::Syntax::Yaml)
         } else {
             None
         };
@@ -492,19 +492,10 @@ impl<'c> Linter<'c> {
                         .map(|n| format!("; did you mean \"{n}\"?"))
                         .unwrap_or_default();
                     messages.push((
-                        s.lines.0,
+                        s.written,
                         format!("whittle: ignore: no rule is called \"{rule}\"{hint}"),
                     ));
                 }
-            }
-            if s.reason.is_none() {
-                messages.push((
-                    s.lines.0,
-                    format!(
-                        "whittle: ignore[{}] gives no reason (the findings are still suppressed)",
-                        s.rules.join(",")
-                    ),
-                ));
             }
         }
         for e in errors {

@@ -21,6 +21,8 @@ pub struct Suppression {
     pub reason: Option<String>,
     /// The lines covered, 1-based and inclusive.
     pub lines: (usize, usize),
+    /// The line the suppression is written on, for errors about it.
+    pub written: usize,
 }
 
 /// A finding silenced by an inline suppression.
@@ -86,7 +88,10 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<usize> {
 
 /// Parses `whittle: ignore[a,b] reason` from a comment's text (after `#`/`//`).
 /// `None` when the comment is not a whittle directive.
-fn directive(comment: &str) -> Option<Result<(Vec<String>, Option<String>), String>> {
+/// The rules and reason of a well-formed directive.
+type Directive = (Vec<String>, Option<String>);
+
+fn directive(comment: &str) -> Option<Result<Directive, String>> {
     let rest = comment.trim_start().strip_prefix(MARKER)?.trim_start();
     let Some(after) = rest.strip_prefix("ignore") else {
         return Some(Err(format!(
@@ -118,15 +123,28 @@ fn directive(comment: &str) -> Option<Result<(Vec<String>, Option<String>), Stri
     Some(Ok((rules, (!reason.is_empty()).then(|| reason.to_owned()))))
 }
 
-/// The last line of the largest member or element of `root` starting on
-/// `line` (1-based), if any.
+/// The last line of the element of `root` that starts on `line` (1-based):
+/// the smallest member or item starting there that reaches a later line (a
+/// YAML mapping entry, an HCL block — not the list of every block of its
+/// kind), else the largest one on that line; `None` when nothing starts there.
 fn element_end(file: &SourceFile, root: &Node, line: usize) -> Option<usize> {
-    fn walk(file: &SourceFile, node: &Node, line: usize, best: &mut Option<Span>) {
-        let consider = |span: Span, best: &mut Option<Span>| {
-            if file.position(span.start).line == line
-                && best.is_none_or(|b| span.end - span.start > b.end - b.start)
-            {
-                *best = Some(span);
+    /// (the smallest reaching a later line, the largest on the line).
+    type Best = (Option<Span>, Option<Span>);
+    fn walk(file: &SourceFile, node: &Node, line: usize, best: &mut Best) {
+        let consider = |span: Span, best: &mut Best| {
+            if file.position(span.start).line != line {
+                return;
+            }
+            let len = span.end - span.start;
+            let last = file
+                .position(span.end.saturating_sub(1).max(span.start))
+                .line;
+            if last > line {
+                if best.0.is_none_or(|b| len < b.end - b.start) {
+                    best.0 = Some(span);
+                }
+            } else if best.1.is_none_or(|b| len > b.end - b.start) {
+                best.1 = Some(span);
             }
         };
         match &node.value {
@@ -148,9 +166,11 @@ fn element_end(file: &SourceFile, root: &Node, line: usize) -> Option<usize> {
             _ => {}
         }
     }
-    let mut best = None;
+    let mut best = (None, None);
     walk(file, root, line, &mut best);
-    best.map(|s| file.position(s.end.saturating_sub(1).max(s.start)).line)
+    best.0
+        .or(best.1)
+        .map(|s| file.position(s.end.saturating_sub(1).max(s.start)).line)
 }
 
 /// True when `offset` lies inside a string value of the tree (a `#` there is text).
@@ -228,6 +248,7 @@ pub fn comments(
             rules,
             reason,
             lines: lines_covered,
+            written: number,
         });
     }
     (found, errors)
@@ -265,9 +286,11 @@ pub fn metadata(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
+    let written = whittle.get("ignore").map_or(span.start, |n| n.span.start);
     Some(Ok(Suppression {
         rules,
         reason,
+        written: file.position(written).line,
         lines: (
             file.position(span.start).line,
             file.position(span.end.saturating_sub(1).max(span.start))

@@ -155,6 +155,7 @@ pub fn with_report<T>(
             skipped: 0,
             ignored: 0,
             baselined: 0,
+            suppressed: 0,
         })
     })
 }

@@ -54,13 +54,32 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
     for failure in &run.failures {
         eprintln!("error: {failure}");
     }
+    // Suppressed findings never decide the exit code; --show-suppressed lists
+    // them after the others, each saying why it is suppressed.
+    let mut shown = run.findings.clone();
+    if args.show_suppressed {
+        let mut marked: Vec<Finding> = run
+            .suppressed
+            .iter()
+            .map(|s| {
+                let mut finding = s.finding.clone();
+                finding.notes.push(format!(
+                    "suppressed inline (whittle: ignore): {}",
+                    s.reason.as_deref().unwrap_or("no reason given")
+                ));
+                finding
+            })
+            .collect();
+        prints.extend(fingerprints(&marked, &base));
+        shown.append(&mut marked);
+    }
     let all_rules: Vec<_> = rules.of(RuleCommand::Lint).cloned().collect();
     let report = LintReport {
         run: FindingsReport {
             tool_version: env!("CARGO_PKG_VERSION"),
             catalog: catalog.sources(),
             rules: &all_rules,
-            findings: &run.findings,
+            findings: &shown,
             fingerprints: &prints,
             failures: &run.failures,
         },
@@ -69,6 +88,7 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
         skipped: run.skipped,
         ignored,
         baselined,
+        suppressed: run.suppressed.len(),
     };
     if matches!(args.format, Format::Sarif | Format::Github) {
         // These formats have no summary of their own.
@@ -106,6 +126,8 @@ fn retain_paired(
 /// What linting every input produced.
 struct Run {
     findings: Vec<Finding>,
+    /// Findings suppressed where the policy is written.
+    suppressed: Vec<whittle_analysis::lint::suppress::Suppressed>,
     failures: Vec<InputFailure>,
     files: usize,
     documents: usize,
@@ -118,6 +140,7 @@ fn lint_inputs(linter: &Linter<'_>, paths: &[std::path::PathBuf]) -> Run {
     let inputs = collected.inputs;
     let mut run = Run {
         findings: Vec::new(),
+        suppressed: Vec::new(),
         failures: collected.failures,
         files: 0,
         documents: 0,
@@ -137,10 +160,12 @@ fn lint_inputs(linter: &Linter<'_>, paths: &[std::path::PathBuf]) -> Run {
                 documents,
                 findings,
                 failures,
+                suppressed,
                 ..
             } => {
                 run.documents += documents;
                 run.findings.extend(findings);
+                run.suppressed.extend(suppressed);
                 run.failures.extend(failures);
             }
             FileOutcome::Unrecognised if !input.explicit => run.skipped += 1,
