@@ -894,3 +894,31 @@ fn an_inline_suppression_silences_exactly_its_finding_and_is_counted() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_sam_function_reports_its_admin_statement_at_its_line() {
+    let path = iac("sam/template.yaml");
+    let report = lint(&path);
+    let findings = report["findings"].as_array().unwrap();
+    let admin = findings
+        .iter()
+        .find(|f| f["rule"] == "full-admin-access")
+        .unwrap_or_else(|| panic!("{report}"));
+    let (line, _) = position(&path, "Action: \"*\"");
+    assert_eq!(admin["location"]["line"], line);
+    assert_eq!(
+        admin["location"]["subject"],
+        "Handler (AWS::Serverless::Function) policy 3"
+    );
+    // The S3CrudPolicy template is read (its bucket is the unknown !Ref
+    // Bucket: no finding about every resource), the managed policy's name is
+    // no error.
+    assert_eq!(report["summary"]["documents"], 2, "{report}");
+    assert!(report["errors"].as_array().unwrap().is_empty(), "{report}");
+    assert!(
+        !findings.iter().any(|f| f["location"]["subject"]
+            .to_string()
+            .contains("S3CrudPolicy")),
+        "{report}"
+    );
+}

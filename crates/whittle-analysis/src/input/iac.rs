@@ -11,9 +11,11 @@
 //! (`${AWS::Partition}` is `aws`), and `Fn::Join` joins what it can. Findings
 //! whose verdict depends on a placeholder say so. `Fn::If`
 //! and resource conditions are read as the union of both branches
-//! ([`super::conditions`]); findings that depend on one name it.
+//! ([`super::conditions`]); findings that depend on one name it. AWS SAM's
+//! `Policies` are read by [`super::sam`].
 
 use super::conditions::{Expansion, drop_conditional_denies, expand};
+use super::sam;
 use super::{
     Contents, Definition, DocumentError, DocumentKind, EmbeddedDocument, InputKind,
     decode_embedded, items, objects,
@@ -124,6 +126,22 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
                 document_kind,
                 &expansion,
             );
+        }
+        if sam::SAM_TYPES.contains(&kind) {
+            let (documents, errors) = sam::documents(&definition.id, kind, &properties);
+            for (subject, node) in documents {
+                let definition = Some(definition.clone());
+                let kind = Some(sam::KIND);
+                push(
+                    &mut contents,
+                    subject,
+                    &node,
+                    kind,
+                    Some(&expansion),
+                    definition,
+                );
+            }
+            contents.errors.extend(errors);
         }
     }
     Some(contents)

@@ -8,6 +8,7 @@
 
 mod conditions;
 mod iac;
+mod sam;
 mod tf_config;
 
 pub use conditions::Conditional;

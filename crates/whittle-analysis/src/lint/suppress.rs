@@ -86,11 +86,11 @@ fn comment_start(line: &str, syntax: Syntax) -> Option<usize> {
     None
 }
 
-/// Parses `whittle: ignore[a,b] reason` from a comment's text (after `#`/`//`).
-/// `None` when the comment is not a whittle directive.
 /// The rules and reason of a well-formed directive.
 type Directive = (Vec<String>, Option<String>);
 
+/// Parses `whittle: ignore[a,b] reason` from a comment's text (after `#`/`//`).
+/// `None` when the comment is not a whittle directive.
 fn directive(comment: &str) -> Option<Result<Directive, String>> {
     let rest = comment.trim_start().strip_prefix(MARKER)?.trim_start();
     let Some(after) = rest.strip_prefix("ignore") else {
