@@ -124,7 +124,10 @@ pub struct WildcardMatcher(Matcher);
 enum Matcher {
     /// The pattern compiled to a regular expression: fast on the many names
     /// one action pattern is tried on.
-    Glob(GlobSet),
+    /// With a `?`, also its segments: globset's `?` matches one byte of a
+    /// character outside ASCII, IAM's one character, so such a text is
+    /// matched segment by segment.
+    Glob(GlobSet, Option<Segments>),
     /// The pattern matched segment by segment, for one longer than
     /// [`GLOB_LIMIT`] or that globset cannot compile.
     Segments(Segments),
@@ -141,7 +144,8 @@ impl WildcardMatcher {
     /// True when the pattern matches all of `text`.
     pub fn is_match(&self, text: &str) -> bool {
         match &self.0 {
-            Matcher::Glob(set) => set.is_match(text),
+            Matcher::Glob(_, Some(segments)) if !text.is_ascii() => segments.is_match(text),
+            Matcher::Glob(set, _) => set.is_match(text),
             Matcher::Segments(segments) => segments.is_match(text),
         }
     }
@@ -174,7 +178,7 @@ pub fn wildcard_matcher(pattern: &str) -> Option<WildcardMatcher> {
     // `Glob::compile_matcher` panics when the regular expression is over the
     // size limit; a set reports it as an error.
     let matcher = match GlobSetBuilder::new().add(glob).build() {
-        Ok(set) => Matcher::Glob(set),
+        Ok(set) => Matcher::Glob(set, pattern.contains('?').then(|| Segments::of(pattern))),
         Err(_) => Matcher::Segments(Segments::of(pattern)),
     };
     Some(WildcardMatcher(matcher))
@@ -369,6 +373,9 @@ mod tests {
             ("É*", "éa"),
             ("a*a", "a"),
             ("?*?", "ab"),
+            // One character, however many bytes it takes.
+            ("?", "é"),
+            ("a?c", "aéc"),
         ];
         for (pattern, text) in cases {
             let segments = Segments::of(pattern);
@@ -390,7 +397,7 @@ mod tests {
             text in "[aAbB:/éÉ*?]{0,12}",
         ) {
             let glob = wildcard_matcher(&pattern).unwrap();
-            prop_assert!(matches!(glob.0, Matcher::Glob(_)));
+            prop_assert!(matches!(glob.0, Matcher::Glob(..)));
             prop_assert_eq!(Segments::of(&pattern).is_match(&text), glob.is_match(&text));
         }
 
