@@ -41,6 +41,16 @@ fn findings_about(report: &Value, about: impl Fn(&str) -> bool) -> Vec<&Value> {
         .collect()
 }
 
+/// The first finding of `rule` in `report`.
+fn first_of<'r>(report: &'r Value, rule: &str) -> &'r Value {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} finding: {report}"))
+}
+
 fn text(finding: &Value, key: &str) -> String {
     finding[key].as_str().unwrap().to_owned()
 }
@@ -98,12 +108,7 @@ fn findings_in_terraform_files_point_at_the_element_in_the_tf_file() {
     ] {
         let path = iac(form);
         let report = lint(&path);
-        let unknown = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == "unknown-action")
-            .unwrap_or_else(|| panic!("{form}: {report}"));
+        let unknown = first_of(&report, "unknown-action");
         let (line, column) = position(&path, needle);
         assert_eq!(unknown["location"]["line"], line, "{form}");
         assert_eq!(unknown["location"]["column"], column, "{form}");
@@ -160,12 +165,7 @@ fn findings_point_into_the_containing_file() {
     for form in ["template.yaml", "template.json", "policy.json"] {
         let path = iac(form);
         let report = lint(&path);
-        let unknown = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == "unknown-action")
-            .unwrap();
+        let unknown = first_of(&report, "unknown-action");
         // The quote before s3:GetObjct starts the offending value.
         let (line, column) = position(&path, "\"s3:GetObjct\"");
         assert_eq!(unknown["location"]["line"], line, "{form}");
@@ -174,12 +174,7 @@ fn findings_point_into_the_containing_file() {
     // In a plan the document is a JSON string: findings point at that string.
     let path = iac("plan.json");
     let report = lint(&path);
-    let unknown = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "unknown-action")
-        .unwrap();
+    let unknown = first_of(&report, "unknown-action");
     let (line, _) = position(&path, "\"policy\": \"{");
     assert_eq!(unknown["location"]["line"], line);
 }
@@ -190,10 +185,7 @@ fn unresolved_values_are_unknown_and_only_the_findings_that_depend_on_one_say_so
     for form in ["template.yaml", "template.json", "main.tf.json", "main.tf"] {
         let report = lint(&iac(form));
         let findings = report["findings"].as_array().unwrap();
-        let wildcard = findings
-            .iter()
-            .find(|f| f["rule"] == "service-wide-wildcard")
-            .unwrap_or_else(|| panic!("{form}: {report}"));
+        let wildcard = first_of(&report, "service-wide-wildcard");
         // "s3:*" is every S3 action whatever the bucket: no note.
         assert!(!depends(wildcard), "{form}: {wildcard}");
         // The bucket named by a parameter is not every resource.
@@ -206,12 +198,7 @@ fn unresolved_values_are_unknown_and_only_the_findings_that_depend_on_one_say_so
         );
     }
     let report = lint(&iac("template.yaml"));
-    let wildcard = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "service-wide-wildcard")
-        .unwrap();
+    let wildcard = first_of(&report, "service-wide-wildcard");
     assert_eq!(
         wildcard["location"]["subject"],
         "BuilderRole (AWS::IAM::Role) policy \"artifacts\""
@@ -900,10 +887,7 @@ fn a_sam_function_reports_its_admin_statement_at_its_line() {
     let path = iac("sam/template.yaml");
     let report = lint(&path);
     let findings = report["findings"].as_array().unwrap();
-    let admin = findings
-        .iter()
-        .find(|f| f["rule"] == "full-admin-access")
-        .unwrap_or_else(|| panic!("{report}"));
+    let admin = first_of(&report, "full-admin-access");
     let (line, _) = position(&path, "Action: \"*\"");
     assert_eq!(admin["location"]["line"], line);
     assert_eq!(

@@ -26,7 +26,7 @@ static TEMPLATES: LazyLock<Option<Node>> =
     LazyLock::new(|| parse_json(include_str!("../../data/sam-policy-templates.json")).ok());
 
 /// The policy documents of a SAM resource's `Policies` (intrinsics not yet
-/// resolved): (subject, document, sort), and the items that could not be read.
+/// resolved): (subject, document), and the items that could not be read.
 pub(super) fn documents(
     id: &str,
     kind: &str,
@@ -123,7 +123,7 @@ fn expand(member: &Member) -> Result<Node, String> {
     // 2012-10-17 instead of being reported for what the user did not write.
     if let Value::Object(members) = &mut document.value
         && !members.iter().any(|m| m.key == "Version")
-        && !format!("{:?}", members).contains("${aws:")
+        && !members.iter().any(|m| has_policy_variable(&m.value))
     {
         members.insert(
             0,
@@ -138,6 +138,16 @@ fn expand(member: &Member) -> Result<Node, String> {
         );
     }
     Ok(document)
+}
+
+/// Whether a string of `node` holds an IAM policy variable (`${aws:…}`).
+fn has_policy_variable(node: &Node) -> bool {
+    match &node.value {
+        Value::String(text) => text.contains("${aws:"),
+        Value::Array(items) => items.iter().any(has_policy_variable),
+        Value::Object(members) => members.iter().any(|m| has_policy_variable(&m.value)),
+        _ => false,
+    }
 }
 
 /// Replaces every `{"Ref": P}` for a template parameter `P` by the value the
