@@ -15,6 +15,7 @@ mod iac;
 mod lint_config;
 mod recommend_cli;
 mod recommend_plan;
+mod recommend_source;
 mod secrets;
 mod shell_moto;
 mod support;

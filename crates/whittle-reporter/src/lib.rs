@@ -23,6 +23,7 @@ mod rules;
 mod sarif;
 mod shell;
 mod snapshot;
+mod source_patch;
 mod table;
 
 pub use catalog::{
@@ -43,6 +44,7 @@ pub use rules::{rule_explanation, rule_list};
 pub use sarif::{findings_sarif, lint_sarif};
 pub use shell::{PLAN_MARKER, ShellFile, plan_shell, quote as shell_quote};
 pub use snapshot::{AccountFetch, accounts_summary, snapshot_summary};
+pub use source_patch::{source_notes, source_patch};
 pub use table::{DEFAULT_WIDTH, accepted_findings, baseline_written, lint_table, terminal_width};
 
 use std::path::{Component, Path, PathBuf};

@@ -238,9 +238,17 @@ struct RecommendArgs {
     /// Only this principal; repeatable [default: every user and role].
     #[arg(long = "principal", value_name = "ARN")]
     principals: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = RecommendFormat::Table)]
-    format: RecommendFormat,
+    /// Output format [default: table; with --source, the patch].
+    #[arg(long, value_enum)]
+    format: Option<RecommendFormat>,
+    /// CloudFormation templates and Terraform configurations (files or
+    /// directories) that define the account's policies; repeatable. The
+    /// output is then a patch of them (a unified diff for `git apply`) that
+    /// narrows each recommended policy where it is defined, and standard
+    /// error says where each was found, by which names, and why any is not
+    /// patched.
+    #[arg(long, value_name = "PATH")]
+    source: Vec<PathBuf>,
     /// How policies held by several principals are trimmed: in place (to
     /// what every holder left unused), replaced per principal, or auto (in
     /// place where the holders agree, per principal elsewhere).

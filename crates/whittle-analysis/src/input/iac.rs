@@ -391,7 +391,7 @@ fn push(
 /// The node with every intrinsic function replaced by the string it stands for,
 /// with a placeholder ([`whittle_policy::unknown`]) for each part the template
 /// alone does not tell.
-fn resolve(node: &Node) -> Node {
+pub(super) fn resolve(node: &Node) -> Node {
     match &node.value {
         Value::Object(members) => {
             if let [member] = members.as_slice()

@@ -9,9 +9,11 @@
 mod conditions;
 mod iac;
 mod sam;
+mod targets;
 mod tf_config;
 
 pub use conditions::Conditional;
+pub use targets::{Defines, DocumentAt, FileTargets, Name, OwnerType, Strength, Target, targets};
 
 use std::collections::HashMap;
 

@@ -112,17 +112,7 @@ impl Module<'_> {
     /// The data source a whole-expression argument names, when it is
     /// `${data.aws_iam_policy_document.NAME.json}` of this configuration.
     fn reference(&self, text: &str) -> Option<&str> {
-        let path = text
-            .trim()
-            .strip_prefix("${data.aws_iam_policy_document.")?
-            .strip_suffix(".json}")?;
-        // `X[0]` or `X[each.key]`: an instance of a data source with count
-        // or for_each, rendered from the same blocks.
-        let name = match path.split_once('[') {
-            Some((name, index)) if index.ends_with(']') => name,
-            Some(_) => return None,
-            None => path,
-        };
+        let name = data_source_reference(text)?;
         self.documents
             .iter()
             .find(|(n, ..)| *n == name)
@@ -231,6 +221,22 @@ impl Module<'_> {
     }
 }
 
+/// The data source a whole-expression argument names, when it is
+/// `${data.aws_iam_policy_document.NAME.json}`: `NAME`. `NAME[0]` and
+/// `NAME[each.key]` name an instance of a data source with `count` or
+/// `for_each`, rendered from the same blocks.
+pub(super) fn data_source_reference(text: &str) -> Option<&str> {
+    let path = text
+        .trim()
+        .strip_prefix("${data.aws_iam_policy_document.")?
+        .strip_suffix(".json}")?;
+    match path.split_once('[') {
+        Some((name, index)) if index.ends_with(']') => Some(name),
+        Some(_) => None,
+        None => Some(path),
+    }
+}
+
 /// Adds `statements` to `merged` as Terraform merges policy documents: one
 /// with a Sid replaces the statement of `merged` with that Sid, the others
 /// are appended.
@@ -264,7 +270,7 @@ fn dynamic_blocks<'n>(block: &'n Node, name: &str) -> Vec<&'n Node> {
 
 /// The members of a block map such as `resource` or `resource.aws_iam_role`:
 /// an object, or (as Terraform also accepts) an array of objects.
-fn entries(node: Option<&Node>) -> Vec<(&str, Span, &Node)> {
+pub(super) fn entries(node: Option<&Node>) -> Vec<(&str, Span, &Node)> {
     objects(node)
         .into_iter()
         .filter_map(Node::as_object)
@@ -361,7 +367,7 @@ fn interpolation_end(text: &str, start: usize) -> Option<usize> {
 
 /// `text` with every `${…}` replaced by a placeholder for an unknown value and
 /// every `$${` (a literal `${`) unescaped.
-fn interpolate(text: &str) -> String {
+pub(super) fn interpolate(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = 0;
     while let Some(found) = text[rest..].find("${") {

@@ -19,6 +19,7 @@ mod fit;
 mod per_principal;
 mod plan;
 mod rewrite;
+mod source;
 mod summary;
 mod usage;
 
@@ -32,6 +33,7 @@ pub use findings::findings;
 pub use fit::{Fitted, fit, policy_size, split};
 pub use plan::{PlanOptions, Planned, plan};
 pub use rewrite::{StatementGrant, grants, rewrite};
+pub use source::{PatchedFile, Place, SourceOutcome, SourceReport, patch_sources};
 pub use usage::{Usage, UsageIndex};
 use whittle_policy::ActionSet;
 use whittle_policy::catalog::Catalog;

@@ -6,12 +6,18 @@ use whittle_analysis::recommend::{self, RecommendOptions};
 use whittle_model::Snapshot;
 use whittle_syntax::SourceFile;
 
-use crate::{RecommendArgs, RecommendFormat, cache, exit, output};
+use crate::{RecommendArgs, RecommendFormat, cache, exit, inputs, output};
 
 /// Runs `whittle recommend`.
 pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
     if args.include_unused_roles && args.plan.is_none() && args.write_policies.is_none() {
         eprintln!("error: --include-unused-roles needs --plan FILE or --write-policies DIR");
+        return Ok(exit::ERROR);
+    }
+    if !args.source.is_empty() && args.format.is_some_and(|f| f != RecommendFormat::Diff) {
+        eprintln!(
+            "error: --source writes a patch of the source files: use it without --format, or with --format diff"
+        );
         return Ok(exit::ERROR);
     }
     let path = args.snapshot.display().to_string();
@@ -84,8 +90,22 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         output::write_atomically(path, planned.plan.to_json().as_bytes())?;
         plan_lines.push_str(&whittle_reporter::plan_written(planned, path));
     }
+    if !args.source.is_empty() {
+        let details = &snapshot.authorization_details;
+        let Some(report) = source_report(&args.source, &all, details) else {
+            return Ok(exit::ERROR);
+        };
+        output::write(
+            args.output.as_deref(),
+            &whittle_reporter::source_patch(&report),
+        )?;
+        eprint!("{plan_lines}");
+        eprint!("{}", whittle_reporter::source_notes(&report));
+        return Ok(exit::OK);
+    }
+    let format = args.format.unwrap_or(RecommendFormat::Table);
     let width = whittle_reporter::terminal_width().unwrap_or(whittle_reporter::DEFAULT_WIDTH);
-    let text = match args.format {
+    let text = match format {
         RecommendFormat::Table => whittle_reporter::recommend_table(&all, width) + &plan_lines,
         RecommendFormat::Diff => whittle_reporter::recommend_diff(&all),
         RecommendFormat::Json => whittle_reporter::recommend_json(&all, env!("CARGO_PKG_VERSION")),
@@ -98,10 +118,53 @@ pub fn run(args: &RecommendArgs) -> anyhow::Result<u8> {
         }
     };
     output::write(args.output.as_deref(), &text)?;
-    if args.format != RecommendFormat::Table {
+    if format != RecommendFormat::Table {
         // Other formats are documents: the plan's lines go to standard error.
         eprint!("{plan_lines}");
     }
     eprint!("{}", whittle_reporter::recommend_notes(&all));
     Ok(exit::OK)
+}
+
+/// Reads the files under `paths` and patches them for `all`; `None` (the
+/// errors told) when a path cannot be read: a patch of part of the source
+/// would look complete.
+fn source_report(
+    paths: &[std::path::PathBuf],
+    all: &recommend::Recommendations,
+    details: &whittle_model::AuthorizationDetails,
+) -> Option<recommend::SourceReport> {
+    let collected = inputs::collect(paths);
+    collected.warn_skipped();
+    let mut failed = false;
+    for failure in &collected.failures {
+        eprintln!("error: {}: {}", failure.path, failure.message);
+        failed = true;
+    }
+    let cwd = std::env::current_dir().ok();
+    let mut files = Vec::new();
+    for input in &collected.inputs {
+        match inputs::read(input) {
+            Ok(file) => {
+                // Paths in the patch are relative to where whittle runs.
+                let relative = cwd.as_ref().and_then(|cwd| {
+                    let path = input.path.as_ref()?;
+                    let relative = path.strip_prefix(cwd).ok()?;
+                    Some(relative.display().to_string())
+                });
+                match relative {
+                    Some(relative) => files.push(SourceFile::new(relative, file.text())),
+                    None => files.push(file),
+                }
+            }
+            Err(failure) => {
+                eprintln!("error: {}: {}", failure.path, failure.message);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return None;
+    }
+    Some(recommend::patch_sources(all, details, &files))
 }
