@@ -438,3 +438,253 @@ fn the_demo_reports_are_shaped_as_iam_returns_them() {
         assert_eq!(p.not_reported, 0, "{}", p.arn);
     }
 }
+
+// `recommend --source`: what is refused, and why.
+
+mod source {
+    use super::*;
+    use whittle_analysis::recommend::{SourceReport, patch_sources};
+    use whittle_syntax::SourceFile;
+
+    fn snapshot() -> Snapshot {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/recommend/account.json"
+        );
+        Snapshot::read(std::path::Path::new(path)).unwrap()
+    }
+
+    fn in_place() -> RecommendOptions {
+        RecommendOptions {
+            strategy: Strategy::InPlace,
+            ..options()
+        }
+    }
+
+    fn patch(
+        snapshot: &Snapshot,
+        options: RecommendOptions,
+        files: &[(&str, &str)],
+    ) -> SourceReport {
+        let all = recommend(snapshot, Catalog::embedded(), &options).unwrap();
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile::new(*path, *text))
+            .collect();
+        patch_sources(&all, &snapshot.authorization_details, &files)
+    }
+
+    /// The result for the policy labelled `label`.
+    fn result(report: &SourceReport, label: &str) -> Result<String, String> {
+        report
+            .outcomes
+            .iter()
+            .find(|o| o.policy.label() == label)
+            .unwrap_or_else(|| panic!("no outcome for {label}: {report:#?}"))
+            .result
+            .clone()
+    }
+
+    const READ_TRAILS: &str = r#"
+resource "aws_iam_user_policy" "read_trails" {
+  name   = "read-trails"
+  user   = "auditor"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ACTIONS
+      Resource = "*"
+    }]
+  })
+}
+"#;
+
+    fn read_trails(actions: &str) -> String {
+        READ_TRAILS.replace("ACTIONS", actions)
+    }
+
+    const ACTIONS: &str = r#"["logs:GetLogEvents", "logs:FilterLogEvents", "cloudtrail:LookupEvents", "cloudtrail:GetTrailStatus"]"#;
+
+    #[test]
+    fn a_definition_as_the_snapshot_has_it_is_patched() {
+        let text = read_trails(ACTIONS);
+        let report = patch(&snapshot(), in_place(), &[("infra/main.tf", &text)]);
+        assert_eq!(
+            result(&report, "read-trails"),
+            Ok("1 statement narrowed".to_owned())
+        );
+        let after = &report.files[0].after;
+        assert!(
+            after.contains(r#"Action   = ["logs:GetLogEvents", "logs:FilterLogEvents"]"#),
+            "{after}"
+        );
+    }
+
+    #[test]
+    fn a_source_that_drifted_from_the_snapshot_is_not_patched() {
+        let text = read_trails(
+            r#"["logs:GetLogEvents", "logs:FilterLogEvents", "cloudtrail:LookupEvents"]"#,
+        );
+        let report = patch(&snapshot(), in_place(), &[("infra/main.tf", &text)]);
+        let reason = result(&report, "read-trails").unwrap_err();
+        assert!(
+            reason.contains("not the one in the snapshot")
+                && reason.contains("cloudtrail:GetTrailStatus"),
+            "{reason}"
+        );
+        assert!(report.files.is_empty());
+    }
+
+    #[test]
+    fn computed_documents_and_actions_are_named_not_patched() {
+        let snapshot = snapshot();
+        let variable = r#"
+resource "aws_iam_user_policy" "read_trails" {
+  name   = "read-trails"
+  user   = "auditor"
+  policy = var.read_trails
+}
+"#;
+        let report = patch(&snapshot, in_place(), &[("infra/main.tf", variable)]);
+        assert_eq!(
+            result(&report, "read-trails"),
+            Err("computed: its policy is {var.read_trails}".to_owned())
+        );
+        let local = read_trails("local.trail_actions");
+        let report = patch(&snapshot, in_place(), &[("infra/main.tf", &local)]);
+        let reason = result(&report, "read-trails").unwrap_err();
+        assert!(reason.contains("computed"), "{reason}");
+        let each = read_trails(ACTIONS).replace(
+            "  name   = \"read-trails\"",
+            "  for_each = toset([\"a\"])\n  name   = \"read-trails\"",
+        );
+        let report = patch(&snapshot, in_place(), &[("infra/main.tf", &each)]);
+        let reason = result(&report, "read-trails").unwrap_err();
+        assert!(reason.contains("has for_each"), "{reason}");
+        let dynamic = r#"
+resource "aws_iam_user_policy" "read_trails" {
+  name   = "read-trails"
+  user   = "auditor"
+  policy = data.aws_iam_policy_document.trails.json
+}
+data "aws_iam_policy_document" "trails" {
+  dynamic "statement" {
+    for_each = var.statements
+    content {
+      actions   = statement.value.actions
+      resources = ["*"]
+    }
+  }
+}
+"#;
+        let report = patch(&snapshot, in_place(), &[("infra/main.tf", dynamic)]);
+        let reason = result(&report, "read-trails").unwrap_err();
+        assert!(reason.contains("dynamic"), "{reason}");
+        assert!(report.files.is_empty());
+    }
+
+    #[test]
+    fn two_definitions_of_one_policy_are_ambiguous() {
+        let text = read_trails(ACTIONS);
+        let report = patch(
+            &snapshot(),
+            in_place(),
+            &[("a/main.tf", &text), ("b/main.tf", &text)],
+        );
+        let reason = result(&report, "read-trails").unwrap_err();
+        assert!(reason.contains("could be any of"), "{reason}");
+        assert!(report.files.is_empty());
+    }
+
+    #[test]
+    fn a_document_shared_with_a_policy_left_alone_is_not_patched() {
+        // The frozen role (opted out) holds the same inline policy, from the
+        // same AWS::IAM::Policy: trimming it for the auditor would trim it there too.
+        let mut snapshot = snapshot();
+        let auditor = snapshot
+            .authorization_details
+            .user_detail_list
+            .iter()
+            .find(|u| u.user_name == "auditor")
+            .unwrap()
+            .user_policy_list[0]
+            .clone();
+        snapshot
+            .authorization_details
+            .role_detail_list
+            .iter_mut()
+            .find(|r| r.role_name == "frozen")
+            .unwrap()
+            .role_policy_list
+            .push(auditor);
+        let template = r#"
+Resources:
+  ReadTrails:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: read-trails
+      Users: [auditor]
+      Roles: [frozen]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action:
+              - logs:GetLogEvents
+              - logs:FilterLogEvents
+              - cloudtrail:LookupEvents
+              - cloudtrail:GetTrailStatus
+            Resource: "*"
+"#;
+        let report = patch(&snapshot, in_place(), &[("template.yaml", template)]);
+        let reason = result(&report, "read-trails").unwrap_err();
+        assert!(
+            reason.contains("also defines the inline policy \"read-trails\" of role \"frozen\""),
+            "{reason}"
+        );
+        // Without the frozen role's copy, the same template is patched.
+        let report = patch(
+            &super::source::snapshot(),
+            in_place(),
+            &[("template.yaml", template)],
+        );
+        assert_eq!(
+            result(&report, "read-trails"),
+            Ok("1 statement narrowed".to_owned())
+        );
+    }
+
+    #[test]
+    fn per_principal_copies_are_left_to_the_plan() {
+        let text = r#"
+resource "aws_iam_policy" "shared" {
+  name   = "shared-readers"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem", "dynamodb:Query", "logs:*"], Resource = "*" }]
+  })
+}
+"#;
+        let options = RecommendOptions {
+            strategy: Strategy::PerPrincipal,
+            ..options()
+        };
+        let report = patch(&snapshot(), options, &[("main.tf", text)]);
+        let outcomes: Vec<_> = report
+            .outcomes
+            .iter()
+            .filter(|o| o.policy.label().ends_with("policy/shared-readers"))
+            .collect();
+        assert!(!outcomes.is_empty());
+        for outcome in outcomes {
+            let reason = outcome.result.clone().unwrap_err();
+            assert!(reason.contains("per-principal strategy"), "{reason}");
+            assert_eq!(
+                outcome.place.as_ref().unwrap().definition,
+                "aws_iam_policy.shared"
+            );
+        }
+        assert!(report.files.is_empty());
+    }
+}

@@ -174,3 +174,75 @@ proptest! {
         }
     }
 }
+
+/// The fixtures of `recommend --source`, read once.
+fn source_fixtures() -> Vec<(String, String)> {
+    let root = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/recommend/source"
+    );
+    let mut out = Vec::new();
+    for dir in ["terraform", "cloudformation"] {
+        let mut entries: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let name = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
+            out.push((name, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Damaged source (bytes cut out, brackets, quotes and newlines put in)
+    /// never makes `recommend --source` panic, and every file it patches
+    /// still parses.
+    #[test]
+    fn damaged_source_is_patched_safely_or_not_at_all(
+        file in 0usize..6,
+        at in 0.0f64..1.0,
+        cut in 0usize..40,
+        insert in prop::collection::vec(prop::sample::select(vec!["[", "]", ",", "\"", "\n", "#", " ", "- ", "{", "}", "=", "\"s3:*\""]), 0..4),
+    ) {
+        let fixtures = source_fixtures();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/recommend/account.json");
+        let snapshot = Snapshot::read(std::path::Path::new(path)).unwrap();
+        let options = RecommendOptions {
+            as_of: AS_OF.parse().unwrap(),
+            strategy: whittle_analysis::recommend::Strategy::InPlace,
+            ..RecommendOptions::default()
+        };
+        let all = recommend(&snapshot, Catalog::embedded(), &options).unwrap();
+        let (name, text) = &fixtures[file % fixtures.len()];
+        let mut start = ((text.len() as f64) * at) as usize;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + cut).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let damaged = format!("{}{}{}", &text[..start], insert.concat(), &text[end..]);
+        // The files of one project: the other defines the same policies.
+        let dir = name.split('/').next().unwrap();
+        let files: Vec<whittle_syntax::SourceFile> = fixtures
+            .iter()
+            .filter(|(n, _)| n.starts_with(dir))
+            .map(|(n, t)| whittle_syntax::SourceFile::new(n.as_str(), if n == name { damaged.as_str() } else { t.as_str() }))
+            .collect();
+        let report = whittle_analysis::recommend::patch_sources(&all, &snapshot.authorization_details, &files);
+        for patched in &report.files {
+            let file = whittle_syntax::SourceFile::new(patched.path.clone(), patched.after.clone());
+            prop_assert!(file.parse().is_ok(), "{} no longer parses:\n{}", patched.path, patched.after);
+        }
+        // Damage outside the policies leaves the patch as it was.
+        if damaged == *text {
+            prop_assert_eq!(report.outcomes.iter().filter(|o| o.result.is_ok()).count(), 5);
+        }
+    }
+}

@@ -67,6 +67,7 @@ fn readme_rule_tables_are_rendered_from_the_rules() {
     for region in &regions {
         rendered = replace_region(&rendered, region);
     }
+    rendered = replace_count(&rendered, rules.sorted_of(RuleCommand::Lint).len());
     if rendered == readme {
         return;
     }
@@ -82,6 +83,18 @@ fn readme_rule_tables_are_rendered_from_the_rules() {
     panic!(
         "README.md's rule tables differ from rules/; rewrite them with\n  WHITTLE_UPDATE_README=1 cargo test -p whittle-analysis --test rule_catalogue\n\n{diff}"
     );
+}
+
+/// `readme` with its introduction's "with N lint rules" counting `count`.
+fn replace_count(readme: &str, count: usize) -> String {
+    let end = readme
+        .find(" lint rules")
+        .expect("README.md says how many lint rules there are");
+    let start = readme[..end]
+        .rfind("with ")
+        .expect("README.md says \"with N lint rules\"")
+        + "with ".len();
+    format!("{}{count}{}", &readme[..start], &readme[end..])
 }
 
 /// `readme` with the text between the markers of `region` replaced by its table.

@@ -263,7 +263,9 @@ pub(super) fn rewrite_value(
         if written.contains('\n') {
             return None;
         }
-        let inner = &written[1..written.len().saturating_sub(1)];
+        let inner = written
+            .get(1..written.len().saturating_sub(1))
+            .unwrap_or_default();
         let pad = if inner.starts_with(' ') { " " } else { "" };
         let separator = match &node.value {
             Value::Array(list) if list.len() > 1 => {
