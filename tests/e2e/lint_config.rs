@@ -246,6 +246,59 @@ arns = ["arn:aws:iam::*:role/BUILDER"]
 }
 
 #[test]
+fn findings_are_ignored_by_logical_id_and_terraform_address() {
+    let project = Project::new();
+    let policy = |name: &str| {
+        format!(
+            "resource \"aws_iam_policy\" \"{name}\" {{\n  name   = \"{name}\"\n  policy = jsonencode({{\n    Version   = \"2012-10-17\"\n    Statement = [{{ Effect = \"Allow\", Action = \"s3:*\", Resource = \"arn:aws:s3:::b/*\" }}]\n  }})\n}}\n"
+        )
+    };
+    project.write("main.tf", &(policy("legacy_one") + &policy("current")));
+    project.write(
+        "template.yaml",
+        "Resources:\n  LegacyPolicy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - {Effect: Allow, Action: 's3:*', Resource: 'arn:aws:s3:::b/*'}\n",
+    );
+    let definitions = |report: &Value| -> Vec<String> {
+        let mut out: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["location"]["definition"].as_str().unwrap().to_owned())
+            .collect();
+        out.sort();
+        out
+    };
+    let (report, _) = project.lint_json(&["main.tf", "template.yaml"]);
+    assert_eq!(
+        definitions(&report),
+        [
+            "LegacyPolicy",
+            "aws_iam_policy.current",
+            "aws_iam_policy.legacy_one"
+        ]
+    );
+    project.write(
+        "whittle.toml",
+        "[[ignore]]\nresources = [\"aws_iam_policy.legacy_*\", \"LegacyPolicy\"]\nreason = \"retired next quarter\"\n",
+    );
+    let (report, _) = project.lint_json(&["main.tf", "template.yaml"]);
+    assert_eq!(definitions(&report), ["aws_iam_policy.current"]);
+    assert_eq!(report["summary"]["ignored"], 2);
+    let validator = jsonschema::validator_for(
+        &serde_json::from_str(
+            &std::fs::read_to_string(
+                crate::support::workspace_root()
+                    .join("crates/whittle-reporter/schemas/lint.v1.schema.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(validator.is_valid(&report));
+}
+
+#[test]
 fn invalid_configuration_names_the_file_and_exits_2() {
     let project = Project::new();
     project.write("admin.json", ADMIN);

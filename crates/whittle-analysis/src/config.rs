@@ -14,6 +14,7 @@
 //! paths = ["legacy/**"]               # optional: globs on the file path, as given or from this file's directory
 //! sids = ["BreakGlass*"]              # optional: statement Sids (IAM wildcards)
 //! arns = ["arn:aws:iam::*:role/break-glass"]  # optional: policy or principal ARNs
+//! resources = ["BreakGlassRole", "aws_iam_role.break_glass*"]  # optional: CloudFormation logical ids, Terraform addresses
 //! reason = "reviewed in SEC-123"
 //! ```
 //!
@@ -103,6 +104,11 @@ pub struct IgnoreEntry {
     /// IAM-style patterns on the policy or principal ARN the finding is about.
     #[serde(default)]
     pub arns: Vec<String>,
+    /// IAM-style patterns on the CloudFormation logical id or Terraform
+    /// resource address (`aws_iam_role.ci`, `module.m.aws_iam_policy.p`)
+    /// that defines the policy.
+    #[serde(default)]
+    pub resources: Vec<String>,
     /// Why the findings are accepted (shown nowhere; for reviewers of the file).
     #[serde(default)]
     pub reason: Option<String>,
@@ -215,6 +221,7 @@ impl Config {
                 paths,
                 sids: patterns(&entry.sids, "sids")?,
                 arns: patterns(&entry.arns, "arns")?,
+                resources: patterns(&entry.resources, "resources")?,
             });
         }
         // Paths match as given on the command line, or relative to the
@@ -246,6 +253,7 @@ struct CompiledIgnore {
     paths: GlobSet,
     sids: Vec<WildcardMatcher>,
     arns: Vec<WildcardMatcher>,
+    resources: Vec<WildcardMatcher>,
 }
 
 /// The compiled `[[ignore]]` entries of a configuration.
@@ -288,6 +296,11 @@ impl Ignores {
                         .logical
                         .as_ref()
                         .is_some_and(|l| entry.arns.iter().any(|m| m.is_match(&l.arn))))
+                && (entry.resources.is_empty()
+                    || location
+                        .definition
+                        .as_deref()
+                        .is_some_and(|d| entry.resources.iter().any(|m| m.is_match(d))))
         })
     }
 

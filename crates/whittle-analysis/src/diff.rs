@@ -683,6 +683,7 @@ pub fn findings(
         subject: change.subject.clone(),
         logical: None,
         sid: None,
+        definition: None,
     };
     let mut out = Vec::new();
     let changed = changes

@@ -105,6 +105,9 @@ struct JsonLocation<'a> {
     /// The principal, or the managed policy (or inline policy's holder), by ARN.
     #[serde(skip_serializing_if = "Option::is_none")]
     resource: Option<JsonResource<'a>>,
+    /// The CloudFormation logical id or Terraform address defining the policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    definition: Option<&'a str>,
 }
 
 /// An IAM resource a finding (or a place related to it) is about.
@@ -263,6 +266,7 @@ fn location(l: &Location) -> JsonLocation<'_> {
         subject: l.subject.as_deref(),
         sid: l.sid.as_deref(),
         resource: l.logical.as_ref().map(resource),
+        definition: l.definition.as_deref(),
     }
 }
 

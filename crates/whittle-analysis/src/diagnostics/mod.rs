@@ -86,6 +86,9 @@ pub struct Location {
     pub logical: Option<Logical>,
     /// The Sid of the statement the finding is in, if it has one.
     pub sid: Option<String>,
+    /// The CloudFormation logical id or Terraform resource address that
+    /// defines the policy, for findings in templates and configurations.
+    pub definition: Option<String>,
 }
 
 /// One problem found by a rule.

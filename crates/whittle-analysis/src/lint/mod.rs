@@ -187,6 +187,7 @@ impl SpanFinding<'_, '_> {
             subject: emitter.subject.map(str::to_owned),
             logical: emitter.logical.cloned(),
             sid: emitter.statements.and_then(|s| s.sid_at(self.span)),
+            definition: None,
         };
         let text = emitter
             .file
@@ -394,6 +395,7 @@ impl<'c> Linter<'c> {
                 }
             }
             for finding in &mut findings[before..] {
+                finding.location.definition = document.definition.as_ref().map(|d| d.id.clone());
                 if let Some(note) = this_key.note(file, &finding.location) {
                     finding.notes.push(note);
                 }

@@ -150,6 +150,7 @@ impl<'s> Places<'s> {
             subject: Some(subject),
             logical: Some(logical),
             sid: None,
+            definition: None,
         }
     }
 }

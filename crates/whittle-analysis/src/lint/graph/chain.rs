@@ -242,6 +242,7 @@ impl Builder<'_> {
             sid: statement
                 .and_then(|s| s.sid.as_ref())
                 .map(|s| s.value.clone()),
+            definition: None,
         }
     }
 
