@@ -225,17 +225,18 @@ async fn a_job_that_never_completes_times_out() {
         .always(GET, Reply::ok("get-in-progress.xml"));
     let server = fake.start().await;
     let options = JobOptions {
-        job_timeout: Duration::from_millis(300),
+        job_timeout: Duration::from_secs(1),
         ..fast()
     };
     let failure = jobs::run(&client(&server).client, ROLE, EntityKind::Role, &options)
         .await
         .expect_err("the job never completes");
     assert_eq!(failure.problem.code.as_deref(), Some("Timeout"));
+    // The deadline passes between two polls, or (on a loaded machine) during one.
+    let message = &failure.problem.message;
     assert!(
-        failure.problem.message.contains("still in progress"),
-        "{}",
-        failure.problem.message
+        message.contains("still in progress") || message.contains("no answer to"),
+        "{message}"
     );
     assert!(fake.seen_for(GET).len() >= 3, "it polled");
 }
