@@ -906,3 +906,56 @@ fn a_sam_function_reports_its_admin_statement_at_its_line() {
         "{report}"
     );
 }
+
+/// (definition, rule) of every finding, sorted.
+fn by_definition(report: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (text(&f["location"], "definition"), text(f, "rule")))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn lambda_permissions_are_read_as_the_statement_they_add_to_the_function_policy() {
+    let tf = lint(&iac("tf/lambda-permission.tf"));
+    assert_eq!(
+        by_definition(&tf),
+        [
+            (
+                "aws_lambda_permission.public".into(),
+                "public-resource-policy".into()
+            ),
+            (
+                "aws_lambda_permission.s3".into(),
+                "service-principal-without-source".into()
+            ),
+            // A function URL without authentication is public, its condition notwithstanding.
+            (
+                "aws_lambda_permission.url".into(),
+                "public-resource-policy".into()
+            ),
+        ]
+    );
+    // A service principal tied to its source bucket and account is quiet;
+    // findings land on the argument that causes them.
+    let public = first_of(&tf, "public-resource-policy");
+    assert_eq!(
+        position(&iac("tf/lambda-permission.tf"), "principal     = \"*\""),
+        (
+            public["location"]["line"].as_u64().unwrap(),
+            public["location"]["column"].as_u64().unwrap() - "principal     = ".len() as u64
+        )
+    );
+    let cfn = lint(&iac("lambda-permission.yaml"));
+    assert_eq!(
+        by_definition(&cfn),
+        [
+            ("FromS3".into(), "service-principal-without-source".into()),
+            ("Public".into(), "public-resource-policy".into()),
+        ]
+    );
+}

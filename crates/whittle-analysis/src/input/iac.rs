@@ -1,7 +1,8 @@
 //! Policies inside infrastructure as code: CloudFormation templates (JSON or
 //! YAML, whose short-form intrinsics the YAML reader has already turned into
 //! the long form) — identity policies, and the bucket, queue, topic and key
-//! policies — and Terraform plans (`terraform show -json`).
+//! policies, and Lambda permissions as the statement they add to their
+//! function's policy — and Terraform plans (`terraform show -json`).
 //!
 //! Intrinsic functions cannot be evaluated without a deployment: `Ref`,
 //! `Fn::GetAtt`, `Fn::ImportValue` and the like name some value the template
@@ -20,6 +21,8 @@ use super::{
     Contents, Definition, DocumentError, DocumentKind, EmbeddedDocument, InputKind,
     decode_embedded, items, objects,
 };
+use std::borrow::Cow;
+
 use whittle_policy::unknown;
 use whittle_syntax::{Member, Node, Span, Value};
 
@@ -125,6 +128,21 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
                 property,
                 document_kind,
                 &expansion,
+            );
+        }
+        if kind == "AWS::Lambda::Permission"
+            && let Some(document) = lambda_permission(&properties, &CFN_PERMISSION)
+        {
+            let subject = format!("{} ({kind}): the function's resource policy", definition.id);
+            let kind = Some(DocumentKind::Resource);
+            let definition = Some(definition.clone());
+            push(
+                &mut contents,
+                subject,
+                &document,
+                kind,
+                Some(&expansion),
+                definition,
             );
         }
         if sam::SAM_TYPES.contains(&kind) {
@@ -300,7 +318,7 @@ pub fn terraform(root: &Node) -> Option<Contents> {
                 push(
                     &mut contents,
                     subject,
-                    node,
+                    &node,
                     document_kind,
                     None,
                     definition,
@@ -314,12 +332,13 @@ pub fn terraform(root: &Node) -> Option<Contents> {
 /// The policy documents among the arguments (plan values or configuration) of
 /// one Terraform resource: (subject, document node, sort of policy). The
 /// `inline_policy` blocks of a role are an array in a plan, an object or an
-/// array in a configuration.
+/// array in a configuration; an `aws_lambda_permission` is the statement it
+/// adds to the function's policy ([`lambda_permission`]).
 pub(super) fn tf_documents<'a>(
     kind: &str,
     address: &str,
     values: &'a Node,
-) -> Vec<(String, &'a Node, Option<DocumentKind>)> {
+) -> Vec<(String, Cow<'a, Node>, Option<DocumentKind>)> {
     let mut out = Vec::new();
     if let Some(&(_, key, document_kind)) = TF_POLICIES.iter().find(|(t, ..)| *t == kind)
         && let Some(node) = values.get(key)
@@ -329,18 +348,174 @@ pub(super) fn tf_documents<'a>(
         } else {
             address.to_owned()
         };
-        out.push((subject, node, document_kind));
+        out.push((subject, Cow::Borrowed(node), document_kind));
     }
     if kind == "aws_iam_role" {
         for block in objects(values.get("inline_policy")) {
             let name = block.get("name").and_then(Node::as_str).unwrap_or("?");
             if let Some(node) = block.get("policy") {
                 let subject = format!("{address} inline_policy \"{name}\"");
-                out.push((subject, node, Some(DocumentKind::RoleInline)));
+                out.push((subject, Cow::Borrowed(node), Some(DocumentKind::RoleInline)));
             }
         }
     }
+    if kind == "aws_lambda_permission"
+        && let Some(document) = lambda_permission(values, &TF_PERMISSION)
+    {
+        let subject = format!("{address} (the function's resource policy)");
+        out.push((subject, Cow::Owned(document), Some(DocumentKind::Resource)));
+    }
     out
+}
+
+/// The arguments of a Lambda permission, as CloudFormation or Terraform names them.
+pub(super) struct PermissionKeys {
+    action: &'static str,
+    function: &'static str,
+    principal: &'static str,
+    sid: Option<&'static str>,
+    /// (argument, condition operator, condition key)
+    conditions: [(&'static str, &'static str, &'static str); 4],
+}
+
+/// `AWS::Lambda::Permission`.
+pub(super) const CFN_PERMISSION: PermissionKeys = PermissionKeys {
+    action: "Action",
+    function: "FunctionName",
+    principal: "Principal",
+    sid: None,
+    conditions: [
+        ("SourceArn", "ArnLike", "aws:SourceArn"),
+        ("SourceAccount", "StringEquals", "aws:SourceAccount"),
+        ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
+        (
+            "FunctionUrlAuthType",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+    ],
+};
+
+/// `aws_lambda_permission`.
+const TF_PERMISSION: PermissionKeys = PermissionKeys {
+    action: "action",
+    function: "function_name",
+    principal: "principal",
+    sid: Some("statement_id"),
+    conditions: [
+        ("source_arn", "ArnLike", "aws:SourceArn"),
+        ("source_account", "StringEquals", "aws:SourceAccount"),
+        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
+        (
+            "function_url_auth_type",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+    ],
+};
+
+/// The statement a Lambda permission adds to its function's resource policy,
+/// as Lambda writes it, each element at the argument it comes from: so that
+/// what applies to resource policies (a public principal, a service principal
+/// with no source) applies to it. A function named, not by ARN, is
+/// `arn:aws:lambda:{Region}:{account}:function:NAME`.
+pub(super) fn lambda_permission(args: &Node, keys: &PermissionKeys) -> Option<Node> {
+    let action = args.get(keys.action)?;
+    let principal = args.get(keys.principal)?;
+    let string = |span: Span, text: String| Node {
+        span,
+        value: Value::String(text),
+    };
+    let object = |span: Span, members: Vec<Member>| Node {
+        span,
+        value: Value::Object(members),
+    };
+    let member = |key: &str, span: Span, value: Node| Member {
+        key: key.to_owned(),
+        key_span: span,
+        value,
+    };
+    let principal = match principal.as_str() {
+        Some("*") => principal.clone(),
+        Some(text) if text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn") => {
+            object(
+                principal.span,
+                vec![member("Service", principal.span, principal.clone())],
+            )
+        }
+        _ => object(
+            principal.span,
+            vec![member("AWS", principal.span, principal.clone())],
+        ),
+    };
+    let resource = match args.get(keys.function) {
+        Some(function) => match function.as_str() {
+            Some(name) if !name.starts_with("arn:") && !name.contains("${") => string(
+                function.span,
+                format!(
+                    "arn:aws:lambda:{}:{}:function:{name}",
+                    unknown::placeholder("the function's Region"),
+                    unknown::placeholder("the function's account")
+                ),
+            ),
+            _ => function.clone(),
+        },
+        None => string(args.span, unknown::placeholder("the function")),
+    };
+    let mut statement = Vec::new();
+    if let Some(sid) = keys.sid.and_then(|k| args.get(k)) {
+        statement.push(member("Sid", sid.span, sid.clone()));
+    }
+    statement.push(member(
+        "Effect",
+        args.span,
+        string(args.span, "Allow".to_owned()),
+    ));
+    statement.push(member("Principal", principal.span, principal));
+    statement.push(member("Action", action.span, action.clone()));
+    statement.push(member("Resource", resource.span, resource));
+    let mut operators: Vec<Member> = Vec::new();
+    for (key, operator, condition_key) in keys.conditions {
+        let Some(value) = args.get(key).filter(|v| !matches!(v.value, Value::Null)) else {
+            continue;
+        };
+        let entry = member(condition_key, value.span, value.clone());
+        match operators.iter_mut().find(|m| m.key == operator) {
+            Some(existing) => {
+                if let Value::Object(members) = &mut existing.value.value {
+                    members.push(entry);
+                }
+            }
+            None => operators.push(member(
+                operator,
+                value.span,
+                object(value.span, vec![entry]),
+            )),
+        }
+    }
+    if !operators.is_empty() {
+        let span = operators[0].key_span;
+        statement.push(member("Condition", span, object(span, operators)));
+    }
+    let statement = object(args.span, statement);
+    Some(object(
+        args.span,
+        vec![
+            member(
+                "Version",
+                args.span,
+                string(args.span, "2012-10-17".to_owned()),
+            ),
+            member(
+                "Statement",
+                args.span,
+                Node {
+                    span: args.span,
+                    value: Value::Array(vec![statement]),
+                },
+            ),
+        ],
+    ))
 }
 
 /// Adds one document: an object (intrinsics resolved) or a JSON string; of

@@ -58,7 +58,7 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
                         uses.push((data_name, subject, document_kind));
                         continue;
                     }
-                    let document = (subject, node, document_kind);
+                    let document = (subject, &*node, document_kind);
                     push_document(&mut contents, document, definition.clone());
                 }
             }
