@@ -849,6 +849,30 @@ fn an_inline_suppression_silences_exactly_its_finding_and_is_counted() {
         shown[0]["location"]["subject"],
         "aws_iam_policy.break_glass"
     );
+    assert_eq!(
+        shown[0]["suppressed"],
+        "break-glass access, reviewed in SEC-123"
+    );
+    // SARIF marks it suppressed in source, with the reason as justification.
+    let sarif = Command::cargo_bin("whittle")
+        .unwrap()
+        .args(["lint", "--format", "sarif", "--show-suppressed"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert!(crate::support::sarif_validator().is_valid(&sarif));
+    let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1, "{sarif}");
+    assert_eq!(
+        suppressed[0]["suppressions"],
+        serde_json::json!([{"kind": "inSource", "justification": "break-glass access, reviewed in SEC-123"}])
+    );
     // The table's summary says how many were suppressed.
     let table = Command::cargo_bin("whittle")
         .unwrap()

@@ -82,6 +82,9 @@ struct JsonFinding<'a> {
     flow: Vec<JsonStep<'a>>,
     /// The finding's identity across runs (64 hex digits).
     fingerprint: Option<&'a str>,
+    /// The reason of the inline suppression covering it (`--show-suppressed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a str>,
 }
 
 /// Where a finding points; positions are 1-based, columns count characters,
@@ -253,6 +256,7 @@ fn finding<'a>(f: &'a Finding, fingerprint: Option<&'a str>) -> JsonFinding<'a> 
             })
             .collect(),
         fingerprint,
+        suppressed: f.suppressed.as_deref(),
     }
 }
 

@@ -12,7 +12,7 @@ use serde_sarif::sarif::{
     ArtifactLocation, CodeFlow, Invocation, Location, LogicalLocation, Message,
     MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region,
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
+    Suppression, ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
 };
 use whittle_analysis::diagnostics::{FlowStep, Logical, LogicalKind, Related};
 use whittle_analysis::{Finding, InputFailure, Rule, Severity};
@@ -272,6 +272,15 @@ fn result(
                 .map(|(id, related)| related_location(id, related))
                 .collect(),
         );
+    }
+    if let Some(reason) = &finding.suppressed {
+        // Suppressed where the policy is written: code scanning shows it as such.
+        result.suppressions = Some(vec![
+            Suppression::builder()
+                .kind(json!("inSource"))
+                .justification(reason.as_str())
+                .build(),
+        ]);
     }
     if !properties.is_empty() {
         result.properties = Some(

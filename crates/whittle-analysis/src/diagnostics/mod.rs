@@ -114,6 +114,9 @@ pub struct Finding {
     /// with the rule and location it identifies the finding across runs even when
     /// lines move, for fingerprints and baselines.
     pub anchor: String,
+    /// Set on a finding an inline suppression (`whittle: ignore`) covers, when
+    /// it is shown anyway (`--show-suppressed`): the suppression's reason.
+    pub suppressed: Option<String>,
 }
 
 /// The longest anchor kept, in bytes.
@@ -227,6 +230,7 @@ impl FindingBuilder {
             notes: self.notes.into_iter().map(shown).collect(),
             related: self.related,
             flow: self.flow,
+            suppressed: None,
         }
     }
 }

@@ -63,10 +63,11 @@ pub fn run(args: &LintArgs) -> anyhow::Result<u8> {
             .iter()
             .map(|s| {
                 let mut finding = s.finding.clone();
-                finding.notes.push(format!(
-                    "suppressed inline (whittle: ignore): {}",
-                    s.reason.as_deref().unwrap_or("no reason given")
-                ));
+                let reason = s.reason.as_deref().unwrap_or("no reason given");
+                finding
+                    .notes
+                    .push(format!("suppressed inline (whittle: ignore): {reason}"));
+                finding.suppressed = Some(reason.to_owned());
                 finding
             })
             .collect();
