@@ -918,6 +918,13 @@ fn a_sam_function_reports_its_admin_statement_at_its_line() {
         admin["location"]["subject"],
         "Handler (AWS::Serverless::Function) policy 3"
     );
+    // The managed policy is recorded on it: the role holds more than this.
+    assert!(
+        admin["notes"].to_string().contains(
+            "SAM also attaches \\\"AWSLambdaBasicExecutionRole\\\" to this role, not read here"
+        ),
+        "{admin}"
+    );
     // The S3CrudPolicy template is read (its bucket is the unknown !Ref
     // Bucket: no finding about every resource), the managed policy's name is
     // no error.
@@ -929,6 +936,26 @@ fn a_sam_function_reports_its_admin_statement_at_its_line() {
             .contains("S3CrudPolicy")),
         "{report}"
     );
+}
+
+#[test]
+fn what_is_wrong_with_the_text_of_a_sam_policy_template_is_not_reported() {
+    let path = iac("sam/templates.yaml");
+    let report = lint(&path);
+    let unknown: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unknown-action" || f["rule"] == "resource-mismatch")
+        .map(|f| text(&f["location"], "subject"))
+        .collect();
+    // The same action the template lists is reported where the user wrote it.
+    assert_eq!(
+        unknown,
+        ["Poller (AWS::Serverless::Function) policy 3"],
+        "{report}"
+    );
+    assert_eq!(report["summary"]["documents"], 3, "{report}");
 }
 
 /// (definition, rule) of every finding, sorted.

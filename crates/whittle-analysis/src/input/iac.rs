@@ -147,9 +147,11 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
         }
         if sam::SAM_TYPES.contains(&kind) {
             let (documents, errors) = sam::documents(&definition.id, kind, &properties);
-            for (subject, node) in documents {
+            let managed = sam::managed_policies(&properties);
+            for (subject, node, written_by_aws) in documents {
                 let definition = Some(definition.clone());
                 let kind = Some(sam::KIND);
+                let before = contents.documents.len();
                 push(
                     &mut contents,
                     subject,
@@ -158,6 +160,23 @@ pub fn cloudformation(root: &Node) -> Option<Contents> {
                     Some(&expansion),
                     definition,
                 );
+                // What else the role holds, recorded: findings about what it
+                // is granted are about these statements alone.
+                if let Some(document) = contents.documents.get_mut(before) {
+                    document.written_by_aws = written_by_aws;
+                }
+                if !managed.is_empty()
+                    && let Some(document) = contents.documents.get_mut(before)
+                {
+                    let note = format!(
+                        "SAM also attaches {} to this role, not read here: judge its access with them",
+                        managed.join(", ")
+                    );
+                    document.assumption = Some(match document.assumption.take() {
+                        Some(other) => format!("{other}; {note}"),
+                        None => note,
+                    });
+                }
             }
             contents.errors.extend(errors);
         }
@@ -560,6 +579,7 @@ fn push(
         assumption: (!notes.is_empty()).then(|| notes.join("; ")),
         conditions,
         definition,
+        written_by_aws: false,
     });
 }
 

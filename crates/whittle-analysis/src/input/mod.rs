@@ -129,6 +129,9 @@ pub struct EmbeddedDocument {
     /// The infrastructure-as-code resource that defines the document, when
     /// it came from a template or configuration.
     pub definition: Option<Definition>,
+    /// True for a document AWS wrote (a SAM policy template): what is wrong
+    /// with its text is not the user's to fix.
+    pub written_by_aws: bool,
 }
 
 /// The infrastructure-as-code resource a document is written in: what
@@ -272,6 +275,7 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
             assumption: None,
             conditions: Vec::new(),
             definition: None,
+            written_by_aws: false,
         };
         return single(InputKind::Policy, Ok(document));
     }
@@ -632,6 +636,7 @@ fn required(
         assumption: None,
         conditions: Vec::new(),
         definition: None,
+        written_by_aws: false,
     })
 }
 

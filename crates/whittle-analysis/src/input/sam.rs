@@ -8,7 +8,8 @@
 //! `data/sam-policy-templates.json` — AWS's published templates, copied
 //! verbatim; `data/sam-policy-templates.source.toml` says from which commit
 //! and when, and refreshing means copying the file again — or the name or ARN
-//! of a managed policy, which names no document here and is not expanded.
+//! of a managed policy, which names no document here and is not expanded:
+//! the findings on the other items say which ones the role also holds.
 //! SAM takes no `Policies` from `Globals`, so none are merged.
 
 use std::sync::LazyLock;
@@ -26,12 +27,13 @@ static TEMPLATES: LazyLock<Option<Node>> =
     LazyLock::new(|| parse_json(include_str!("../../data/sam-policy-templates.json")).ok());
 
 /// The policy documents of a SAM resource's `Policies` (intrinsics not yet
-/// resolved): (subject, document), and the items that could not be read.
+/// resolved): (subject, document, whether AWS wrote it — a policy template),
+/// and the items that could not be read.
 pub(super) fn documents(
     id: &str,
     kind: &str,
     properties: &Node,
-) -> (Vec<(String, Node)>, Vec<DocumentError>) {
+) -> (Vec<(String, Node, bool)>, Vec<DocumentError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let Some(policies) = properties.get("Policies") else {
@@ -47,15 +49,22 @@ pub(super) fn documents(
             // A managed policy's name or ARN: no document to read here.
             continue;
         };
+        // A managed policy's ARN given by an intrinsic (`!Ref PolicyArn`, `!Sub …`).
+        if let [member] = members
+            && (member.key == "Ref" || member.key.starts_with("Fn::"))
+        {
+            continue;
+        }
         if item.get("Statement").is_some() {
-            out.push((subject, item.clone()));
+            out.push((subject, item.clone(), false));
         } else if item.get("Action").is_some() || item.get("NotAction").is_some() {
-            out.push((subject, wrap(item)));
+            out.push((subject, wrap(item), false));
         } else if let [member] = members {
             match expand(member) {
                 Ok(document) => out.push((
                     format!("{id} ({kind}) policy template {}", member.key),
                     document,
+                    true,
                 )),
                 Err(message) => errors.push(DocumentError {
                     span: member.key_span,
@@ -72,6 +81,31 @@ pub(super) fn documents(
         }
     }
     (out, errors)
+}
+
+/// The managed policies a SAM resource's `Policies` name (an AWS managed
+/// policy's name, or any policy's ARN), as written; an unresolved value is
+/// shown as such.
+pub(super) fn managed_policies(properties: &Node) -> Vec<String> {
+    let Some(policies) = properties.get("Policies") else {
+        return Vec::new();
+    };
+    let list = match &policies.value {
+        Value::Array(_) => items(Some(policies)),
+        _ => vec![policies],
+    };
+    list.into_iter()
+        .filter_map(|item| match &item.value {
+            Value::String(name) => Some(format!("\"{name}\"")),
+            Value::Object(members) => match members.as_slice() {
+                [member] if member.key == "Ref" || member.key.starts_with("Fn::") => {
+                    Some(format!("a managed policy given by {}", member.key))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// The sort of policy SAM makes of an item: an inline policy of its role.
@@ -188,7 +222,7 @@ mod tests {
         )
         .unwrap();
         let (documents, errors) = documents("Fn", "AWS::Serverless::Function", &properties);
-        let subjects: Vec<&str> = documents.iter().map(|(s, _)| s.as_str()).collect();
+        let subjects: Vec<&str> = documents.iter().map(|(s, _, _)| s.as_str()).collect();
         assert_eq!(
             subjects,
             [

@@ -92,6 +92,7 @@ pub fn terraform_config(root: &Node) -> Option<Contents> {
                     id: address.clone(),
                     span: Span::new(name_span.start, args.span.end),
                 }),
+                written_by_aws: false,
             });
         }
     }
@@ -303,6 +304,7 @@ fn push_document(
             assumption: None,
             conditions: Vec::new(),
             definition: Some(definition),
+            written_by_aws: false,
         }),
         Err(error) => contents.errors.push(super::DocumentError {
             message: format!("{subject}: {}", error.message),

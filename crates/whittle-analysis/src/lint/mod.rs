@@ -542,6 +542,11 @@ impl<'c> Linter<'c> {
             if origin.from_iam && rule.rejected_by_iam {
                 continue;
             }
+            // The actions of AWS's own text (a SAM policy template): not the
+            // user's to fix. What the user's parameters put in it is still judged.
+            if document.written_by_aws && AWS_TEXT_RULES.contains(&rule.name.as_str()) {
+                continue;
+            }
             check.check(&cx, &mut target.emitter(rule, findings));
         }
         // An administrator policy can do everything each risk rule looks for;
@@ -601,6 +606,18 @@ fn read_parsed(file: &SourceFile) -> Result<(whittle_syntax::Node, input::Conten
         ))),
     }
 }
+
+/// The rules about a document's action names and whether they fit its
+/// resources, which do not run on a document AWS wrote
+/// ([`input::EmbeddedDocument::written_by_aws`]): SAM's `SQSPollerPolicy`
+/// lists `sqs:DeleteMessageBatch`, which is no IAM action, and its
+/// `KinesisStreamReadPolicy` grants `kinesis:ListStreams` on a stream's ARN.
+const AWS_TEXT_RULES: [&str; 4] = [
+    "unknown-action",
+    "unknown-service-prefix",
+    "redundant-action",
+    "resource-mismatch",
+];
 
 /// Where a document was read from, which decides what can be wrong with it.
 #[derive(Clone, Copy)]
