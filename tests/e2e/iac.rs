@@ -972,7 +972,7 @@ fn by_definition(report: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn lambda_permissions_are_read_as_the_statement_they_add_to_the_function_policy() {
-    let tf = lint(&iac("tf/lambda-permission.tf"));
+    let tf = lint(&iac("lambda/permission.tf"));
     assert_eq!(
         by_definition(&tf),
         [
@@ -995,13 +995,13 @@ fn lambda_permissions_are_read_as_the_statement_they_add_to_the_function_policy(
     // findings land on the argument that causes them.
     let public = first_of(&tf, "public-resource-policy");
     assert_eq!(
-        position(&iac("tf/lambda-permission.tf"), "principal     = \"*\""),
+        position(&iac("lambda/permission.tf"), "principal     = \"*\""),
         (
             public["location"]["line"].as_u64().unwrap(),
             public["location"]["column"].as_u64().unwrap() - "principal     = ".len() as u64
         )
     );
-    let cfn = lint(&iac("lambda-permission.yaml"));
+    let cfn = lint(&iac("lambda/permission.yaml"));
     assert_eq!(
         by_definition(&cfn),
         [

@@ -10,112 +10,16 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Value, json};
-use support::{corpus, export, roles};
+use support::{corpus, roles, snapshot_json};
 use whittle_analysis::recommend::{RecommendOptions, recommend};
 use whittle_model::Snapshot;
 use whittle_policy::Catalog;
 
-const RECENT: &str = "2026-11-18T09:00:00Z";
-const OLD: &str = "2026-03-01T09:00:00Z";
-
-/// Every action named (without wildcards) per service prefix, in `document`.
-fn named_actions(document: &Value, out: &mut BTreeMap<String, Vec<String>>) {
-    let statements = match &document["Statement"] {
-        Value::Array(items) => items.clone(),
-        single => vec![single.clone()],
-    };
-    for statement in statements {
-        let actions = match &statement["Action"] {
-            Value::String(a) => vec![a.clone()],
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|a| a.as_str().map(str::to_owned))
-                .collect(),
-            _ => Vec::new(),
-        };
-        for action in actions {
-            if let Some((service, name)) = action.split_once(':') {
-                let names = out.entry(service.to_ascii_lowercase()).or_default();
-                if !name.contains(['*', '?']) {
-                    names.push(name.to_owned());
-                }
-            }
-        }
-    }
-}
-
-/// The export as a snapshot with one report per role: each service its policies
-/// name is used (3 in 5) or not; in a used service, every other named action
-/// was used inside the window, the rest long ago or never.
+/// The export as a snapshot with one action-level report per role.
 fn snapshot() -> Snapshot {
-    let corpus = corpus();
-    let details = export(&corpus);
-    let documents: BTreeMap<&str, &Value> = corpus.iter().map(|(n, d)| (n.as_str(), d)).collect();
-    let mut seed: u64 = 0xbeef;
-    let mut next = |n: u64| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) % n
-    };
-    let mut reports = Vec::new();
-    for role in details["RoleDetailList"].as_array().expect("roles") {
-        let mut services = BTreeMap::new();
-        for inline in role["RolePolicyList"].as_array().expect("inline policies") {
-            named_actions(&inline["PolicyDocument"], &mut services);
-        }
-        for attached in role["AttachedManagedPolicies"]
-            .as_array()
-            .expect("attached")
-        {
-            let name = attached["PolicyName"].as_str().expect("a name");
-            named_actions(documents[name], &mut services);
-        }
-        let arn = role["Arn"].as_str().expect("an ARN");
-        let entries: Vec<Value> = services
-            .iter()
-            .map(|(service, names)| {
-                let mut entry = json!({"ServiceName": service, "ServiceNamespace": service,
-                    "TotalAuthenticatedEntities": 0});
-                if next(5) < 3 {
-                    entry["LastAuthenticated"] = json!(RECENT);
-                    entry["LastAuthenticatedEntity"] = json!(arn);
-                    entry["TotalAuthenticatedEntities"] = json!(1);
-                    let tracked: Vec<Value> = names
-                        .iter()
-                        .enumerate()
-                        .map(|(i, name)| match (i % 2, next(2)) {
-                            (0, _) => json!({"ActionName": name, "LastAccessedTime": RECENT}),
-                            (_, 0) => json!({"ActionName": name, "LastAccessedTime": OLD}),
-                            _ => json!({"ActionName": name}),
-                        })
-                        .collect();
-                    entry["TrackedActionsLastAccessed"] = json!(tracked);
-                }
-                entry
-            })
-            .collect();
-        reports.push(json!({
-            "arn": arn, "kind": "role", "job_id": format!("job-{arn}"),
-            "last_accessed": {"JobStatus": "COMPLETED", "JobType": "ACTION_LEVEL",
-                "JobCreationDate": "2026-11-19T05:59:00Z", "JobCompletionDate": "2026-11-19T06:00:00Z",
-                "ServicesLastAccessed": entries},
-            "api_calls": 3
-        }));
-    }
-    serde_json::from_value(json!({
-        "schema": "whittle.snapshot/v1", "account_id": "123456789012",
-        "fetched_at": "2026-11-19T06:10:00Z", "complete": true,
-        "tool": {"name": "whittle", "version": "bench", "catalog": null},
-        "source": {"kind": "import", "files": ["generated"]},
-        "authorization_details": details, "reports": reports, "errors": [],
-        "stats": {"api_calls": 0, "calls_by_operation": {}, "wall_time_ms": 0, "reused_reports": 0}
-    }))
-    .expect("the generated snapshot has the snapshot's shape")
+    serde_json::from_value(snapshot_json(&corpus()))
+        .expect("the generated snapshot has the snapshot's shape")
 }
 
 fn recommend_account(c: &mut Criterion) {

@@ -7,6 +7,7 @@
 
 pub mod statements;
 
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use serde_json::{Value, json};
@@ -53,6 +54,11 @@ const TRUST: &str = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B
 /// A deterministic export: role i has a trust policy and holds corpus documents chosen by a simple
 /// linear congruential sequence, so every run lints the same account.
 pub fn export(corpus: &[(String, Value)]) -> Value {
+    export_of(corpus, roles())
+}
+
+/// [`export`] with `count` roles.
+pub fn export_of(corpus: &[(String, Value)], count: usize) -> Value {
     let mut next = sequence();
     let policies: Vec<Value> = corpus
         .iter()
@@ -64,7 +70,7 @@ pub fn export(corpus: &[(String, Value)]) -> Value {
             })
         })
         .collect();
-    let roles: Vec<Value> = (0..roles())
+    let roles: Vec<Value> = (0..count)
         .map(|i| {
             let inline: Vec<Value> = (0..2)
                 .map(|k| json!({"PolicyName": format!("inline-{k}"), "PolicyDocument": corpus[next(corpus.len())].1}))
@@ -85,4 +91,107 @@ pub fn export(corpus: &[(String, Value)]) -> Value {
         })
         .collect();
     json!({"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": roles, "Policies": policies})
+}
+
+const RECENT: &str = "2026-11-18T09:00:00Z";
+const OLD: &str = "2026-03-01T09:00:00Z";
+
+/// Every action named (without wildcards) per service prefix, in `document`.
+fn named_actions(document: &Value, out: &mut BTreeMap<String, Vec<String>>) {
+    let statements = match &document["Statement"] {
+        Value::Array(items) => items.clone(),
+        single => vec![single.clone()],
+    };
+    for statement in statements {
+        let actions = match &statement["Action"] {
+            Value::String(a) => vec![a.clone()],
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|a| a.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for action in actions {
+            if let Some((service, name)) = action.split_once(':') {
+                let names = out.entry(service.to_ascii_lowercase()).or_default();
+                if !name.contains(['*', '?']) {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+    }
+}
+
+/// The export as a `whittle.snapshot/v1` document with one action-level
+/// report per role: each service its policies name is used (3 in 5) or not;
+/// in a used service, every other named action was used inside the window,
+/// the rest long ago or never.
+pub fn snapshot_json(corpus: &[(String, Value)]) -> Value {
+    snapshot_of(corpus, roles())
+}
+
+/// [`snapshot_json`] with `count` roles.
+pub fn snapshot_of(corpus: &[(String, Value)], count: usize) -> Value {
+    let details = export_of(corpus, count);
+    let documents: BTreeMap<&str, &Value> = corpus.iter().map(|(n, d)| (n.as_str(), d)).collect();
+    let mut seed: u64 = 0xbeef;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut reports = Vec::new();
+    for role in details["RoleDetailList"].as_array().expect("roles") {
+        let mut services = BTreeMap::new();
+        for inline in role["RolePolicyList"].as_array().expect("inline policies") {
+            named_actions(&inline["PolicyDocument"], &mut services);
+        }
+        for attached in role["AttachedManagedPolicies"]
+            .as_array()
+            .expect("attached")
+        {
+            let name = attached["PolicyName"].as_str().expect("a name");
+            named_actions(documents[name], &mut services);
+        }
+        let arn = role["Arn"].as_str().expect("an ARN");
+        let entries: Vec<Value> = services
+            .iter()
+            .map(|(service, names)| {
+                let mut entry = json!({"ServiceName": service, "ServiceNamespace": service,
+                    "TotalAuthenticatedEntities": 0});
+                if next(5) < 3 {
+                    entry["LastAuthenticated"] = json!(RECENT);
+                    entry["LastAuthenticatedEntity"] = json!(arn);
+                    entry["TotalAuthenticatedEntities"] = json!(1);
+                    let tracked: Vec<Value> = names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, name)| match (i % 2, next(2)) {
+                            (0, _) => json!({"ActionName": name, "LastAccessedTime": RECENT}),
+                            (_, 0) => json!({"ActionName": name, "LastAccessedTime": OLD}),
+                            _ => json!({"ActionName": name}),
+                        })
+                        .collect();
+                    entry["TrackedActionsLastAccessed"] = json!(tracked);
+                }
+                entry
+            })
+            .collect();
+        reports.push(json!({
+            "arn": arn, "kind": "role", "job_id": format!("job-{arn}"),
+            "last_accessed": {"JobStatus": "COMPLETED", "JobType": "ACTION_LEVEL",
+                "JobCreationDate": "2026-11-19T05:59:00Z", "JobCompletionDate": "2026-11-19T06:00:00Z",
+                "ServicesLastAccessed": entries},
+            "api_calls": 3
+        }));
+    }
+    json!({
+        "schema": "whittle.snapshot/v1", "account_id": "123456789012",
+        "fetched_at": "2026-11-19T06:10:00Z", "complete": true,
+        "tool": {"name": "whittle", "version": "bench", "catalog": null},
+        "source": {"kind": "import", "files": ["generated"]},
+        "authorization_details": details, "reports": reports, "errors": [],
+        "stats": {"api_calls": 0, "calls_by_operation": {}, "wall_time_ms": 0, "reused_reports": 0}
+    })
 }

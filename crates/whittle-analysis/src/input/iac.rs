@@ -499,18 +499,7 @@ pub(super) fn lambda_permission(args: &Node, keys: &PermissionKeys) -> Option<No
             continue;
         };
         let entry = member(condition_key, value.span, value.clone());
-        match operators.iter_mut().find(|m| m.key == operator) {
-            Some(existing) => {
-                if let Value::Object(members) = &mut existing.value.value {
-                    members.push(entry);
-                }
-            }
-            None => operators.push(member(
-                operator,
-                value.span,
-                object(value.span, vec![entry]),
-            )),
-        }
+        super::add_condition(&mut operators, operator, (value.span, value.span), entry);
     }
     if !operators.is_empty() {
         let span = operators[0].key_span;

@@ -583,6 +583,32 @@ pub fn entry_spans(details: &Node) -> HashMap<(String, Option<String>), Span> {
     out
 }
 
+/// Adds `entry` (`key: values`) under `operator` of a Condition block being
+/// built, creating the operator's object (its key at `spans.0`, the object at
+/// `spans.1`) the first time.
+fn add_condition(
+    by_operator: &mut Vec<whittle_syntax::Member>,
+    operator: &str,
+    spans: (Span, Span),
+    entry: whittle_syntax::Member,
+) {
+    match by_operator.iter_mut().find(|m| m.key == operator) {
+        Some(existing) => {
+            if let Value::Object(entries) = &mut existing.value.value {
+                entries.push(entry);
+            }
+        }
+        None => by_operator.push(whittle_syntax::Member {
+            key: operator.to_owned(),
+            key_span: spans.0,
+            value: Node {
+                span: spans.1,
+                value: Value::Object(vec![entry]),
+            },
+        }),
+    }
+}
+
 fn items(node: Option<&Node>) -> Vec<&Node> {
     match node.map(|n| &n.value) {
         Some(Value::Array(items)) => items.iter().collect(),

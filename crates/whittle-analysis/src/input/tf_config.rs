@@ -542,21 +542,7 @@ fn conditions(blocks: &[&Node], span: Span) -> Node {
         let (test_name, variable_name) = (test_name.as_str(), variable_name.as_str());
         let values = list(block, "values");
         let entry = member(variable_name, variable.span, values);
-        match by_test.iter_mut().find(|m| m.key == test_name) {
-            Some(existing) => {
-                if let Value::Object(keys) = &mut existing.value.value {
-                    keys.push(entry);
-                }
-            }
-            None => by_test.push(member(
-                test_name,
-                test.span,
-                Node {
-                    span: block.span,
-                    value: Value::Object(vec![entry]),
-                },
-            )),
-        }
+        super::add_condition(&mut by_test, test_name, (test.span, block.span), entry);
     }
     Node {
         span,
