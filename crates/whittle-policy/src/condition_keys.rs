@@ -164,9 +164,9 @@ impl CatalogKeys {
             services: catalog
                 .services()
                 .iter()
-                .map(|s| KeyIndex::of(mentions(s)))
+                .map(|s| KeyIndex::of(mentions(catalog, s)))
                 .collect(),
-            all: KeyIndex::of(catalog.services().iter().flat_map(mentions)),
+            all: KeyIndex::of(catalog.services().iter().flat_map(|s| mentions(catalog, s))),
         }
     }
 
@@ -183,11 +183,14 @@ impl CatalogKeys {
 
 /// Every condition key a service's catalog entry mentions: its own, its
 /// resource types' and its actions'.
-fn mentions(service: &Service) -> impl Iterator<Item = &str> {
+fn mentions<'c>(catalog: &'c Catalog, service: &'c Service) -> impl Iterator<Item = &'c str> {
     let record = &service.record;
     let keys = record.conditions.iter().map(|c| c.key.as_str());
     let of_resources = record.resources.iter().flat_map(|r| &r.conditions);
-    let of_actions = record.actions.iter().flat_map(|a| &a.conditions);
+    let of_actions = catalog
+        .service_actions(service)
+        .iter()
+        .flat_map(|a| &a.record.conditions);
     keys.chain(of_resources.chain(of_actions).map(String::as_str))
 }
 
@@ -310,7 +313,7 @@ mod tests {
             let mut seen = HashSet::new();
             keys.filter(|k| seen.insert(*k)).collect()
         }
-        let all = distinct(catalog.services().iter().flat_map(mentions));
+        let all = distinct(catalog.services().iter().flat_map(|s| mentions(catalog, s)));
         let mut probes: Vec<String> = all.iter().step_by(13).map(|k| k.to_string()).collect();
         probes.extend(all.iter().step_by(11).map(|k| k.to_uppercase()));
         probes.extend(all.iter().step_by(7).map(|k| format!("{k}x")));
@@ -335,7 +338,7 @@ mod tests {
         }
         for prefix in ["s3", "ec2", "secretsmanager", "glacier"] {
             let i = catalog.service_index(prefix).unwrap();
-            let own = distinct(mentions(&catalog.services()[i]));
+            let own = distinct(mentions(catalog, &catalog.services()[i]));
             for probe in &probes {
                 let expected = own.iter().any(|k| same_key(k, probe));
                 assert_eq!(

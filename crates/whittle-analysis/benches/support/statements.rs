@@ -23,13 +23,14 @@ pub fn distinct(catalog: &Catalog, n: usize) -> Value {
     let services: Vec<_> = catalog
         .services()
         .iter()
-        .filter(|s| !s.record.actions.is_empty())
+        .filter(|s| !catalog.service_actions(s).is_empty())
         .collect();
     let statements: Vec<Value> = (0..n)
         .map(|i| {
-            let service = &services[next(services.len())].record;
+            let chosen = services[next(services.len())];
+            let (service, all) = (&chosen.record, catalog.service_actions(chosen));
             let actions: Vec<_> = (0..1 + next(4))
-                .map(|_| &service.actions[next(service.actions.len())])
+                .map(|_| &all[next(all.len())].record)
                 .collect();
             let mut names: Vec<String> = actions
                 .iter()

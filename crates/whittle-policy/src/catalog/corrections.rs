@@ -242,9 +242,7 @@ mod tests {
 
     /// The embedded catalog without corrections, as AWS's data has it.
     fn uncorrected() -> Vec<ServiceRecord> {
-        crate::catalog::read_gzip(super::super::EMBEDDED)
-            .expect("the embedded catalog is valid")
-            .services
+        crate::catalog::embedded_file().services
     }
 
     fn names(corrections: &Corrections) -> Vec<&str> {

