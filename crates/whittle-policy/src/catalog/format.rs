@@ -61,7 +61,7 @@ impl fmt::Display for CatalogSource {
 /// A catalog file as stored on disk.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CatalogFile {
-    /// Always [`FORMAT`].
+    /// Always [`super::FORMAT`].
     pub format: u32,
     /// Where the data came from.
     pub source: CatalogSource,
