@@ -154,7 +154,15 @@ fn source_report(
                 });
                 match relative {
                     Some(relative) => files.push(SourceFile::new(relative, file.text())),
-                    None => files.push(file),
+                    None => {
+                        if input.path.as_ref().is_some_and(|p| p.is_absolute()) {
+                            eprintln!(
+                                "warning: {} is outside the working directory: run whittle from the repository that holds it, or `git apply` will not find it",
+                                file.path()
+                            );
+                        }
+                        files.push(file);
+                    }
                 }
             }
             Err(failure) => {
