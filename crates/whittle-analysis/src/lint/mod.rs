@@ -13,6 +13,7 @@ mod work;
 use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 
 pub use action_rules::{ActionRule, Verdict};
 
@@ -354,13 +355,12 @@ impl<'c> Linter<'c> {
             position,
             message,
         };
-        let mut findings = Vec::new();
+        let from_iam = contents.kind.is_from_iam();
         // Principal-level analysis needs each document's permissions; a file of
         // loose policies does not, and keeps none.
-        let mut permissions = Vec::new();
-        let from_iam = contents.kind.is_from_iam();
-        let mut parsed = Vec::new();
-        for document in &contents.documents {
+        let keep = contents.account.is_some();
+        let lint_document = |document: &input::EmbeddedDocument| {
+            let mut findings = Vec::new();
             let mut policy = if document.kind == DocumentKind::Trust {
                 Policy::parse_trust(&document.node)
             } else {
@@ -385,16 +385,13 @@ impl<'c> Linter<'c> {
                 logical: logical.as_ref(),
                 statements: Some(&statements),
             };
-            let before = findings.len();
             let origin = Origin { from_iam };
             let granted =
                 self.lint_policy(target, document, origin, &policy, &scope, &mut findings);
-            if let Some(assumption) = &document.assumption {
-                for finding in &mut findings[before..] {
+            for finding in &mut findings {
+                if let Some(assumption) = &document.assumption {
                     finding.notes.push(assumption.clone());
                 }
-            }
-            for finding in &mut findings[before..] {
                 finding.location.definition = document.definition.as_ref().map(|d| d.id.clone());
                 if let Some(note) = this_key.note(file, &finding.location) {
                     finding.notes.push(note);
@@ -406,9 +403,24 @@ impl<'c> Linter<'c> {
                     finding.notes.push(note);
                 }
             }
-            if contents.account.is_some() {
+            let kept = keep.then_some((granted, graph::Parsed { policy, scope }));
+            (findings, kept)
+        };
+        // The documents of a file with many (an account export) are linted on
+        // every core; their results are taken in document order.
+        let linted: Vec<_> = if contents.documents.len() >= PARALLEL_DOCUMENTS {
+            contents.documents.par_iter().map(lint_document).collect()
+        } else {
+            contents.documents.iter().map(lint_document).collect()
+        };
+        let mut findings = Vec::new();
+        let mut permissions = Vec::new();
+        let mut parsed = Vec::new();
+        for (document_findings, kept) in linted {
+            findings.extend(document_findings);
+            if let Some((granted, document_parsed)) = kept {
                 permissions.push(granted);
-                parsed.push(graph::Parsed { policy, scope });
+                parsed.push(document_parsed);
             }
         }
         let principals = match &contents.account {
@@ -618,6 +630,11 @@ const AWS_TEXT_RULES: [&str; 4] = [
     "redundant-action",
     "resource-mismatch",
 ];
+
+/// How many documents a file must hold for them to be linted in parallel:
+/// below, the threads cost more than they save (and a test's tally of the
+/// work, kept per thread, sees it all).
+const PARALLEL_DOCUMENTS: usize = 16;
 
 /// Where a document was read from, which decides what can be wrong with it.
 #[derive(Clone, Copy)]
