@@ -3,12 +3,11 @@
 //! the containing file; `whittle diff` compares access, also against git.
 
 use std::path::{Path, PathBuf};
-use std::process::Command as Std;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::support::{testdata, workspace_root};
+use crate::support::{git, testdata, workspace_root};
 
 /// A file of `testdata/iac/`.
 fn iac(name: &str) -> PathBuf {
@@ -215,17 +214,6 @@ fn unresolved_values_are_unknown_and_only_the_findings_that_depend_on_one_say_so
             .any(|f| f["location"]["subject"] == "BucketPolicy (AWS::S3::BucketPolicy)"),
         "{report}"
     );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Std::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
 }
 
 fn diff(dir: &Path, args: &[&str]) -> (i32, String) {

@@ -5,7 +5,6 @@
 //! suggest.
 
 use std::path::Path;
-use std::process::Command as Process;
 
 use assert_cmd::Command;
 use serde_json::{Map, Value};
@@ -16,29 +15,9 @@ use whittle_policy::catalog::Catalog;
 use whittle_policy::expand::Expander;
 use whittle_syntax::{Node, SourceFile};
 
-use crate::support::testdata;
+use crate::support::{git, testdata};
 
 const AS_OF: &str = "2026-11-20T00:00:00Z";
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let output = Process::new("git")
-        .args([
-            "-c",
-            "user.name=whittle",
-            "-c",
-            "user.email=whittle@example.com",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
 
 /// A git repository holding a copy of fixture `name`, committed.
 fn repository(name: &str) -> tempfile::TempDir {

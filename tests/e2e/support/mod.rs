@@ -31,3 +31,25 @@ pub fn sarif_validator() -> jsonschema::Validator {
         .build(&schema)
         .expect("the schema compiles")
 }
+
+/// Runs `git ARGS` in `dir` as a throwaway identity; fails the test when git does.
+pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=whittle",
+            "-c",
+            "user.email=whittle@example.com",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}

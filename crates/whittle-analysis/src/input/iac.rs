@@ -19,7 +19,7 @@ use super::conditions::{Expansion, drop_conditional_denies, expand};
 use super::sam;
 use super::{
     Contents, Definition, DocumentError, DocumentKind, EmbeddedDocument, InputKind,
-    decode_embedded, items, objects,
+    decode_embedded, items, member, objects,
 };
 use std::borrow::Cow;
 
@@ -449,11 +449,6 @@ pub(super) fn lambda_permission(args: &Node, keys: &PermissionKeys) -> Option<No
         span,
         value: Value::Object(members),
     };
-    let member = |key: &str, span: Span, value: Node| Member {
-        key: key.to_owned(),
-        key_span: span,
-        value,
-    };
     let principal = match principal.as_str() {
         Some("*") => principal.clone(),
         Some(text) if text.ends_with(".amazonaws.com") || text.ends_with(".amazonaws.com.cn") => {
@@ -608,7 +603,7 @@ pub(super) fn resolve(node: &Node) -> Node {
     }
 }
 
-fn is_intrinsic(key: &str) -> bool {
+pub(super) fn is_intrinsic(key: &str) -> bool {
     key == "Ref" || key.starts_with("Fn::")
 }
 

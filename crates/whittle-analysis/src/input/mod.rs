@@ -598,14 +598,23 @@ fn add_condition(
                 entries.push(entry);
             }
         }
-        None => by_operator.push(whittle_syntax::Member {
-            key: operator.to_owned(),
-            key_span: spans.0,
-            value: Node {
+        None => by_operator.push(member(
+            operator,
+            spans.0,
+            Node {
                 span: spans.1,
                 value: Value::Object(vec![entry]),
             },
-        }),
+        )),
+    }
+}
+
+/// The member `key: value`, its key written at `key_span`.
+fn member(key: &str, key_span: Span, value: Node) -> whittle_syntax::Member {
+    whittle_syntax::Member {
+        key: key.to_owned(),
+        key_span,
+        value,
     }
 }
 

@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 use whittle_syntax::{Member, Node, Value, parse_json};
 
+use super::iac::is_intrinsic;
 use super::{DocumentError, DocumentKind, items};
 
 /// The SAM resource types whose `Policies` become a role's inline policies.
@@ -36,14 +37,7 @@ pub(super) fn documents(
 ) -> (Vec<(String, Node, bool)>, Vec<DocumentError>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    let Some(policies) = properties.get("Policies") else {
-        return (out, errors);
-    };
-    let list = match &policies.value {
-        Value::Array(_) => items(Some(policies)),
-        _ => vec![policies],
-    };
-    for (n, item) in list.into_iter().enumerate() {
+    for (n, item) in policy_items(properties).into_iter().enumerate() {
         let subject = format!("{id} ({kind}) policy {}", n + 1);
         let Some(members) = item.as_object() else {
             // A managed policy's name or ARN: no document to read here.
@@ -51,7 +45,7 @@ pub(super) fn documents(
         };
         // A managed policy's ARN given by an intrinsic (`!Ref PolicyArn`, `!Sub …`).
         if let [member] = members
-            && (member.key == "Ref" || member.key.starts_with("Fn::"))
+            && is_intrinsic(&member.key)
         {
             continue;
         }
@@ -87,18 +81,12 @@ pub(super) fn documents(
 /// policy's name, or any policy's ARN), as written; an unresolved value is
 /// shown as such.
 pub(super) fn managed_policies(properties: &Node) -> Vec<String> {
-    let Some(policies) = properties.get("Policies") else {
-        return Vec::new();
-    };
-    let list = match &policies.value {
-        Value::Array(_) => items(Some(policies)),
-        _ => vec![policies],
-    };
-    list.into_iter()
+    policy_items(properties)
+        .into_iter()
         .filter_map(|item| match &item.value {
             Value::String(name) => Some(format!("\"{name}\"")),
             Value::Object(members) => match members.as_slice() {
-                [member] if member.key == "Ref" || member.key.starts_with("Fn::") => {
+                [member] if is_intrinsic(&member.key) => {
                     Some(format!("a managed policy given by {}", member.key))
                 }
                 _ => None,
@@ -106,6 +94,20 @@ pub(super) fn managed_policies(properties: &Node) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// The items of a resource's `Policies`: a list, or one item on its own.
+fn policy_items(properties: &Node) -> Vec<&Node> {
+    match properties.get("Policies") {
+        Some(
+            list @ Node {
+                value: Value::Array(_),
+                ..
+            },
+        ) => items(Some(list)),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    }
 }
 
 /// The sort of policy SAM makes of an item: an inline policy of its role.

@@ -83,7 +83,10 @@ impl Name {
 }
 
 /// Whether `actual` fits `pattern` with each placeholder standing for any
-/// text (at least one character).
+/// text (at least one character) and everything else literal.
+/// [`whittle_policy::pattern::Pattern`] is not used: it reads `*` and `?` as
+/// wildcards, and a Resource such as `arn:aws:s3:::{bucket}/*` must match the
+/// snapshot's `/*` itself when `recommend --source` checks for drift.
 fn fits(pattern: &str, actual: &str) -> bool {
     let mut parts = Vec::new();
     let mut rest = pattern;

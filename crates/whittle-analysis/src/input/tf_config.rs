@@ -10,6 +10,7 @@
 //! plan (`terraform show -json`) has it rendered.
 
 use super::iac::tf_documents;
+use super::member;
 use super::{
     Contents, Definition, DocumentKind, EmbeddedDocument, InputKind, decode_embedded, objects,
 };
@@ -632,14 +633,6 @@ fn key_span<'n>(block: &'n Node, key: &str) -> Option<(Span, &'n Node)> {
         .iter()
         .find(|m| m.key == key)
         .map(|m| (m.key_span, &m.value))
-}
-
-fn member(key: &str, key_span: Span, value: Node) -> Member {
-    Member {
-        key: key.to_owned(),
-        key_span,
-        value,
-    }
 }
 
 #[cfg(test)]

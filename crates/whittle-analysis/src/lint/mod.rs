@@ -556,7 +556,7 @@ impl<'c> Linter<'c> {
             }
             // The actions of AWS's own text (a SAM policy template): not the
             // user's to fix. What the user's parameters put in it is still judged.
-            if document.written_by_aws && AWS_TEXT_RULES.contains(&rule.name.as_str()) {
+            if document.written_by_aws && rule.about_authored_text {
                 continue;
             }
             check.check(&cx, &mut target.emitter(rule, findings));
@@ -618,18 +618,6 @@ fn read_parsed(file: &SourceFile) -> Result<(whittle_syntax::Node, input::Conten
         ))),
     }
 }
-
-/// The rules about a document's action names and whether they fit its
-/// resources, which do not run on a document AWS wrote
-/// ([`input::EmbeddedDocument::written_by_aws`]): SAM's `SQSPollerPolicy`
-/// lists `sqs:DeleteMessageBatch`, which is no IAM action, and its
-/// `KinesisStreamReadPolicy` grants `kinesis:ListStreams` on a stream's ARN.
-const AWS_TEXT_RULES: [&str; 4] = [
-    "unknown-action",
-    "unknown-service-prefix",
-    "redundant-action",
-    "resource-mismatch",
-];
 
 /// How many documents a file must hold for them to be linted in parallel:
 /// below, the threads cost more than they save (and a test's tally of the

@@ -96,6 +96,12 @@ pub struct Rule {
     /// and nothing the user could fix.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rejected_by_iam: bool,
+    /// True when the rule judges the text its author chose (action names,
+    /// whether they fit the statement's resources): it is not run on a
+    /// document AWS wrote, such as a SAM policy template, whose text the user
+    /// cannot change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub about_authored_text: bool,
 }
 
 impl Rule {

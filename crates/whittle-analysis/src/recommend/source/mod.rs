@@ -149,13 +149,15 @@ pub fn patch_sources(
             .outcomes
             .push(project.outcome(recommendation, at, evidence, result));
     }
+    // Every policy the snapshot holds, for telling what else a document defines.
+    let held = held(details);
     // Patch file by file, each document on the text as patched so far.
     let mut texts: Vec<Option<String>> = vec![None; read.len()];
     for ((file, document), recommendations) in &by_document {
         let current = texts[*file]
             .clone()
             .unwrap_or_else(|| read[*file].file.text().to_owned());
-        let result = project.patch(*file, *document, recommendations, all, details, &current);
+        let result = project.patch(*file, *document, recommendations, all, &held, &current);
         let result = match result {
             Ok((text, changes)) => {
                 texts[*file] = Some(text);
@@ -505,7 +507,7 @@ impl Project<'_> {
         document: usize,
         recommendations: &[usize],
         all: &Recommendations,
-        details: &AuthorizationDetails,
+        held: &[PolicyRef],
         text: &str,
     ) -> Result<(String, String), String> {
         let read = &self.read[file];
@@ -521,7 +523,7 @@ impl Project<'_> {
                 "one document defines several policies whose recommendations differ".to_owned(),
             );
         }
-        self.others_untouched(file, document, recommendations, all, details)?;
+        self.others_untouched(file, document, recommendations, all, held)?;
         let embedded = &read.contents.documents[document];
         if let Some(why) = &embedded.assumption {
             return Err(format!("computed: {why}"));
@@ -626,7 +628,7 @@ impl Project<'_> {
         document: usize,
         recommendations: &[usize],
         all: &Recommendations,
-        details: &AuthorizationDetails,
+        held: &[PolicyRef],
     ) -> Result<(), String> {
         let changed: Vec<&PolicyRef> = recommendations
             .iter()
@@ -642,11 +644,11 @@ impl Project<'_> {
                 if self.document(f, target) != Ok((file, document)) {
                     continue;
                 }
-                for policy in held(details) {
-                    let Some(wanted) = Wanted::of(&policy) else {
+                for policy in held {
+                    let Some(wanted) = Wanted::of(policy) else {
                         continue;
                     };
-                    if self.matches(f, target, &wanted).is_some() && !is_changed(&policy) {
+                    if self.matches(f, target, &wanted).is_some() && !is_changed(policy) {
                         return Err(format!(
                             "the document also defines the {}, for which nothing is recommended: changing it here would change that too",
                             wanted.describe()
