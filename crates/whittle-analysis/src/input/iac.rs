@@ -19,7 +19,7 @@ use super::conditions::{Expansion, drop_conditional_denies, expand};
 use super::sam;
 use super::{
     Contents, Definition, DocumentError, DocumentKind, EmbeddedDocument, InputKind,
-    decode_embedded, items, member, objects,
+    decode_embedded, is_intrinsic, items, member, objects,
 };
 use std::borrow::Cow;
 
@@ -601,10 +601,6 @@ pub(super) fn resolve(node: &Node) -> Node {
         },
         _ => node.clone(),
     }
-}
-
-pub(super) fn is_intrinsic(key: &str) -> bool {
-    key == "Ref" || key.starts_with("Fn::")
 }
 
 /// What an intrinsic evaluates to, as far as a template alone tells: the

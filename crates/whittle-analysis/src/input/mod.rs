@@ -609,6 +609,11 @@ fn add_condition(
     }
 }
 
+/// True for a CloudFormation intrinsic function's key: `Ref`, `Fn::…`.
+fn is_intrinsic(key: &str) -> bool {
+    key == "Ref" || key.starts_with("Fn::")
+}
+
 /// The member `key: value`, its key written at `key_span`.
 fn member(key: &str, key_span: Span, value: Node) -> whittle_syntax::Member {
     whittle_syntax::Member {

@@ -16,8 +16,7 @@ use std::sync::LazyLock;
 
 use whittle_syntax::{Member, Node, Value, parse_json};
 
-use super::iac::is_intrinsic;
-use super::{DocumentError, DocumentKind, items};
+use super::{DocumentError, DocumentKind, is_intrinsic, items};
 
 /// The SAM resource types whose `Policies` become a role's inline policies.
 pub(super) const SAM_TYPES: [&str; 2] =
