@@ -434,3 +434,116 @@ fn members_of_one_group_share_their_way_into_roles_trusting_the_account() {
         );
     }
 }
+
+/// An export of `roles`, each `(name, description)` holding the same inline
+/// policy, compact (one line) or pretty-printed.
+fn copied_policy_export(roles: &[(&str, &str)], pretty: bool) -> String {
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Deploy", "Effect": "Allow", "Action": ["iam:PassRole", "s3:*", "ec2:RunInstances"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bücket/*"}]});
+    let roles: Vec<_> = roles
+        .iter()
+        .map(|(name, description)| {
+            serde_json::json!({"RoleName": name, "Arn": format!("{ACCOUNT}/{name}"),
+                "Description": description,
+                "RolePolicyList": [{"PolicyName": "deploy", "PolicyDocument": policy}],
+                "AttachedManagedPolicies": []})
+        })
+        .collect();
+    let export = serde_json::json!({"UserDetailList": [], "GroupDetailList": [],
+        "RoleDetailList": roles, "Policies": []});
+    if pretty {
+        serde_json::to_string_pretty(&export).unwrap()
+    } else {
+        export.to_string()
+    }
+}
+
+/// Rule, message, notes, Sid, the text pointed at and its offset in the
+/// role's entry.
+type Seen = (String, String, Vec<String>, Option<String>, String, usize);
+
+/// What a finding on a role's inline policy says, and the text it points at.
+fn on_inline_policy(
+    file: &SourceFile,
+    findings: &[Finding],
+    role: &str,
+) -> Vec<Seen> {
+    // The role's entry starts at its ARN (keys are in alphabetical order).
+    let entry = file.text().find(&format!("\"{ACCOUNT}/{role}\"")).unwrap();
+    let offset = |p: whittle_syntax::Position| {
+        let line = file.text().split_inclusive('\n').nth(p.line - 1).unwrap();
+        let start = line.as_ptr() as usize - file.text().as_ptr() as usize;
+        start
+            + line
+                .chars()
+                .take(p.column - 1)
+                .map(char::len_utf8)
+                .sum::<usize>()
+    };
+    let mut out: Vec<_> = findings
+        .iter()
+        .filter(|f| {
+            f.location.logical.as_ref().is_some_and(|l| {
+                l.kind == LogicalKind::Policy
+                    && l.arn == format!("{ACCOUNT}/{role}")
+                    && l.name.as_deref() == Some("deploy")
+            })
+        })
+        .map(|f| {
+            let (start, end) = (offset(f.location.start), offset(f.location.end));
+            assert_eq!(
+                f.location.subject.as_deref(),
+                Some(format!("role/{role} inline policy \"deploy\"").as_str())
+            );
+            (
+                f.rule.name.clone(),
+                f.message.clone(),
+                f.notes.clone(),
+                f.location.sid.clone(),
+                file.text()[start..end].to_owned(),
+                // Where it is in the role's own entry.
+                start
+                    .checked_sub(entry)
+                    .expect("the finding is in its role's entry"),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_copy_of_a_document_gets_the_findings_it_gets_alone() {
+    // The export holds one text three times; it is judged once and its
+    // findings are placed at each copy: on other lines and columns, after
+    // text with multi-byte characters.
+    let roles = [
+        ("first", "plain"),
+        ("second", "Rôle de déploiement — ünïcode"),
+        ("third", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢"),
+    ];
+    let rules = RuleSet::embedded().unwrap();
+    let linter = Linter::new(Catalog::embedded(), &rules, LintOptions::default()).unwrap();
+    let lint = |text: String| {
+        let file = SourceFile::new("copies.json", text);
+        let FileOutcome::Linted { findings, .. } = linter.lint_file(&file) else {
+            panic!("linted");
+        };
+        (file, findings)
+    };
+    for pretty in [false, true] {
+        let (file, findings) = lint(copied_policy_export(&roles, pretty));
+        for role in roles {
+            let (alone, alone_findings) = lint(copied_policy_export(&[role], pretty));
+            let expected = on_inline_policy(&alone, &alone_findings, role.0);
+            assert!(expected.len() >= 3, "{expected:?}");
+            assert_eq!(
+                on_inline_policy(&file, &findings, role.0),
+                expected,
+                "{} (pretty: {pretty})",
+                role.0
+            );
+        }
+    }
+}

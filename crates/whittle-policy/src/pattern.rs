@@ -110,12 +110,15 @@ impl Pattern {
 
     /// True when the pattern matches `text` exactly (no holes in `text`).
     pub fn matches(&self, text: &str) -> bool {
-        let literal = Pattern(
-            text.chars()
-                .map(|c| Token::Char(c.to_ascii_lowercase()))
-                .collect(),
-        );
-        self.overlaps(&literal)
+        if self.0.contains(&Token::Field) {
+            let literal = Pattern(
+                text.chars()
+                    .map(|c| Token::Char(c.to_ascii_lowercase()))
+                    .collect(),
+            );
+            return self.overlaps(&literal);
+        }
+        glob(|i| self.0.get(i).map(|&t| (t, i + 1)), text)
     }
 
     /// True when some string matches both patterns: a walk over pairs of
@@ -136,6 +139,73 @@ impl Pattern {
             stack.extend(moves.into_iter().flatten().map(|(di, dj)| (i + di, j + dj)));
         }
         false
+    }
+}
+
+/// True when the policy value `pattern` matches `text` exactly: what
+/// `Pattern::policy(pattern).matches(text)` says, without building the
+/// pattern. The graph of an account compares each grant's Resource with the
+/// ARN of every principal it might reach.
+pub fn policy_matches(pattern: &str, text: &str) -> bool {
+    glob(
+        |at| {
+            let rest = pattern.get(at..)?;
+            let c = rest.chars().next()?;
+            if (c == '$' || c == crate::unknown::START)
+                && let Some(after) = placeholder_end(rest, Source::Policy)
+            {
+                return Some((Token::Any, at + after));
+            }
+            let token = match c {
+                '*' => Token::Any,
+                '?' => Token::One,
+                _ => Token::Char(c.to_ascii_lowercase()),
+            };
+            Some((token, at + c.len_utf8()))
+        },
+        text,
+    )
+}
+
+/// Matches `text` against the tokens `next` reads (`next(at)`: the token at
+/// `at` and where the one after it is), which hold no [`Token::Field`]: on a
+/// mismatch the last `Any` reads one more character and matching resumes
+/// after it, so the work is at most the product of the lengths and usually
+/// their sum, with nothing allocated.
+fn glob(next: impl Fn(usize) -> Option<(Token, usize)>, text: &str) -> bool {
+    let (mut at, mut j) = (0, 0);
+    // After the last `Any`: where its tokens resume, and where in the text.
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let c = text[j..].chars().next();
+        match (next(at), c) {
+            (Some((Token::Any, after)), _) => {
+                star = Some((after, j));
+                at = after;
+                continue;
+            }
+            (Some((Token::One, after)), Some(c)) => {
+                at = after;
+                j += c.len_utf8();
+                continue;
+            }
+            (Some((Token::Char(p), after)), Some(c)) if p == c.to_ascii_lowercase() => {
+                at = after;
+                j += c.len_utf8();
+                continue;
+            }
+            (None, None) => return true,
+            _ => {}
+        }
+        let Some((resume, from)) = star else {
+            return false;
+        };
+        let Some(c) = text[from..].chars().next() else {
+            return false;
+        };
+        star = Some((resume, from + c.len_utf8()));
+        at = resume;
+        j = from + c.len_utf8();
     }
 }
 
@@ -174,6 +244,40 @@ fn steps(a: Option<Token>, b: Option<Token>) -> [Option<(usize, usize)>; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The direct match agrees with the general walk over both patterns.
+        #[test]
+        fn matching_text_agrees_with_overlapping_its_literal(
+            pattern in "([aAb:/*?]|\\$\\{x\\}|\\$\\{){0,12}",
+            text in "[aAb:/{}$]{0,12}",
+        ) {
+            let literal = Pattern(text.chars().map(|c| Token::Char(c.to_ascii_lowercase())).collect());
+            let expected = Pattern::policy(&pattern).overlaps(&literal);
+            proptest::prop_assert_eq!(Pattern::policy(&pattern).matches(&text), expected);
+            proptest::prop_assert_eq!(policy_matches(&pattern, &text), expected);
+        }
+    }
+
+    #[test]
+    fn policy_values_match_arns_without_case() {
+        let role = "arn:aws:iam::123456789012:role/app";
+        assert!(policy_matches("*", role));
+        assert!(policy_matches("arn:aws:iam::*:role/*", role));
+        assert!(policy_matches("ARN:AWS:IAM::123456789012:ROLE/AP?", role));
+        assert!(policy_matches(
+            "arn:aws:iam::${aws:PrincipalAccount}:role/app",
+            role
+        ));
+        assert!(!policy_matches("arn:aws:iam::*:role/ap", role));
+        assert!(!policy_matches("arn:aws:iam::*:user/*", role));
+        assert!(!policy_matches("", role));
+        assert!(policy_matches("", ""));
+        assert!(policy_matches(
+            "*a*a*a*a*a*b",
+            &"a".repeat(40).replace("aa", "ab")
+        ));
+    }
 
     fn overlap(template: &str, value: &str) -> bool {
         Pattern::arn_format(template).overlaps(&Pattern::policy(value))

@@ -4,6 +4,7 @@
 
 pub(crate) mod action_rules;
 pub mod checks;
+mod distinct;
 pub mod graph;
 mod key_policy;
 mod principals;
@@ -124,6 +125,9 @@ pub struct Emitter<'a> {
     logical: Option<&'a Logical>,
     statements: Option<&'a StatementSpans<'a>>,
     findings: &'a mut Vec<Finding>,
+    /// Where each finding was emitted, when its document's findings are to be
+    /// placed at other copies of it as well ([`distinct`]).
+    spans: Option<&'a mut Vec<Span>>,
 }
 
 impl<'a> Emitter<'a> {
@@ -197,6 +201,9 @@ impl SpanFinding<'_, '_> {
             .unwrap_or("");
         let finding = self.builder.anchor(text).build(location, message);
         emitter.findings.push(finding);
+        if let Some(spans) = emitter.spans.as_deref_mut() {
+            spans.push(self.span);
+        }
     }
 }
 
@@ -359,80 +366,31 @@ impl<'c> Linter<'c> {
         // Principal-level analysis needs each document's permissions; a file of
         // loose policies does not, and keeps none.
         let keep = contents.account.is_some();
-        let lint_document = |document: &input::EmbeddedDocument| {
-            let mut findings = Vec::new();
-            let mut policy = if document.kind == DocumentKind::Trust {
-                Policy::parse_trust(&document.node)
-            } else {
-                Policy::parse(&document.node)
-            };
-            let unknowns = UnknownValues::of(file, &policy);
-            let this_key = key_policy::scope_to_this_key(document, &mut policy);
-            let scope = PolicyScope::resolve(&policy, &self.expander, self.options.now);
-            let logical = document.owner.as_ref().map(|owner| Logical {
-                kind: if document.kind == DocumentKind::Trust {
-                    LogicalKind::TrustPolicy
-                } else {
-                    LogicalKind::Policy
-                },
-                arn: owner.arn.clone(),
-                name: owner.inline_name.clone(),
-            });
-            let statements = StatementSpans::of(&policy);
-            let target = Target {
-                file,
-                subject: document.subject.as_deref(),
-                logical: logical.as_ref(),
-                statements: Some(&statements),
-            };
-            let origin = Origin { from_iam };
-            let granted =
-                self.lint_policy(target, document, origin, &policy, &scope, &mut findings);
-            for finding in &mut findings {
-                if let Some(assumption) = &document.assumption {
-                    finding.notes.push(assumption.clone());
-                }
-                finding.location.definition = document.definition.as_ref().map(|d| d.id.clone());
-                if let Some(note) = this_key.note(file, &finding.location) {
-                    finding.notes.push(note);
-                }
-                if let Some(note) = conditions_note(file, &document.conditions, &finding.location) {
-                    finding.notes.push(note);
-                }
-                if let Some(note) = unknowns.note(finding) {
-                    finding.notes.push(note);
-                }
-            }
-            let kept = keep.then_some((granted, graph::Parsed { policy, scope }));
-            (findings, kept)
-        };
+        let groups = distinct::Groups::of(file.text(), &contents.documents, from_iam);
+        let evaluate = |&i: &usize| self.evaluate(file, &contents.documents[i], from_iam, keep);
         // The documents of a file with many (an account export) are linted on
         // every core; their results are taken in document order.
-        let linted: Vec<_> = if contents.documents.len() >= PARALLEL_DOCUMENTS {
-            contents.documents.par_iter().map(lint_document).collect()
+        let evaluated: Vec<Evaluation> = if groups.representatives.len() >= PARALLEL_DOCUMENTS {
+            groups.representatives.par_iter().map(evaluate).collect()
         } else {
-            contents.documents.iter().map(lint_document).collect()
+            groups.representatives.iter().map(evaluate).collect()
         };
         let mut findings = Vec::new();
-        let mut permissions = Vec::new();
-        let mut parsed = Vec::new();
-        for (document_findings, kept) in linted {
-            findings.extend(document_findings);
-            if let Some((granted, document_parsed)) = kept {
-                permissions.push(granted);
-                parsed.push(document_parsed);
-            }
-        }
-        let principals = match &contents.account {
-            Some(account) => principals::lint_account(
-                self,
+        for (i, document) in contents.documents.iter().enumerate() {
+            let evaluation = &evaluated[groups.of[i]];
+            evaluation.place(
                 file,
-                &contents,
-                account,
-                &permissions,
-                &parsed,
+                document,
+                groups.shift(&contents.documents, i),
                 &mut findings,
-            ),
+            );
+        }
+        let kept: Vec<_> = evaluated.into_iter().filter_map(|e| e.kept).collect();
+        let principals = match &contents.account {
+            Some(account) => {
+                let distinct = distinct::Distinct::new(&groups, &contents.documents, kept);
+                principals::lint_account(self, file, &contents, account, &distinct, &mut findings)
+            }
             None => 0,
         };
         findings.sort_by(|a, b| (&a.location, &a.rule.name).cmp(&(&b.location, &b.rule.name)));
@@ -449,6 +407,64 @@ impl<'c> Linter<'c> {
             findings,
             failures,
             suppressed,
+        }
+    }
+
+    /// Lints one document as it is written at its place in `file`; its
+    /// findings are then placed there and at every copy of its text
+    /// ([`Evaluation::place`]). With `keep`, also what it grants and its
+    /// parse, for the principal-level analysis.
+    fn evaluate(
+        &self,
+        file: &SourceFile,
+        document: &input::EmbeddedDocument,
+        from_iam: bool,
+        keep: bool,
+    ) -> Evaluation {
+        let mut findings = Vec::new();
+        let mut spans = Vec::new();
+        let mut policy = if document.kind == DocumentKind::Trust {
+            Policy::parse_trust(&document.node)
+        } else {
+            Policy::parse(&document.node)
+        };
+        let unknowns = UnknownValues::of(file, &policy);
+        let this_key = key_policy::scope_to_this_key(document, &mut policy);
+        let scope = PolicyScope::resolve(&policy, &self.expander, self.options.now);
+        let logical = logical_of(document);
+        let statements = StatementSpans::of(&policy);
+        let target = Target {
+            file,
+            subject: document.subject.as_deref(),
+            logical: logical.as_ref(),
+            statements: Some(&statements),
+        };
+        let origin = Origin { from_iam };
+        let mut out = Collected {
+            findings: &mut findings,
+            spans: &mut spans,
+        };
+        let granted = self.lint_policy(target, document, origin, &policy, &scope, &mut out);
+        // Notes about the text, which every copy of it shares: their verdicts
+        // compare places inside the document only.
+        let later = findings
+            .iter()
+            .map(|finding| {
+                [
+                    this_key.note(file, &finding.location),
+                    conditions_note(file, &document.conditions, &finding.location),
+                    unknowns.note(finding),
+                ]
+                .into_iter()
+                .flatten()
+                .collect()
+            })
+            .collect();
+        Evaluation {
+            findings,
+            spans,
+            later,
+            kept: keep.then_some((granted, graph::Parsed { policy, scope })),
         }
     }
 
@@ -537,7 +553,7 @@ impl<'c> Linter<'c> {
         origin: Origin,
         policy: &Policy,
         scope: &PolicyScope,
-        findings: &mut Vec<Finding>,
+        out: &mut Collected<'_>,
     ) -> Permissions {
         let permissions =
             whittle_policy::permissions::policy_permissions(scope, self.expander.catalog().len());
@@ -559,7 +575,7 @@ impl<'c> Linter<'c> {
             if document.written_by_aws && rule.about_authored_text {
                 continue;
             }
-            check.check(&cx, &mut target.emitter(rule, findings));
+            check.check(&cx, &mut target.recording(rule, out));
         }
         // An administrator policy can do everything each risk rule looks for;
         // full-admin-access says so once instead of every rule repeating it. A
@@ -571,7 +587,7 @@ impl<'c> Linter<'c> {
         }
         for (rule, action_rule) in &self.action_rules {
             if let Some(verdict) = action_rule.evaluate(&permissions) {
-                action_rule.report_policy(&verdict, rule, &cx, &mut target.emitter(rule, findings));
+                action_rule.report_policy(&verdict, rule, &cx, &mut target.recording(rule, out));
             }
         }
         permissions
@@ -650,8 +666,82 @@ impl<'a> Target<'a> {
             logical: self.logical,
             statements: self.statements,
             findings,
+            spans: None,
         }
     }
+
+    /// An emitter that also records where each finding is.
+    fn recording(self, rule: &'a Arc<Rule>, out: &'a mut Collected<'_>) -> Emitter<'a> {
+        Emitter {
+            rule,
+            file: self.file,
+            subject: self.subject,
+            logical: self.logical,
+            statements: self.statements,
+            findings: &mut *out.findings,
+            spans: Some(&mut *out.spans),
+        }
+    }
+}
+
+/// The findings of one document and the span each was emitted at.
+struct Collected<'a> {
+    findings: &'a mut Vec<Finding>,
+    spans: &'a mut Vec<Span>,
+}
+
+/// What linting one document found, at the place it was evaluated.
+struct Evaluation {
+    /// Located at the evaluated document, with its subject and owner.
+    findings: Vec<Finding>,
+    /// Per finding, where it was emitted.
+    spans: Vec<Span>,
+    /// Per finding, the notes about the text (after the document's assumption).
+    later: Vec<Vec<String>>,
+    /// What the document grants and its parse, when kept.
+    kept: Option<(Permissions, graph::Parsed)>,
+}
+
+impl Evaluation {
+    /// Adds the findings to `out` as they are for `document`, which holds the
+    /// evaluated text `shift` bytes further on in `file`.
+    fn place(
+        &self,
+        file: &SourceFile,
+        document: &input::EmbeddedDocument,
+        shift: isize,
+        out: &mut Vec<Finding>,
+    ) {
+        let logical = logical_of(document);
+        for ((finding, &span), later) in self.findings.iter().zip(&self.spans).zip(&self.later) {
+            let mut finding = finding.clone();
+            let location = &mut finding.location;
+            if shift != 0 {
+                let span = distinct::shifted(span, shift);
+                location.start = file.position(span.start);
+                location.end = file.position(span.end);
+            }
+            location.subject.clone_from(&document.subject);
+            location.logical.clone_from(&logical);
+            location.definition = document.definition.as_ref().map(|d| d.id.clone());
+            finding.notes.extend(document.assumption.iter().cloned());
+            finding.notes.extend(later.iter().cloned());
+            out.push(finding);
+        }
+    }
+}
+
+/// The IAM resource a document belongs to, as findings name it.
+fn logical_of(document: &input::EmbeddedDocument) -> Option<Logical> {
+    document.owner.as_ref().map(|owner| Logical {
+        kind: if document.kind == DocumentKind::Trust {
+            LogicalKind::TrustPolicy
+        } else {
+            LogicalKind::Policy
+        },
+        arn: owner.arn.clone(),
+        name: owner.inline_name.clone(),
+    })
 }
 
 /// The note for a finding at `location` inside branches of CloudFormation

@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::{Finding, Logical, LogicalKind, Related};
 use crate::input::{Account, Contents, PrincipalEntry};
-use crate::lint::graph::{Builder, Danger, Edges, Export, Node, Parsed};
+use crate::lint::distinct::Distinct;
+use crate::lint::graph::{Builder, Danger, Edges, Export, Node};
 use crate::lint::{ChainContext, Linter, PrincipalContext, Target};
 use whittle_policy::ActionSet;
 use whittle_policy::permissions::Permissions;
@@ -40,8 +41,7 @@ pub(super) fn lint_account(
     file: &SourceFile,
     contents: &Contents,
     account: &Account,
-    documents: &[Permissions],
-    parsed: &[Parsed],
+    documents: &Distinct,
     findings: &mut Vec<Finding>,
 ) -> usize {
     let cx = AccountContext {
@@ -109,7 +109,7 @@ pub(super) fn lint_account(
         });
     }
     note_holders(findings, &holders);
-    cx.report_chains(parsed, &edges, &nodes, findings);
+    cx.report_chains(&edges, &nodes, findings);
     account.principals.len()
 }
 
@@ -141,22 +141,24 @@ fn policy_findings(findings: &[Finding]) -> HashMap<String, Vec<String>> {
 /// What each document triggers on its own: the principal-level pass reports
 /// only what no single policy of the principal explains (cross-policy
 /// findings).
-struct Alone {
-    /// Per document: whether it grants everything on every resource.
+struct Alone<'a> {
+    documents: &'a Distinct,
+    /// Per group of documents: whether it grants everything on every resource.
     admin: Vec<bool>,
-    /// Per document, per action-set rule of the linter: whether it fires.
+    /// Per group, per action-set rule of the linter: whether it fires.
     fires: Vec<Vec<bool>>,
 }
 
-impl Alone {
-    fn of(linter: &Linter<'_>, documents: &[Permissions]) -> Self {
+impl<'a> Alone<'a> {
+    fn of(linter: &Linter<'_>, documents: &'a Distinct) -> Self {
+        let groups = (0..documents.groups()).map(|g| documents.group_permissions(g));
         Alone {
-            admin: documents
-                .iter()
+            documents,
+            admin: groups
+                .clone()
                 .map(|d| d.effective_on_any_resource().is_full())
                 .collect(),
-            fires: documents
-                .iter()
+            fires: groups
                 .map(|d| {
                     linter
                         .action_rules
@@ -167,6 +169,16 @@ impl Alone {
                 .collect(),
         }
     }
+
+    /// Whether document `i` grants everything on every resource on its own.
+    fn admin(&self, i: usize) -> bool {
+        self.admin[self.documents.group(i)]
+    }
+
+    /// Whether action-set rule `r` fires on document `i` on its own.
+    fn fires(&self, i: usize, r: usize) -> bool {
+        self.fires[self.documents.group(i)][r]
+    }
 }
 
 /// One account export being judged principal by principal.
@@ -175,8 +187,8 @@ struct AccountContext<'a> {
     file: &'a SourceFile,
     contents: &'a Contents,
     account: &'a Account,
-    documents: &'a [Permissions],
-    alone: Alone,
+    documents: &'a Distinct,
+    alone: Alone<'a>,
     groups: HashMap<&'a str, &'a crate::input::GroupEntry>,
 }
 
@@ -220,17 +232,11 @@ impl<'a> AccountContext<'a> {
 
     /// Builds the graph of who can become whom and lets each check see the
     /// chain of every principal that reaches a dangerous one.
-    fn report_chains(
-        &self,
-        parsed: &[Parsed],
-        edges: &Edges,
-        nodes: &[Node<'_>],
-        findings: &mut Vec<Finding>,
-    ) {
+    fn report_chains(&self, edges: &Edges, nodes: &[Node<'_>], findings: &mut Vec<Finding>) {
         let export = Export {
             file: self.file,
             contents: self.contents,
-            parsed,
+            documents: self.documents,
             catalog: self.linter.expander.catalog(),
             edges,
         };
@@ -292,7 +298,7 @@ impl<'a> AccountContext<'a> {
         };
         if holdings.permissions.effective_on_any_resource().is_full() {
             // Risk rules are implied by administrator access and not repeated.
-            if holdings.sources.iter().any(|&i| self.alone.admin[i]) {
+            if holdings.sources.iter().any(|&i| self.alone.admin(i)) {
                 return;
             }
             let cx = PrincipalContext {
@@ -308,7 +314,7 @@ impl<'a> AccountContext<'a> {
             return;
         }
         for (r, (rule, action_rule)) in self.linter.action_rules.iter().enumerate() {
-            if holdings.sources.iter().any(|&i| self.alone.fires[i][r]) {
+            if holdings.sources.iter().any(|&i| self.alone.fires(i, r)) {
                 continue;
             }
             let Some(verdict) = action_rule.evaluate(&holdings.permissions) else {
@@ -408,7 +414,7 @@ fn holdings<'a>(
     principal: &'a PrincipalEntry,
     account: &'a Account,
     groups: &HashMap<&str, &'a crate::input::GroupEntry>,
-    documents: &[Permissions],
+    documents: &Distinct,
     len: usize,
 ) -> Holdings<'a> {
     let mut sources: Vec<usize> = Vec::new();
@@ -435,7 +441,7 @@ fn holdings<'a>(
     sources.retain(|&index| seen.insert(index));
     let mut permissions = Permissions::empty(len);
     for &index in &sources {
-        permissions.merge(&documents[index]);
+        permissions.merge(documents.permissions(index));
     }
     let mut holdings = Holdings {
         permissions,
@@ -447,7 +453,7 @@ fn holdings<'a>(
     if let Some(boundary) = &principal.boundary {
         match account.managed.get(boundary) {
             Some(&index) => {
-                holdings.permissions.limit_to(&documents[index]);
+                holdings.permissions.limit_to(documents.permissions(index));
                 holdings.boundary = Some(boundary);
                 holdings.boundary_index = Some(index);
             }
@@ -462,7 +468,7 @@ fn provenance(
     matched: &ActionSet,
     holdings: &Holdings<'_>,
     contents: &Contents,
-    documents: &[Permissions],
+    documents: &Distinct,
     catalog: &whittle_policy::catalog::Catalog,
     group: usize,
 ) -> String {
@@ -472,7 +478,7 @@ fn provenance(
     let granted_by: Vec<&str> = holdings
         .sources
         .iter()
-        .filter(|&&i| documents[i].allowed.contains(first))
+        .filter(|&&i| documents.permissions(i).allowed.contains(first))
         .filter_map(|&i| contents.documents[i].subject.as_deref())
         .collect();
     let name = &catalog.action(first).qualified_name;
@@ -494,7 +500,7 @@ fn granting_policies(
     matched: &[ActionSet],
     holdings: &Holdings<'_>,
     contents: &Contents,
-    documents: &[Permissions],
+    documents: &Distinct,
     catalog: &whittle_policy::catalog::Catalog,
 ) -> Vec<Related> {
     let mut out = Vec::new();
@@ -506,7 +512,7 @@ fn granting_policies(
         let mut granted = ActionSet::empty(catalog.len());
         for group in matched {
             let mut part = group.clone();
-            part.intersect_with(&documents[i].allowed);
+            part.intersect_with(&documents.permissions(i).allowed);
             granted.union_with(&part);
         }
         if granted.is_empty() {

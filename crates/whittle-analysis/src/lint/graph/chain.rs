@@ -230,7 +230,9 @@ impl Builder<'_> {
     fn location(&self, grant: Grant) -> Location {
         let file = self.export.file;
         let (_, statement) = self.statement(grant);
-        let span = statement.map_or(self.export.parsed[grant.document].policy.span, |s| s.span);
+        let parsed = self.export.documents.parsed(grant.document);
+        let span = statement.map_or(parsed.policy.span, |s| s.span);
+        let span = self.export.documents.place(grant.document, span);
         Location {
             path: Arc::clone(file.path()),
             start: file.position(span.start),

@@ -28,6 +28,7 @@
 mod chain;
 mod trust;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ use crate::diagnostics::{FlowStep, Related};
 use crate::input::{Contents, DocumentKind, PrincipalEntry, PrincipalKind};
 use crate::rules::Rule;
 use whittle_policy::ActionSet;
-use whittle_policy::pattern::Pattern;
+use whittle_policy::pattern::{Pattern, policy_matches};
 use whittle_policy::permissions::{Permissions, PolicyScope, StatementScope};
 use whittle_policy::policy::{ConditionValue, Effect, Element, Policy, Statement};
 use whittle_policy::{ActionId, Catalog};
@@ -264,7 +265,7 @@ impl Edges {
 pub(super) struct Export<'a> {
     pub file: &'a SourceFile,
     pub contents: &'a Contents,
-    pub parsed: &'a [Parsed],
+    pub documents: &'a super::distinct::Distinct,
     pub catalog: &'a Catalog,
     pub edges: &'a Edges,
 }
@@ -308,6 +309,28 @@ struct Edge {
     how: How,
 }
 
+/// What one document says about an action on every ARN, when its answer
+/// does not depend on the ARN: the statement, for an Allow.
+#[derive(Debug, Clone, Copy)]
+enum Memo {
+    Allowed(usize),
+    NotAllowed,
+    Denied,
+}
+
+impl Memo {
+    fn of(self, document: usize) -> Access {
+        match self {
+            Memo::Allowed(statement) => Access::Allowed(Grant {
+                document,
+                statement,
+            }),
+            Memo::NotAllowed => Access::NotAllowed,
+            Memo::Denied => Access::Denied,
+        }
+    }
+}
+
 /// What a principal's identity policies say about one action on one ARN.
 enum Access {
     Allowed(Grant),
@@ -322,9 +345,9 @@ fn literal(value: &str) -> bool {
 }
 
 /// Replaces the policy variables a caller's own identity decides.
-fn substitute(value: &str, caller: &PrincipalEntry) -> String {
+fn substitute<'v>(value: &'v str, caller: &PrincipalEntry) -> Cow<'v, str> {
     if !value.contains("${") {
-        return value.to_owned();
+        return Cow::Borrowed(value);
     }
     // A role has no user name: `${aws:username}` then matches nothing.
     let user = match caller.kind {
@@ -337,7 +360,7 @@ fn substitute(value: &str, caller: &PrincipalEntry) -> String {
         out.push_str(&rest[..start]);
         let Some(len) = rest[start..].find('}') else {
             out.push_str(&rest[start..]);
-            return out;
+            return Cow::Owned(out);
         };
         let name = &rest[start + 2..start + len];
         match name.to_ascii_lowercase().as_str() {
@@ -348,7 +371,7 @@ fn substitute(value: &str, caller: &PrincipalEntry) -> String {
         rest = &rest[start + len + 1..];
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Builds the graph and the chains.
@@ -367,6 +390,11 @@ pub(super) struct Builder<'a> {
     /// Principals that can change the policies of one they can become, and
     /// how: they can make it, and so themselves, anything.
     empowers: HashMap<usize, Empower>,
+    /// What a group of documents ([`super::distinct::Distinct::group`]) says
+    /// about an action whatever the ARN (its Resources are all `*`), and how
+    /// many checks working it out took: counted again on each use, so that
+    /// [`BUDGET`] bounds the edges as it would without it.
+    everywhere: HashMap<(usize, ActionId), (Memo, usize)>,
     checks: usize,
 }
 
@@ -420,12 +448,13 @@ impl<'a> Builder<'a> {
             by_key,
             profiles: HashMap::new(),
             empowers: HashMap::new(),
+            everywhere: HashMap::new(),
             checks: 0,
         }
     }
 
     fn statement(&self, grant: Grant) -> (&StatementScope, Option<&Statement>) {
-        let parsed = &self.export.parsed[grant.document];
+        let parsed = self.export.documents.parsed(grant.document);
         let scope = &parsed.scope.statements[grant.statement];
         (scope, parsed.policy.statement(scope.index))
     }
@@ -459,8 +488,18 @@ impl<'a> Builder<'a> {
         action: ActionId,
         arn: &str,
     ) -> Access {
-        let parsed = &self.export.parsed[document];
+        let group = self.export.documents.group(document);
+        if let Some(&(memo, checks)) = self.everywhere.get(&(group, action)) {
+            self.checks += checks;
+            return memo.of(document);
+        }
+        let parsed = self.export.documents.parsed(document);
         let mut allowed = None;
+        // Whether every Resource looked at is `*` (or none): then the answer
+        // is the same for every ARN, and for every copy of the document.
+        let mut everywhere = true;
+        let mut checks = 0;
+        let mut decided = None;
         for (k, scope) in parsed.scope.statements.iter().enumerate() {
             if !scope.actions.contains(action) {
                 continue;
@@ -469,25 +508,29 @@ impl<'a> Builder<'a> {
                 .policy
                 .statement(scope.index)
                 .and_then(|s| s.resource.as_ref());
-            self.checks += 1;
+            everywhere &= resource.is_none_or(|r| r.values.iter().all(|v| v.value == "*"));
+            checks += 1;
             if !covers(resource, arn, caller) {
                 continue;
             }
             match scope.effect {
                 // A conditional Deny may not apply; an Allow under conditions
                 // may (the hop then says so).
-                Effect::Deny if !scope.conditional => return Access::Denied,
-                Effect::Deny => {}
-                Effect::Allow if allowed.is_none() => {
-                    allowed = Some(Grant {
-                        document,
-                        statement: k,
-                    });
+                Effect::Deny if !scope.conditional => {
+                    decided = Some(Memo::Denied);
+                    break;
                 }
+                Effect::Deny => {}
+                Effect::Allow if allowed.is_none() => allowed = Some(k),
                 Effect::Allow => {}
             }
         }
-        allowed.map_or(Access::NotAllowed, Access::Allowed)
+        let memo = decided.unwrap_or(allowed.map_or(Memo::NotAllowed, Memo::Allowed));
+        self.checks += checks;
+        if everywhere {
+            self.everywhere.insert((group, action), (memo, checks));
+        }
+        memo.of(document)
     }
 
     /// Every edge out of the principals that are not dangerous themselves;
@@ -710,7 +753,7 @@ impl<'a> Builder<'a> {
     /// The profile of `node` for sts:AssumeRole.
     fn profile(&self, node: &Node<'_>, assume: ActionId) -> Profile {
         let variables = node.sources.iter().chain(&node.boundary).any(|&d| {
-            let parsed = &self.export.parsed[d];
+            let parsed = self.export.documents.parsed(d);
             parsed.scope.statements.iter().any(|scope| {
                 scope.actions.contains(assume)
                     && parsed
@@ -770,7 +813,7 @@ impl<'a> Builder<'a> {
         let node = &self.nodes[a];
         let mut named = Vec::new();
         for &document in &node.sources {
-            let parsed = &self.export.parsed[document];
+            let parsed = self.export.documents.parsed(document);
             for scope in &parsed.scope.statements {
                 if scope.effect != Effect::Allow || !scope.actions.contains(action) {
                     continue;
@@ -905,7 +948,7 @@ fn covers(resource: Option<&Element>, arn: &str, caller: &PrincipalEntry) -> boo
     let hit = resource
         .values
         .iter()
-        .any(|v| Pattern::policy(&substitute(&v.value, caller)).matches(arn));
+        .any(|v| v.value == "*" || policy_matches(&substitute(&v.value, caller), arn));
     hit != resource.negated
 }
 

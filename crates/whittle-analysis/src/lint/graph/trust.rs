@@ -153,7 +153,7 @@ impl Builder<'_> {
         };
         for (r, trust) in self.trust.iter().enumerate() {
             let Some(document) = *trust else { continue };
-            let parsed = &self.export.parsed[document];
+            let parsed = self.export.documents.parsed(document);
             index.guarded[r] = parsed
                 .scope
                 .statements
@@ -213,7 +213,7 @@ impl Builder<'_> {
     ) -> Option<(Grant, Admits)> {
         let assume = self.export.edges.assume?;
         let document = self.trust[r]?;
-        let parsed = &self.export.parsed[document];
+        let parsed = self.export.documents.parsed(document);
         let mut best: Option<(Grant, Admits)> = None;
         for (k, scope) in parsed.scope.statements.iter().enumerate() {
             if !scope.actions.contains(assume) {
