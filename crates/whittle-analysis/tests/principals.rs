@@ -464,11 +464,7 @@ fn copied_policy_export(roles: &[(&str, &str)], pretty: bool) -> String {
 type Seen = (String, String, Vec<String>, Option<String>, String, usize);
 
 /// What a finding on a role's inline policy says, and the text it points at.
-fn on_inline_policy(
-    file: &SourceFile,
-    findings: &[Finding],
-    role: &str,
-) -> Vec<Seen> {
+fn on_inline_policy(file: &SourceFile, findings: &[Finding], role: &str) -> Vec<Seen> {
     // The role's entry starts at its ARN (keys are in alphabetical order).
     let entry = file.text().find(&format!("\"{ACCOUNT}/{role}\"")).unwrap();
     let offset = |p: whittle_syntax::Position| {

@@ -78,6 +78,30 @@ impl Node {
             .map(|m| &m.value)
     }
 
+    /// [`Node::get`], mutably: the last member named `key`.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Object(members) => members
+                .iter_mut()
+                .rev()
+                .find(|m| m.key == key)
+                .map(|m| &mut m.value),
+            _ => None,
+        }
+    }
+
+    /// Moves the value out, leaving `null` at the same span.
+    pub fn take(&mut self) -> Node {
+        let span = self.span;
+        std::mem::replace(
+            self,
+            Node {
+                span,
+                value: Value::Null,
+            },
+        )
+    }
+
     /// A short name of the value's type, for messages ("a string", "an array").
     pub fn kind(&self) -> &'static str {
         match self.value {

@@ -15,6 +15,7 @@ mod tf_config;
 pub use conditions::Conditional;
 pub use targets::{Defines, DocumentAt, FileTargets, Name, OwnerType, Strength, Target, targets};
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use whittle_syntax::{Node, Span, Value, parse_json};
@@ -310,20 +311,9 @@ pub fn read(root: &Node) -> Result<Contents, InputError> {
             required(root, "PolicyDocument", Some(subject), None).map(|d| d.of(kind)),
         );
     }
-    const DETAIL_KEYS: [&str; 4] = [
-        "UserDetailList",
-        "GroupDetailList",
-        "RoleDetailList",
-        "Policies",
-    ];
-    if DETAIL_KEYS.iter().any(|k| root.get(k).is_some()) {
-        return Ok(authorization_details(root));
-    }
-    // A whittle snapshot holds an account export under `authorization_details`.
-    if root.get("schema").and_then(Node::as_str) == Some("whittle.snapshot/v1")
-        && let Some(details) = root.get("authorization_details")
-    {
-        return Ok(authorization_details(details));
+    if let Some(details) = details_path(root) {
+        let mut copy = details.resolve(root).clone();
+        return Ok(authorization_details(&mut copy));
     }
     if let Some(contents) = iac::cloudformation(root)
         .or_else(|| iac::terraform(root))
@@ -403,7 +393,67 @@ impl EntityKind {
 
 /// Reads an authorization-details export: every entity's inline policies and
 /// trust policy, every managed policy's default version, and who holds what.
-fn authorization_details(root: &Node) -> Contents {
+/// [`read`], consuming the tree: an account export's documents are moved
+/// out of it rather than copied. The tree is given back when what it holds
+/// was only borrowed (any other input), for those that read it further.
+pub fn read_owned(mut root: Node) -> (Result<Contents, InputError>, Option<Node>) {
+    let Some(details) = details_path(&root) else {
+        let contents = read(&root);
+        return (contents, Some(root));
+    };
+    let node = match details {
+        Details::Root => &mut root,
+        Details::Snapshot => match root.get_mut(Details::SNAPSHOT_KEY) {
+            Some(node) => node,
+            None => return (Err(InputError::Unrecognised), None),
+        },
+    };
+    (Ok(authorization_details(node)), None)
+}
+
+/// Where an account export is in a tree [`read`] would read as one.
+#[derive(Clone, Copy)]
+enum Details {
+    /// The tree is the export (`aws iam get-account-authorization-details`).
+    Root,
+    /// A whittle snapshot, which holds it under `authorization_details`.
+    Snapshot,
+}
+
+impl Details {
+    const SNAPSHOT_KEY: &str = "authorization_details";
+
+    fn resolve(self, root: &Node) -> &Node {
+        match self {
+            Details::Root => root,
+            Details::Snapshot => root.get(Self::SNAPSHOT_KEY).unwrap_or(root),
+        }
+    }
+}
+
+/// Whether `root` is read as an account export, and where: not when it is a
+/// single document or CLI output of one, which [`read`] tries first.
+fn details_path(root: &Node) -> Option<Details> {
+    const DETAIL_KEYS: [&str; 4] = [
+        "UserDetailList",
+        "GroupDetailList",
+        "RoleDetailList",
+        "Policies",
+    ];
+    let single = ["Statement", "Version", "PolicyVersion", "PolicyDocument"];
+    if single.iter().any(|k| root.get(k).is_some()) {
+        return None;
+    }
+    if DETAIL_KEYS.iter().any(|k| root.get(k).is_some()) {
+        return Some(Details::Root);
+    }
+    (root.get("schema").and_then(Node::as_str) == Some("whittle.snapshot/v1")
+        && root.get(Details::SNAPSHOT_KEY).is_some())
+    .then_some(Details::Snapshot)
+}
+
+/// Reads an account export, moving each policy document out of the tree.
+fn authorization_details(root: &mut Node) -> Contents {
     let mut contents = Contents {
         kind: InputKind::AuthorizationDetails,
         documents: Vec::new(),
@@ -412,11 +462,11 @@ fn authorization_details(root: &Node) -> Contents {
     };
     let mut account = Account::default();
     for kind in EntityKind::ALL {
-        for entity in items(root.get(kind.list_key())) {
+        for entity in items_mut(root.get_mut(kind.list_key())) {
             read_entity(&mut contents, &mut account, kind, entity);
         }
     }
-    for policy in items(root.get("Policies")) {
+    for policy in items_mut(root.get_mut("Policies")) {
         read_managed_policy(&mut contents, &mut account, policy);
     }
     contents.account = Some(account);
@@ -424,27 +474,34 @@ fn authorization_details(root: &Node) -> Contents {
 }
 
 /// Reads one user, group or role of an export into `contents` and `account`.
-fn read_entity(contents: &mut Contents, account: &mut Account, kind: EntityKind, entity: &Node) {
+fn read_entity(
+    contents: &mut Contents,
+    account: &mut Account,
+    kind: EntityKind,
+    entity: &mut Node,
+) {
     let name = entity
         .get(kind.name_key())
         .and_then(Node::as_str)
-        .unwrap_or("?");
+        .unwrap_or("?")
+        .to_owned();
     let arn = entity
         .get("Arn")
         .and_then(Node::as_str)
-        .unwrap_or(name)
+        .unwrap_or(&name)
         .to_owned();
-    let inline = read_inline_policies(contents, kind, name, &arn, entity);
+    let inline = read_inline_policies(contents, kind, &name, &arn, entity);
     if kind == EntityKind::Role {
-        read_trust_policy(contents, name, &arn, entity);
+        read_trust_policy(contents, &name, &arn, entity);
     }
+    let entity = &*entity;
     let attached = items(entity.get("AttachedManagedPolicies"))
         .into_iter()
         .filter_map(|p| p.get("PolicyArn").and_then(Node::as_str).map(str::to_owned))
         .collect();
     let Some(principal_kind) = kind.principal() else {
         account.groups.push(GroupEntry {
-            name: name.to_owned(),
+            name,
             inline,
             attached,
         });
@@ -474,20 +531,21 @@ fn read_inline_policies(
     kind: EntityKind,
     name: &str,
     arn: &str,
-    entity: &Node,
+    entity: &mut Node,
 ) -> Vec<usize> {
     let mut inline = Vec::new();
-    for policy in items(entity.get(kind.policies_key())) {
+    for policy in items_mut(entity.get_mut(kind.policies_key())) {
         let policy_name = policy
             .get("PolicyName")
             .and_then(Node::as_str)
-            .unwrap_or("?");
+            .unwrap_or("?")
+            .to_owned();
         let subject = format!("{}/{name} inline policy \"{policy_name}\"", kind.as_str());
         let owner = Owner {
             arn: arn.to_owned(),
-            inline_name: Some(policy_name.to_owned()),
+            inline_name: Some(policy_name),
         };
-        match required(policy, "PolicyDocument", Some(subject), Some(owner)) {
+        match taken(policy, "PolicyDocument", Some(subject), Some(owner)) {
             Ok(document) => {
                 inline.push(contents.documents.len());
                 contents.documents.push(document.of(kind.inline_kind()));
@@ -499,17 +557,18 @@ fn read_inline_policies(
 }
 
 /// Adds a role's trust policy to `contents`, unless the export has none (null).
-fn read_trust_policy(contents: &mut Contents, name: &str, arn: &str, role: &Node) {
+fn read_trust_policy(contents: &mut Contents, name: &str, arn: &str, role: &mut Node) {
     let Some(trust) = role.get("AssumeRolePolicyDocument") else {
         return;
     };
+    let null = trust.value == Value::Null;
     let owner = Owner {
         arn: arn.to_owned(),
         inline_name: None,
     };
     let subject = format!("role/{name} trust policy");
-    match required(role, "AssumeRolePolicyDocument", Some(subject), Some(owner)) {
-        Ok(document) if trust.value != Value::Null => {
+    match taken(role, "AssumeRolePolicyDocument", Some(subject), Some(owner)) {
+        Ok(document) if !null => {
             contents.documents.push(document.of(DocumentKind::Trust));
         }
         Ok(_) => {}
@@ -518,35 +577,41 @@ fn read_trust_policy(contents: &mut Contents, name: &str, arn: &str, role: &Node
 }
 
 /// Adds the default version of one managed policy of an export.
-fn read_managed_policy(contents: &mut Contents, account: &mut Account, policy: &Node) {
+fn read_managed_policy(contents: &mut Contents, account: &mut Account, policy: &mut Node) {
     let arn = policy
         .get("Arn")
         .or_else(|| policy.get("PolicyName"))
         .and_then(Node::as_str)
-        .unwrap_or("?");
-    let default = policy.get("DefaultVersionId").and_then(Node::as_str);
-    let versions = items(policy.get("PolicyVersionList"));
-    let chosen = versions.iter().find(|v| {
+        .unwrap_or("?")
+        .to_owned();
+    let default = policy
+        .get("DefaultVersionId")
+        .and_then(Node::as_str)
+        .map(str::to_owned);
+    let is_chosen = |v: &Node| {
         matches!(
             v.get("IsDefaultVersion").map(|n| &n.value),
             Some(Value::Bool(true))
-        ) || (default.is_some() && v.get("VersionId").and_then(Node::as_str) == default)
-    });
-    let Some(version) = chosen else { return };
+        ) || (default.is_some() && v.get("VersionId").and_then(Node::as_str) == default.as_deref())
+    };
+    let Some(version) = items_mut(policy.get_mut("PolicyVersionList"))
+        .into_iter()
+        .find(|v| is_chosen(v))
+    else {
+        return;
+    };
     let id = version
         .get("VersionId")
         .and_then(Node::as_str)
         .unwrap_or("?");
     let subject = format!("managed policy {arn} ({id})");
     let owner = Owner {
-        arn: arn.to_owned(),
+        arn: arn.clone(),
         inline_name: None,
     };
-    match required(version, "Document", Some(subject), Some(owner)) {
+    match taken(version, "Document", Some(subject), Some(owner)) {
         Ok(document) => {
-            account
-                .managed
-                .insert(arn.to_owned(), contents.documents.len());
+            account.managed.insert(arn, contents.documents.len());
             contents.documents.push(document.of(DocumentKind::Managed));
         }
         Err(error) => contents.errors.push(error),
@@ -623,6 +688,13 @@ fn member(key: &str, key_span: Span, value: Node) -> whittle_syntax::Member {
     }
 }
 
+fn items_mut(node: Option<&mut Node>) -> Vec<&mut Node> {
+    match node.map(|n| &mut n.value) {
+        Some(Value::Array(items)) => items.iter_mut().collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn items(node: Option<&Node>) -> Vec<&Node> {
     match node.map(|n| &n.value) {
         Some(Value::Array(items)) => items.iter().collect(),
@@ -649,14 +721,41 @@ fn required(
     subject: Option<String>,
     owner: Option<Owner>,
 ) -> Result<EmbeddedDocument, DocumentError> {
-    let Some(node) = parent.get(key) else {
+    let node = parent.get(key).map(Cow::Borrowed);
+    embedded(parent.span, key, node, subject, owner)
+}
+
+/// [`required`], moving an object document out of `parent` instead of copying it.
+fn taken(
+    parent: &mut Node,
+    key: &str,
+    subject: Option<String>,
+    owner: Option<Owner>,
+) -> Result<EmbeddedDocument, DocumentError> {
+    let span = parent.span;
+    let node = parent.get_mut(key).map(|node| match node.value {
+        Value::Object(_) => Cow::Owned(node.take()),
+        _ => Cow::Borrowed(&*node),
+    });
+    embedded(span, key, node, subject, owner)
+}
+
+/// The document `node` (under `key` of the object at `parent`).
+fn embedded(
+    parent: Span,
+    key: &str,
+    node: Option<Cow<'_, Node>>,
+    subject: Option<String>,
+    owner: Option<Owner>,
+) -> Result<EmbeddedDocument, DocumentError> {
+    let Some(node) = node else {
         return Err(DocumentError {
-            span: parent.span,
+            span: parent,
             message: format!("\"{key}\" is missing"),
         });
     };
     let node = match &node.value {
-        Value::Object(_) => node.clone(),
+        Value::Object(_) => node.into_owned(),
         Value::String(text) => decode_embedded(text, node.span)?,
         _ => {
             return Err(DocumentError {
@@ -768,6 +867,36 @@ mod tests {
             statements[0].get("Action").unwrap().as_str(),
             Some("s3:Get%*")
         );
+    }
+
+    #[test]
+    fn moving_the_documents_out_reads_what_borrowing_reads() {
+        let export = r#"{"RoleDetailList":[{"RoleName":"r","Arn":"arn:aws:iam::1:role/r",
+            "AssumeRolePolicyDocument":{"Statement":[]},
+            "RolePolicyList":[{"PolicyName":"a","PolicyDocument":{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}},
+                              {"PolicyName":"b","PolicyDocument":"%7B%22Statement%22%3A%5B%5D%7D"}]}],
+          "Policies":[{"Arn":"arn:aws:iam::1:policy/p","DefaultVersionId":"v1",
+            "PolicyVersionList":[{"VersionId":"v1","Document":{"Statement":[]}}]}]}"#;
+        let snapshot = format!(r#"{{"schema":"whittle.snapshot/v1","authorization_details":{export}}}"#);
+        let policy = r#"{"Version":"2012-10-17","Statement":[],"Policies":[]}"#;
+        for (text, moved) in [(export, true), (snapshot.as_str(), true), (policy, false)] {
+            let borrowed = read(&parse(text)).unwrap();
+            let (owned, tree) = read_owned(parse(text));
+            let owned = owned.unwrap();
+            assert_eq!(tree.is_none(), moved, "{text}");
+            assert_eq!(owned.kind, borrowed.kind);
+            let summary = |c: &Contents| -> Vec<_> {
+                c.documents
+                    .iter()
+                    .map(|d| (d.kind, d.subject.clone(), d.node.clone()))
+                    .collect()
+            };
+            assert_eq!(summary(&owned), summary(&borrowed), "{text}");
+            assert_eq!(
+                owned.account.map(|a| a.principals.len()),
+                borrowed.account.map(|a| a.principals.len())
+            );
+        }
     }
 
     #[test]

@@ -54,6 +54,17 @@ impl Groups {
         }
     }
 
+    /// Frees the trees of the documents that are copies: only the
+    /// representatives are parsed, and a copy keeps its span, which places
+    /// its findings.
+    pub fn release_copies(&self, documents: &mut [EmbeddedDocument]) {
+        for (i, document) in documents.iter_mut().enumerate() {
+            if self.representatives[self.of[i]] != i {
+                document.node.take();
+            }
+        }
+    }
+
     /// How far document `i` is from its group's representative, in bytes.
     pub fn shift(&self, documents: &[EmbeddedDocument], i: usize) -> isize {
         let representative = self.representatives[self.of[i]];

@@ -353,7 +353,7 @@ impl<'c> Linter<'c> {
     /// Lints every policy document of one file and, for account exports, every
     /// user's and role's effective permissions.
     pub fn lint_file(&self, file: &SourceFile) -> FileOutcome {
-        let (root, contents) = match read_parsed(file) {
+        let (root, mut contents) = match read_parsed(file) {
             Ok(read) => read,
             Err(outcome) => return outcome,
         };
@@ -367,6 +367,7 @@ impl<'c> Linter<'c> {
         // loose policies does not, and keeps none.
         let keep = contents.account.is_some();
         let groups = distinct::Groups::of(file.text(), &contents.documents, from_iam);
+        groups.release_copies(&mut contents.documents);
         let evaluate = |&i: &usize| self.evaluate(file, &contents.documents[i], from_iam, keep);
         // The documents of a file with many (an account export) are linted on
         // every core; their results are taken in document order.
@@ -399,7 +400,8 @@ impl<'c> Linter<'c> {
             .iter()
             .map(|e| failure(Some(file.position(e.span.start)), e.message.clone()))
             .collect();
-        let (findings, suppressed) = self.suppress(file, &root, &contents, findings, &mut failures);
+        let (findings, suppressed) =
+            self.suppress(file, root.as_ref(), &contents, findings, &mut failures);
         FileOutcome::Linted {
             kind: contents.kind,
             documents: contents.documents.len(),
@@ -474,7 +476,7 @@ impl<'c> Linter<'c> {
     fn suppress(
         &self,
         file: &SourceFile,
-        root: &whittle_syntax::Node,
+        root: Option<&whittle_syntax::Node>,
         contents: &input::Contents,
         findings: Vec<Finding>,
         failures: &mut Vec<InputFailure>,
@@ -489,11 +491,11 @@ impl<'c> Linter<'c> {
             None
         };
         if let Some(syntax) = syntax {
-            let (found, bad) = suppress::comments(file, Some(root), syntax);
+            let (found, bad) = suppress::comments(file, root, syntax);
             suppressions.extend(found);
             errors.extend(bad);
         }
-        let resources = root.get("Resources");
+        let resources = root.and_then(|r| r.get("Resources"));
         for document in &contents.documents {
             let Some(definition) = &document.definition else {
                 continue;
@@ -601,8 +603,11 @@ pub fn read_contents(file: &SourceFile) -> Result<input::Contents, FileOutcome> 
     read_parsed(file).map(|(_, contents)| contents)
 }
 
-/// [`read_contents`], keeping the file's tree (for inline suppressions).
-fn read_parsed(file: &SourceFile) -> Result<(whittle_syntax::Node, input::Contents), FileOutcome> {
+/// [`read_contents`], keeping the file's tree for inline suppressions (none for an
+/// account export, whose documents are moved out of it).
+fn read_parsed(
+    file: &SourceFile,
+) -> Result<(Option<whittle_syntax::Node>, input::Contents), FileOutcome> {
     let failure = |position, message| InputFailure {
         path: Arc::clone(file.path()),
         position,
@@ -625,10 +630,10 @@ fn read_parsed(file: &SourceFile) -> Result<(whittle_syntax::Node, input::Conten
             )));
         }
     };
-    match input::read(&root) {
-        Ok(contents) => Ok((root, contents)),
-        Err(InputError::Unrecognised) => Err(FileOutcome::Unrecognised),
-        Err(InputError::Document(error)) => Err(FileOutcome::Failed(failure(
+    match input::read_owned(root) {
+        (Ok(contents), root) => Ok((root, contents)),
+        (Err(InputError::Unrecognised), _) => Err(FileOutcome::Unrecognised),
+        (Err(InputError::Document(error)), _) => Err(FileOutcome::Failed(failure(
             Some(file.position(error.span.start)),
             error.message,
         ))),
