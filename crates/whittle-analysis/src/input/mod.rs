@@ -877,7 +877,8 @@ mod tests {
                               {"PolicyName":"b","PolicyDocument":"%7B%22Statement%22%3A%5B%5D%7D"}]}],
           "Policies":[{"Arn":"arn:aws:iam::1:policy/p","DefaultVersionId":"v1",
             "PolicyVersionList":[{"VersionId":"v1","Document":{"Statement":[]}}]}]}"#;
-        let snapshot = format!(r#"{{"schema":"whittle.snapshot/v1","authorization_details":{export}}}"#);
+        let snapshot =
+            format!(r#"{{"schema":"whittle.snapshot/v1","authorization_details":{export}}}"#);
         let policy = r#"{"Version":"2012-10-17","Statement":[],"Policies":[]}"#;
         for (text, moved) in [(export, true), (snapshot.as_str(), true), (policy, false)] {
             let borrowed = read(&parse(text)).unwrap();

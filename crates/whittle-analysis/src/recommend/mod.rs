@@ -26,6 +26,7 @@ mod usage;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
+use rayon::prelude::*;
 use serde_json::Value;
 use whittle_model::{EntityKind, ManagedPolicyDetail, Report, Snapshot};
 
@@ -452,22 +453,37 @@ pub fn recommend(
     let mut granted_by: HashMap<&str, ActionSet> = HashMap::new();
     let mut grants_of: BTreeMap<&PolicyRef, UnitGrants> = BTreeMap::new();
     let mut replaced = BTreeSet::new();
-    for unit in holdings.units.values() {
-        if !unit.holders.iter().any(|h| run.selected(h)) {
-            continue;
-        }
-        let grants = run.grants(unit);
+    // Each document is judged on its own, on every core; the results are
+    // taken in the documents' order.
+    let units: Vec<&Unit<'_>> = holdings
+        .units
+        .values()
+        .filter(|unit| unit.holders.iter().any(|h| run.selected(h)))
+        .collect();
+    let judged: Vec<_> = units
+        .par_iter()
+        .map(|unit| {
+            let grants = run.grants(unit);
+            let outcome = if run.per_principal(unit, &grants, &holdings.principals) {
+                None
+            } else {
+                Some(run.recommend_unit(unit, &grants, &holdings.principals))
+            };
+            (grants, outcome)
+        })
+        .collect();
+    for (unit, (grants, outcome)) in units.into_iter().zip(judged) {
         for holder in &unit.holders {
             granted_by
                 .entry(holder)
                 .or_insert_with(|| ActionSet::empty(catalog.len()))
                 .union_with(&grants.all);
         }
-        if run.per_principal(unit, &grants, &holdings.principals) {
-            replaced.insert(&unit.policy);
-        } else if let Some(recommendation) = run.recommend_unit(unit, &grants, &holdings.principals)
-        {
-            recommendations.push(recommendation);
+        match outcome {
+            None => {
+                replaced.insert(&unit.policy);
+            }
+            Some(recommendation) => recommendations.extend(recommendation),
         }
         grants_of.insert(&unit.policy, grants);
     }

@@ -78,11 +78,11 @@ impl Run<'_> {
                 continue;
             }
             let mut changed: BTreeMap<&PolicyRef, Recommendation> = BTreeMap::new();
-            for &key in replaced {
+            // The principal's own policies, not every replaced one: an
+            // account holds thousands of each.
+            let held = holdings.held.get(principal.arn).into_iter().flatten();
+            for key in held.filter(|key| replaced.contains(key)) {
                 let unit = &holdings.units[key];
-                if !unit.holders.contains(principal.arn) {
-                    continue;
-                }
                 let r = self.replacement(unit, &grants_of[key], principal.arn, index);
                 if r.suggested.as_ref() != Some(&r.original) {
                     changed.insert(key, r);
