@@ -677,15 +677,9 @@ impl<'a> Target<'a> {
 
     /// An emitter that also records where each finding is.
     fn recording(self, rule: &'a Arc<Rule>, out: &'a mut Collected<'_>) -> Emitter<'a> {
-        Emitter {
-            rule,
-            file: self.file,
-            subject: self.subject,
-            logical: self.logical,
-            statements: self.statements,
-            findings: &mut *out.findings,
-            spans: Some(&mut *out.spans),
-        }
+        let mut emitter = self.emitter(rule, &mut *out.findings);
+        emitter.spans = Some(&mut *out.spans);
+        emitter
     }
 }
 
@@ -737,7 +731,7 @@ impl Evaluation {
 }
 
 /// The IAM resource a document belongs to, as findings name it.
-fn logical_of(document: &input::EmbeddedDocument) -> Option<Logical> {
+pub(crate) fn logical_of(document: &input::EmbeddedDocument) -> Option<Logical> {
     document.owner.as_ref().map(|owner| Logical {
         kind: if document.kind == DocumentKind::Trust {
             LogicalKind::TrustPolicy

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::{Admits, Builder, Chain, Danger, Edge, Grant, How};
-use crate::diagnostics::{FlowStep, Location, Logical, LogicalKind, Related};
-use crate::input::{DocumentKind, PrincipalEntry};
+use crate::diagnostics::{FlowStep, Location, Logical, Related};
+use crate::input::PrincipalEntry;
 
 /// `user/dev`, `role/ci`: how messages name a principal.
 pub(in crate::lint) fn short_name(entry: &PrincipalEntry) -> String {
@@ -215,16 +215,7 @@ impl Builder<'_> {
     }
 
     fn logical(&self, document: usize) -> Option<Logical> {
-        let document = &self.export.contents.documents[document];
-        document.owner.as_ref().map(|owner| Logical {
-            kind: if document.kind == DocumentKind::Trust {
-                LogicalKind::TrustPolicy
-            } else {
-                LogicalKind::Policy
-            },
-            arn: owner.arn.clone(),
-            name: owner.inline_name.clone(),
-        })
+        crate::lint::logical_of(&self.export.contents.documents[document])
     }
 
     fn location(&self, grant: Grant) -> Location {
