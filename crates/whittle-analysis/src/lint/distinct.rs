@@ -12,7 +12,16 @@ use whittle_policy::permissions::Permissions;
 use whittle_syntax::Span;
 
 use crate::input::{DocumentKind, EmbeddedDocument};
-use crate::lint::graph::Parsed;
+use whittle_policy::Policy;
+use whittle_policy::permissions::PolicyScope;
+
+/// A document of the export, parsed, with its statements resolved.
+pub(crate) struct Parsed {
+    /// The parsed document.
+    pub policy: Policy,
+    /// Its statements resolved against the catalog.
+    pub scope: PolicyScope,
+}
 
 /// The documents of a file grouped by text.
 pub(crate) struct Groups {

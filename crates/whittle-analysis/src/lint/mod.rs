@@ -466,7 +466,7 @@ impl<'c> Linter<'c> {
             findings,
             spans,
             later,
-            kept: keep.then_some((granted, graph::Parsed { policy, scope })),
+            kept: keep.then_some((granted, distinct::Parsed { policy, scope })),
         }
     }
 
@@ -698,7 +698,7 @@ struct Evaluation {
     /// Per finding, the notes about the text (after the document's assumption).
     later: Vec<Vec<String>>,
     /// What the document grants and its parse, when kept.
-    kept: Option<(Permissions, graph::Parsed)>,
+    kept: Option<(Permissions, distinct::Parsed)>,
 }
 
 impl Evaluation {

@@ -37,8 +37,8 @@ use crate::input::{Contents, DocumentKind, PrincipalEntry, PrincipalKind};
 use crate::rules::Rule;
 use whittle_policy::ActionSet;
 use whittle_policy::pattern::{Pattern, policy_matches};
-use whittle_policy::permissions::{Permissions, PolicyScope, StatementScope};
-use whittle_policy::policy::{ConditionValue, Effect, Element, Policy, Statement};
+use whittle_policy::permissions::{Permissions, StatementScope};
+use whittle_policy::policy::{ConditionValue, Effect, Element, Statement};
 use whittle_policy::{ActionId, Catalog};
 use whittle_syntax::SourceFile;
 
@@ -46,14 +46,6 @@ use trust::{Admits, TrustIndex, account_of, principal_key};
 
 /// The most resource checks building the graph may make.
 pub const BUDGET: usize = 2_000_000;
-
-/// A document of the export, parsed, with its statements resolved.
-pub(crate) struct Parsed {
-    /// The parsed document.
-    pub policy: Policy,
-    /// Its statements resolved against the catalog.
-    pub scope: PolicyScope,
-}
 
 /// Why a principal is dangerous to reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
